@@ -1,0 +1,251 @@
+//! Encodings: where the count, the FROZEN state and the generation live in the
+//! word. An encoding is data only (a [`Layout`]); the protocol that reads it is
+//! written once, in `frozen.rs`.
+//!
+//! Every encoding splits its *state field* (the whole word, or the low 32 bits
+//! for [`Tagged`]) in the same way, differing only in where the state bit sits
+//! and which value of it means frozen:
+//!
+//! ```text
+//!                 state bit   count field         band bit (saturation)  frozen when
+//! HighBit<W>      MSB         bits 0..B-2         bit B-2                state bit set
+//! LowBit<W>       bit 0       bits 1..B-1 (<<1)   MSB                    state bit set
+//! ZeroLockedHigh  MSB         bits 0..B-2         bit B-2                state bit clear
+//! ZeroLockedLow   bit 0       bits 1..B-1 (<<1)   MSB                    state bit clear
+//! Tagged          bit 31      bits 0..30          bit 30                 state bit set; bits 32..64: generation
+//! Classic<W>      (none)      bits 0..B-2         bit B-2                count == 0 (or MSB: underflow)
+//! ```
+//!
+//! For 64-bit words the count field is capped at 31 bits, so that every exact
+//! count is a `u32` (the API's type): the band is then every bit between the
+//! count field and the state bit, and `MAX_COUNT` is `2^31 - 1`.
+//!
+//! A live word whose band bit is set is *saturated*: it is re-centred on
+//! [`Layout`]'s saturation value by every operation that sees it, so that it
+//! drifts neither into frozen nor down to zero (Linux `refcount_t`).
+//! A frozen word collects failed increments ("garbage"); for the high-bit
+//! encodings, garbage that drifts [`Encoding::DRIFT_LIMIT`] away from the
+//! canonical frozen word is reset by one CAS, long before it could carry into
+//! the state bit (the kernel's `_PAGEREF_LOCKED_LIMIT`). The low-bit encodings
+//! add multiples of 2, which never touch bit 0, and need no reset.
+
+use crate::word::{bit, narrow, ones, Word};
+use core::marker::PhantomData;
+
+/// Where the bits are: the parameters from which every constant of an
+/// encoding is derived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// Width of the state field in bits (the word width; 32 for `Tagged`).
+    pub state_bits: u32,
+    /// The state bit is bit 0 and the count is stored shifted left by one.
+    pub low: bool,
+    /// Inverted ("zero is locked"): the state bit *set* means live, so an
+    /// all-zero word is frozen.
+    pub inverted: bool,
+    /// Classic: no state bit; a zero count is dead and `try_get` is a CAS loop.
+    pub zero_is_dead: bool,
+    /// The bits above the state field hold a generation that `unfreeze`
+    /// advances (`Tagged`).
+    pub tagged: bool,
+}
+
+/// A counter encoding: which bits hold the count, the FROZEN state and the
+/// generation. Implemented by the six zero-sized markers of this module; the
+/// trait is sealed.
+///
+/// Only [`Layout`](Encoding::LAYOUT) is given by each encoding; every other
+/// constant is derived from it here, in one place.
+pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
+    /// The word the counter lives in.
+    type Word: Word;
+    /// Short name, for `Debug` output and benchmark labels.
+    const NAME: &'static str;
+    /// Where the bits are.
+    const LAYOUT: Layout;
+
+    // ---- derived, as u64 (usable in `const fn new`) ----
+    #[doc(hidden)]
+    const B: u32 = Self::LAYOUT.state_bits;
+    #[doc(hidden)]
+    const SHIFT: u32 = if Self::LAYOUT.low { 1 } else { 0 };
+    #[doc(hidden)]
+    const STATE_BIT_U64: u64 = if Self::LAYOUT.zero_is_dead {
+        bit(Self::B - 1) // Classic: the MSB marks an underflowed (dead) count
+    } else if Self::LAYOUT.low {
+        1
+    } else {
+        bit(Self::B - 1)
+    };
+    /// Exact counts are `< 2^COUNT_BITS`: `B - 2` bits, at most 31 (so that
+    /// every exact count is a `u32`, and `u32::MAX` is free for "saturated").
+    #[doc(hidden)]
+    const COUNT_BITS: u32 = if Self::B - 2 < 31 { Self::B - 2 } else { 31 };
+    /// The highest bit of the band (the bits between the count field and the
+    /// state bit; any of them set means saturated).
+    #[doc(hidden)]
+    const BAND_TOP: u32 = if Self::LAYOUT.low {
+        Self::B - 1
+    } else {
+        Self::B - 2
+    };
+    #[doc(hidden)]
+    const BAND_U64: u64 = ones(Self::BAND_TOP + 1) & !ones(Self::COUNT_BITS + Self::SHIFT);
+    /// Bits set in every live word: the LIVE bit of the inverted encodings.
+    #[doc(hidden)]
+    const LIVE_MARK_U64: u64 = if Self::LAYOUT.inverted {
+        Self::STATE_BIT_U64
+    } else {
+        0
+    };
+    /// The canonical frozen word: what the last `put` and `freeze` write.
+    /// For the high-bit encodings it is the middle of the frozen half, so that
+    /// garbage (up) and misused puts (down) both have room before a reset.
+    #[doc(hidden)]
+    const FROZEN_U64: u64 = if Self::LAYOUT.zero_is_dead {
+        0
+    } else if Self::LAYOUT.low {
+        if Self::LAYOUT.inverted {
+            0
+        } else {
+            1
+        }
+    } else if Self::LAYOUT.inverted {
+        bit(Self::B - 2)
+    } else {
+        bit(Self::B - 1) | bit(Self::B - 2)
+    };
+
+    // ---- derived, as words ----
+    /// Added to the word by one reference.
+    const ONE: Self::Word = narrow::<Self::Word>(1 << Self::SHIFT);
+    /// The live word with a count of zero (transient: inside the last `put`).
+    /// For `Classic` it is the dead count.
+    const ZERO: Self::Word = narrow::<Self::Word>(Self::LIVE_MARK_U64);
+    /// The canonical frozen word.
+    const FROZEN: Self::Word = narrow::<Self::Word>(Self::FROZEN_U64);
+    /// The bits that belong to the state field (all but the generation).
+    const STATE_MASK: Self::Word = narrow::<Self::Word>(ones(Self::B));
+    /// Added to the word by `unfreeze` to advance the generation (0: untagged).
+    const GEN_ONE: Self::Word =
+        narrow::<Self::Word>(if Self::LAYOUT.tagged { bit(Self::B) } else { 0 });
+    /// The state bit.
+    const STATE_BIT: Self::Word = narrow::<Self::Word>(Self::STATE_BIT_U64);
+    /// The value of `word & STATE_BIT` that means frozen.
+    const FROZEN_WHEN: Self::Word = narrow::<Self::Word>(if Self::LAYOUT.inverted {
+        0
+    } else {
+        Self::STATE_BIT_U64
+    });
+    /// `word & CLASS_MASK == CLASS_EXACT` iff the word is live and its count
+    /// is stored exactly (not frozen, not saturated). One `test`/`and`+`cmp`.
+    const CLASS_MASK: Self::Word = narrow::<Self::Word>(Self::STATE_BIT_U64 | Self::BAND_U64);
+    /// See [`CLASS_MASK`](Encoding::CLASS_MASK).
+    const CLASS_EXACT: Self::Word = narrow::<Self::Word>(Self::LIVE_MARK_U64);
+    /// The word a saturated counter is re-centred on: the middle of the band.
+    const SATURATED: Self::Word =
+        narrow::<Self::Word>(Self::LIVE_MARK_U64 | bit(Self::BAND_TOP) | bit(Self::BAND_TOP - 1));
+    /// How far a frozen word may drift from [`FROZEN`](Encoding::FROZEN)
+    /// before one CAS resets it; 0 for encodings that need no reset.
+    const DRIFT_LIMIT: Self::Word = narrow::<Self::Word>(if Self::LAYOUT.low {
+        0
+    } else {
+        bit(Self::B - 3)
+    });
+    /// Half the state field: distances below it count as "above", above it as
+    /// "below" (signed comparison within the state field).
+    const HALF: Self::Word = narrow::<Self::Word>(bit(Self::B - 1));
+    /// Largest live count stored exactly: `2^COUNT_BITS - 1`.
+    const MAX_COUNT: u32 = ones(Self::COUNT_BITS) as u32;
+    /// Largest `n` accepted by the `*_many` operations: small enough that one
+    /// step cannot jump over the margins between the regions.
+    const MAX_MANY: u32 = {
+        let m = bit(Self::B - 4);
+        if m > Self::MAX_COUNT as u64 {
+            Self::MAX_COUNT
+        } else {
+            m as u32
+        }
+    };
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+macro_rules! encoding {
+    ($(#[$doc:meta])* $name:ident, $label:literal, low: $low:expr, inverted: $inv:expr, dead: $dead:expr) => {
+        $(#[$doc])*
+        pub struct $name<W = u32>(PhantomData<fn() -> W>);
+        impl<W: Word> sealed::Sealed for $name<W> {}
+        impl<W: Word> Encoding for $name<W> {
+            type Word = W;
+            const NAME: &'static str = $label;
+            const LAYOUT: Layout = Layout {
+                state_bits: W::BITS,
+                low: $low,
+                inverted: $inv,
+                zero_is_dead: $dead,
+                tagged: false,
+            };
+        }
+    };
+}
+
+encoding!(
+    /// FROZEN is the most significant bit; the count is in the low bits. The
+    /// design merged in the kernel series: `try_get` is `fetch_add` plus one
+    /// `test` of the result. An all-zero word is a live count of zero, so
+    /// zeroed memory is *not* a frozen counter: use [`FrozenRefcount::new_frozen`](crate::FrozenRefcount::new_frozen).
+    HighBit, "HighBit", low: false, inverted: false, dead: false
+);
+encoding!(
+    /// FROZEN is bit 0; the count is stored as `count << 1`, so every
+    /// increment adds 2 and can never reach the state bit: failed gets need no
+    /// reset and misused puts cannot thaw a frozen word. Zeroed memory is a
+    /// live zero, not frozen.
+    LowBit, "LowBit", low: true, inverted: false, dead: false
+);
+encoding!(
+    /// Inverted, "zero is locked": a LIVE bit at the MSB, the count in the low
+    /// bits. An all-zero word (memset, `mem::zeroed`, a zero-filled page) is a
+    /// valid frozen counter. Costs one mask on each count read.
+    ZeroLockedHigh, "ZeroLockedHigh", low: false, inverted: true, dead: false
+);
+encoding!(
+    /// Inverted, "zero is locked", with the LIVE bit at bit 0 and the count
+    /// stored as `count << 1`. An all-zero word is frozen, and like
+    /// [`LowBit`] no sequence of increments or decrements can flip bit 0.
+    ZeroLockedLow, "ZeroLockedLow", low: true, inverted: true, dead: false
+);
+encoding!(
+    /// The baseline, today's `atomic_add_unless(v, 1, 0)`: zero is dead and
+    /// `try_get` is a load plus a CAS loop that refuses zero. The last `put` is
+    /// a plain `fetch_sub` reaching zero, with no CAS.
+    Classic, "Classic", low: false, inverted: false, dead: true
+);
+
+/// [`HighBit<u32>`] in the low half of a `u64`, with a 32-bit generation in
+/// the high half that [`unfreeze`](crate::FrozenRefcount::unfreeze) advances.
+/// The last `put` CASes from the exact `(generation, 0)` word its own
+/// `fetch_sub` produced, so a `put` preempted across a whole free/reuse cycle
+/// fails its CAS instead of taking the new life's `Last` (the put/put ABA of
+/// SPEC.md). The generation wraps after 2^32 `unfreeze`s; the ABA comes back
+/// only if a single preempted `put` sleeps across exactly a multiple of 2^32
+/// reuses of the slot.
+#[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
+pub struct Tagged;
+#[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
+impl sealed::Sealed for Tagged {}
+#[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
+impl Encoding for Tagged {
+    type Word = u64;
+    const NAME: &'static str = "Tagged";
+    const LAYOUT: Layout = Layout {
+        state_bits: 32,
+        low: false,
+        inverted: false,
+        zero_is_dead: false,
+        tagged: true,
+    };
+}

@@ -1,0 +1,572 @@
+//! `FrozenRefcount`: the protocol, written once for every encoding and
+//! backend. An encoding only says where the bits are (`encoding.rs`); a
+//! backend only says how one atomic step is done (`backends/`).
+
+use crate::backends::{Backend, DefaultBackend};
+use crate::encoding::{Encoding, HighBit};
+use crate::primitive::{self, const_fn_unless_loom};
+use crate::Word;
+use core::fmt;
+use core::marker::PhantomData;
+use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+
+/// What a [`put`](FrozenRefcount::put) did.
+#[must_use = "Last means the caller now owns the object and must free it"]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Put {
+    /// Other references remain (or a concurrent `try_get` resurrected the
+    /// object in the transient zero): the caller must not touch it again.
+    Kept,
+    /// That was the last reference: the count is frozen and the caller owns
+    /// the object (free it, or reuse it and [`unfreeze`](FrozenRefcount::unfreeze)).
+    Last,
+}
+
+impl Put {
+    /// `true` for [`Put::Last`].
+    #[inline]
+    pub fn is_last(self) -> bool {
+        matches!(self, Put::Last)
+    }
+}
+
+/// What a counter word means, as read by [`FrozenRefcount::state`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum State {
+    /// Live with this many references.
+    Live(u32),
+    /// Live with a count of zero: the last `put` is between its `fetch_sub`
+    /// and its CAS (never seen for `Classic`, where zero is frozen).
+    Zero,
+    /// Frozen: owned by whoever froze it; every `try_get` fails.
+    Frozen,
+    /// Live, but the count passed `MAX_COUNT` and is no longer known: gets and
+    /// puts keep working and no `put` returns `Last` again (the object leaks).
+    Saturated,
+}
+
+/// A reference count with a FROZEN state.
+///
+/// `try_get` is one unconditional atomic add that checks the old value's state
+/// afterwards; the last `put` does its `fetch_sub` and then freezes the word
+/// with one CAS from zero, which fails (and reports [`Put::Kept`]) if a
+/// `try_get` resurrected the object in between. `E` says where the bits are
+/// ([`HighBit`] by default), `B` how each atomic step is done
+/// ([`DefaultBackend`] by default). The struct is `repr(transparent)` over one
+/// atomic word of `E::Word`.
+///
+/// ```
+/// use frozen_refcount::{FrozenRefcount, Put, ZeroLockedLow};
+///
+/// // A slot of a type-stable pool: starts frozen, owned by the allocator.
+/// let rc = FrozenRefcount::<ZeroLockedLow>::new_frozen();
+/// assert!(!rc.try_get()); // a speculative reader finds nothing
+///
+/// rc.unfreeze(1); // allocate: publish the object with one reference
+/// assert!(rc.try_get()); // a speculative reader takes a second one
+/// assert_eq!(rc.count(), 2);
+///
+/// assert_eq!(rc.put(), Put::Kept);
+/// assert_eq!(rc.put(), Put::Last); // the word is frozen again; we own the slot
+/// assert!(rc.is_frozen() && !rc.try_get());
+/// ```
+///
+/// # Misuse
+///
+/// A `put` on a frozen or zero count, a `put_many` of more references than are
+/// held, a `get` on a frozen or zero count and an `unfreeze` of a live counter
+/// panic in debug builds. In release builds:
+/// - `put` on a frozen word leaves it frozen (the decrement is garbage; a
+///   frozen word drifted too far is reset to frozen with one CAS), and returns
+///   `Kept`. The one exception is `ZeroLockedHigh` on an all-zero word that
+///   was never unfrozen: `0 - 1` wraps into the live half; the `put` restores
+///   it with one CAS, but a `try_get` in that window succeeds. Prefer
+///   `ZeroLockedLow`, whose bit 0 no add or subtract can touch.
+/// - `put` on a zero count (or of more than is held) makes the word frozen or
+///   saturated, never a small live count; the pending last `put` then reports
+///   `Kept`, and the object leaks instead of being freed twice.
+/// - `get` on a frozen word leaves it frozen (like a failed `try_get`).
+///   `Classic` cannot tell: a `get` on its dead zero makes it live, exactly
+///   like Linux `folio_get` on a freed page; that is what the frozen
+///   encodings fix.
+/// - `unfreeze` on a live counter overwrites the count. No second `Last` is
+///   handed out for it (a `put` that finds the word frozen returns `Kept`).
+#[repr(transparent)]
+pub struct FrozenRefcount<E: Encoding = HighBit, B: Backend<E::Word> = DefaultBackend> {
+    word: <E::Word as Word>::Atomic,
+    _marker: PhantomData<fn() -> (E, B)>,
+}
+
+type W<E> = <E as Encoding>::Word;
+
+impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
+    /// Largest live count that is stored exactly. One more makes the counter
+    /// saturated. `2^(bits-2) - 1`: 63 for 8-bit words, `2^30 - 1` for 32-bit
+    /// words and [`Tagged`](crate::Tagged), `2^31 - 1` for 64-bit words.
+    pub const MAX_COUNT: u32 = E::MAX_COUNT;
+
+    /// Largest `n` for [`try_get_many`](Self::try_get_many),
+    /// [`get_many`](Self::get_many) and [`put_many`](Self::put_many):
+    /// `2^(bits-4)` (16 for 8-bit words), so that one step cannot jump across
+    /// the margins between live, saturated and frozen words.
+    pub const MAX_MANY: u32 = E::MAX_MANY;
+
+    const_fn_unless_loom! {
+        /// A live counter holding `count` references (the caller's).
+        ///
+        /// `const`, so it can initialise a `static`. Panics unless
+        /// `1 <= count <= MAX_COUNT`.
+        #[inline]
+        pub fn new(count: u32) -> Self {
+            assert!(count >= 1 && count <= E::MAX_COUNT, "FrozenRefcount::new: count out of 1..=MAX_COUNT");
+            Self::from_bits(E::LIVE_MARK_U64 | ((count as u64) << E::SHIFT))
+        }
+    }
+
+    const_fn_unless_loom! {
+        /// A frozen counter, owned by the caller (the kernel's "initialize as
+        /// frozen"): every `try_get` fails until [`unfreeze`](Self::unfreeze).
+        #[inline]
+        pub fn new_frozen() -> Self {
+            Self::from_bits(E::FROZEN_U64)
+        }
+    }
+
+    const_fn_unless_loom! {
+        #[inline]
+        fn from_bits(bits: u64) -> Self {
+            Self { word: primitive::atomic_from_u64::<E::Word>(bits), _marker: PhantomData }
+        }
+    }
+
+    /// Speculatively takes a reference to an object found without holding
+    /// one (an RCU reader, a PFN walker). Fails iff the counter is frozen.
+    ///
+    /// One atomic add and never a loop (`Classic`: a load and a CAS loop).
+    #[inline]
+    pub fn try_get(&self) -> bool {
+        self.try_get_many(1)
+    }
+
+    /// [`try_get`](Self::try_get) for `n` references at once
+    /// (`1 <= n <= MAX_MANY`, else panics).
+    #[inline]
+    pub fn try_get_many(&self, n: u32) -> bool {
+        let delta = Self::delta(n);
+        if E::LAYOUT.zero_is_dead {
+            return self.try_get_cas_loop(delta);
+        }
+        // Acquire: on success the caller reads the object, so it must see
+        // everything written before the Release that made the word live
+        // (`unfreeze`, or `new` published by the caller's own means). On
+        // failure nothing is read; the Acquire is unused.
+        let old = B::fetch_add(&self.word, delta, Acquire);
+        let new = old.wrapping_add(delta);
+        // One test: `new` is live with an exact count. It implies `old` was
+        // live (a frozen word stays frozen under an add: garbage is reset far
+        // before it could carry into the state bit).
+        if Self::exact(new) {
+            return true;
+        }
+        self.try_get_slow(new)
+    }
+
+    /// Takes another reference when the caller already holds one.
+    #[inline]
+    pub fn get(&self) {
+        self.get_many(1)
+    }
+
+    /// [`get`](Self::get) for `n` references (`1 <= n <= MAX_MANY`).
+    #[inline]
+    pub fn get_many(&self, n: u32) {
+        let delta = Self::delta(n);
+        // Relaxed: the caller holds a reference, so the object cannot be
+        // freed under it, and passing the new reference to another thread
+        // needs its own synchronisation (the argument of `Arc::clone`).
+        let old = B::fetch_add(&self.word, delta, Relaxed);
+        let new = old.wrapping_add(delta);
+        if Self::exact(new) {
+            if cfg!(debug_assertions) && Self::state_bits(old) == E::ZERO {
+                misuse("get on a zero count: the caller holds no reference");
+            }
+            return;
+        }
+        self.get_slow(new)
+    }
+
+    /// Drops a reference. [`Put::Last`] means the count is now frozen and the
+    /// caller owns the object.
+    ///
+    /// Not the last: one atomic subtract. The last: the subtract plus one CAS
+    /// from zero to frozen (`Classic`: no CAS, zero is final).
+    #[inline]
+    pub fn put(&self) -> Put {
+        self.put_many(1)
+    }
+
+    /// [`put`](Self::put) for `n` references (`1 <= n <= MAX_MANY`).
+    #[inline]
+    pub fn put_many(&self, n: u32) -> Put {
+        let delta = Self::delta(n);
+        // Release: every access this holder made to the object happens-before
+        // the Acquire of whoever gets `Last` and frees or reuses it.
+        let old = B::fetch_sub(&self.word, delta, Release);
+        let new = old.wrapping_sub(delta);
+        if Self::exact(new) && Self::state_bits(new) != E::ZERO {
+            return Put::Kept;
+        }
+        self.put_slow(old, new)
+    }
+
+    /// Freezes a live counter that holds exactly `expected` references, all
+    /// the caller's (Linux `page_ref_freeze`, before a split or migration).
+    /// On `true` the caller owns the object as if it had got `Last`.
+    ///
+    /// One CAS (`Tagged`: a load of the generation, then the CAS). Panics
+    /// unless `1 <= expected <= MAX_COUNT`.
+    #[inline]
+    pub fn freeze(&self, expected: u32) -> bool {
+        assert!(
+            expected >= 1 && expected <= E::MAX_COUNT,
+            "FrozenRefcount::freeze: expected out of 1..=MAX_COUNT"
+        );
+        // The generation is only written by `unfreeze`, i.e. by an owner; a
+        // stale one makes the CAS fail, which is the right answer for a
+        // counter that changed hands.
+        let generation = if E::LAYOUT.tagged {
+            Self::gen_bits(B::load(&self.word, Relaxed))
+        } else {
+            W::<E>::ZERO
+        };
+        // Acquire on success: the caller takes ownership and must see every
+        // access made under the references that were dropped before (their
+        // Release subtracts head release sequences this CAS reads from).
+        // Relaxed on failure: nothing changes hands.
+        B::compare_exchange(
+            &self.word,
+            generation | Self::live_word(expected),
+            generation | E::FROZEN,
+            Acquire,
+            Relaxed,
+        )
+        .is_ok()
+    }
+
+    /// Makes a frozen counter live with `count` references (the caller's);
+    /// only its owner may call it. `Tagged` advances the generation.
+    ///
+    /// One store (`Tagged`, and debug builds: a load first). Panics unless
+    /// `1 <= count <= MAX_COUNT`.
+    #[inline]
+    pub fn unfreeze(&self, count: u32) {
+        assert!(
+            count >= 1 && count <= E::MAX_COUNT,
+            "FrozenRefcount::unfreeze: count out of 1..=MAX_COUNT"
+        );
+        // Relaxed load: the generation bits were last written by this
+        // counter's owners, and ownership was handed to us with Acquire.
+        let cur = if E::LAYOUT.tagged || cfg!(debug_assertions) {
+            B::load(&self.word, Relaxed)
+        } else {
+            E::FROZEN
+        };
+        if cfg!(debug_assertions) && !Self::frozen(cur) {
+            misuse("unfreeze of a live counter");
+        }
+        // A store, not a CAS: it discards the garbage of failed try_gets, whose
+        // increments lost the race by definition. Release: publishes the
+        // object's initialisation to every try_get that succeeds on the new
+        // life (they Acquire).
+        let next = Self::gen_bits(cur).wrapping_add(E::GEN_ONE) | Self::live_word(count);
+        B::store(&self.word, next, Release)
+    }
+
+    /// The live count: 0 when frozen or in the transient zero, `u32::MAX`
+    /// when saturated. A Relaxed snapshot, stale as soon as it is read.
+    #[inline]
+    pub fn count(&self) -> u32 {
+        match self.state() {
+            State::Live(n) => n,
+            State::Zero | State::Frozen => 0,
+            State::Saturated => u32::MAX,
+        }
+    }
+
+    /// Whether the counter is frozen (a Relaxed snapshot).
+    #[inline]
+    pub fn is_frozen(&self) -> bool {
+        Self::frozen(self.load_raw())
+    }
+
+    /// Whether the counter is saturated (a Relaxed snapshot).
+    #[inline]
+    pub fn is_saturated(&self) -> bool {
+        self.state() == State::Saturated
+    }
+
+    /// What the word means now (a Relaxed snapshot).
+    #[inline]
+    pub fn state(&self) -> State {
+        Self::classify(self.load_raw())
+    }
+
+    /// The raw word (a Relaxed load), for debugging and tests. Its meaning is
+    /// the encoding's business; see the table in `encoding.rs`.
+    #[inline]
+    pub fn load_raw(&self) -> E::Word {
+        // Relaxed: a snapshot; nothing is read through it.
+        B::load(&self.word, Relaxed)
+    }
+
+    // ---- cold paths ----
+
+    /// `Classic`: today's `atomic_add_unless(v, n, 0)`.
+    #[inline]
+    fn try_get_cas_loop(&self, delta: E::Word) -> bool {
+        // Relaxed: only the guess for the first CAS, which re-checks it.
+        let mut cur = B::load(&self.word, Relaxed);
+        loop {
+            if Self::frozen(cur) {
+                return false;
+            }
+            let new = cur.wrapping_add(delta);
+            // Acquire on success, as for the fetch_add path; Relaxed on
+            // failure: we only retry with the value we were given.
+            match B::compare_exchange_weak(&self.word, cur, new, Acquire, Relaxed) {
+                Ok(_) => {
+                    if !Self::exact(new) {
+                        self.resaturate(new);
+                    }
+                    return true;
+                }
+                Err(actual) => cur = actual,
+            }
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn try_get_slow(&self, new: E::Word) -> bool {
+        if Self::frozen(new) {
+            // The failed increment stays on the word as garbage unless it has
+            // drifted far enough to need the one-CAS reset.
+            self.settle_frozen(new, Drift::Up);
+            false
+        } else {
+            // Live but past MAX_COUNT: saturated, and still a success.
+            self.resaturate(new);
+            true
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn get_slow(&self, new: E::Word) {
+        if Self::frozen(new) {
+            misuse("get on a frozen counter");
+            self.settle_frozen(new, Drift::Up);
+        } else {
+            self.resaturate(new);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn put_slow(&self, old: E::Word, new: E::Word) -> Put {
+        if Self::state_bits(new) == E::ZERO && Self::exact(old) {
+            return self.last(new);
+        }
+        match Self::classify(old) {
+            State::Saturated => {
+                self.resaturate(new);
+                Put::Kept
+            }
+            State::Frozen => {
+                misuse("put on a frozen counter");
+                if Self::frozen(new) {
+                    self.settle_frozen(new, Drift::Down);
+                } else {
+                    // Only ZeroLockedHigh on a never-unfrozen zero word gets
+                    // here: undo the wrap into the live half with one CAS.
+                    let _ = B::compare_exchange(
+                        &self.word,
+                        new,
+                        Self::gen_bits(new) | E::FROZEN,
+                        Relaxed,
+                        Relaxed,
+                    );
+                }
+                Put::Kept
+            }
+            State::Zero | State::Live(_) => {
+                misuse("put of more references than the count holds");
+                if Self::frozen(new) {
+                    self.settle_frozen(new, Drift::Down);
+                } else if !Self::exact(new) {
+                    self.resaturate(new);
+                }
+                Put::Kept
+            }
+        }
+    }
+
+    /// The count reached zero with the word `zero`: freeze it, unless a
+    /// `try_get` got in first.
+    #[inline]
+    fn last(&self, zero: E::Word) -> Put {
+        if E::LAYOUT.zero_is_dead {
+            // Classic: zero is final. Acquire pairs with the Release subtract
+            // of every earlier put, as in `Arc::drop`.
+            B::acquire_fence(&self.word);
+            return Put::Last;
+        }
+        // Strong CAS from the exact word our subtract produced (for Tagged:
+        // with its generation, so a put preempted across a reuse fails here).
+        // A spurious failure would leak the object, hence not weak.
+        // Acquire on success: the other holders' Release subtracts head
+        // release sequences continued by every RMW since, including ours, so
+        // their accesses happen-before the caller frees the object. Relaxed
+        // on failure: a try_get resurrected the object; its holder frees it.
+        match B::compare_exchange(
+            &self.word,
+            zero,
+            Self::gen_bits(zero) | E::FROZEN,
+            Acquire,
+            Relaxed,
+        ) {
+            Ok(_) => Put::Last,
+            Err(_) => Put::Kept,
+        }
+    }
+
+    /// Re-centres a saturated word in its band, so that it drifts neither
+    /// into frozen nor down to an exact count (Linux `refcount_t`).
+    #[inline]
+    fn resaturate(&self, seen: E::Word) {
+        // Relaxed: changes no ownership; any value in the band means the same.
+        B::store(&self.word, Self::gen_bits(seen) | E::SATURATED, Relaxed)
+    }
+
+    /// A frozen word `seen` has collected garbage: if it drifted more than
+    /// `DRIFT_LIMIT` from the canonical frozen word in the direction this
+    /// operation moves it, reset it with one CAS. Never a loop: if the word
+    /// moved meanwhile, whoever moved it saw it too; if it was unfrozen, the
+    /// CAS fails, as it must.
+    #[inline]
+    fn settle_frozen(&self, seen: E::Word, drift: Drift) {
+        if E::DRIFT_LIMIT == W::<E>::ZERO {
+            return; // low-bit encodings: no add can reach bit 0
+        }
+        let s = Self::state_bits(seen);
+        let dist = match drift {
+            Drift::Up => s.wrapping_sub(E::FROZEN),
+            Drift::Down => E::FROZEN.wrapping_sub(s),
+        } & E::STATE_MASK;
+        if dist > E::DRIFT_LIMIT && dist < E::HALF {
+            // Relaxed/Relaxed: frozen to frozen; nothing is published.
+            let _ = B::compare_exchange(
+                &self.word,
+                seen,
+                Self::gen_bits(seen) | E::FROZEN,
+                Relaxed,
+                Relaxed,
+            );
+        }
+    }
+
+    // ---- the encoding, read ----
+
+    #[inline(always)]
+    fn delta(n: u32) -> E::Word {
+        assert!(
+            n >= 1 && n <= E::MAX_MANY,
+            "FrozenRefcount: n out of 1..=MAX_MANY"
+        );
+        W::<E>::from_u64(n as u64) << E::SHIFT
+    }
+
+    #[inline(always)]
+    fn live_word(count: u32) -> E::Word {
+        E::ZERO.wrapping_add(W::<E>::from_u64(count as u64) << E::SHIFT)
+    }
+
+    /// Live with an exactly stored count (zero included).
+    #[inline(always)]
+    fn exact(w: E::Word) -> bool {
+        w & E::CLASS_MASK == E::CLASS_EXACT
+    }
+
+    #[inline(always)]
+    fn frozen(w: E::Word) -> bool {
+        let s = Self::state_bits(w);
+        s & E::STATE_BIT == E::FROZEN_WHEN || (E::LAYOUT.zero_is_dead && s == E::ZERO)
+    }
+
+    #[inline(always)]
+    fn state_bits(w: E::Word) -> E::Word {
+        w & E::STATE_MASK
+    }
+
+    #[inline(always)]
+    fn gen_bits(w: E::Word) -> E::Word {
+        w & !E::STATE_MASK
+    }
+
+    fn classify(w: E::Word) -> State {
+        let s = Self::state_bits(w);
+        if Self::frozen(s) {
+            State::Frozen
+        } else if !Self::exact(s) {
+            State::Saturated
+        } else if s == E::ZERO {
+            State::Zero
+        } else {
+            let n = (s.wrapping_sub(E::ZERO) >> E::SHIFT).to_u64();
+            State::Live(n as u32) // exact counts fit: COUNT_BITS <= 31
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Drift {
+    Up,
+    Down,
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn misuse(what: &str) {
+    if cfg!(debug_assertions) {
+        panic!("frozen-refcount misuse: {what}");
+    }
+}
+
+#[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
+impl<B: Backend<u64>> FrozenRefcount<crate::Tagged, B> {
+    /// The generation: how many times the counter was unfrozen, modulo 2^32.
+    #[inline]
+    pub fn generation(&self) -> u32 {
+        (self.load_raw() >> 32) as u32
+    }
+}
+
+impl<E: Encoding, B: Backend<E::Word>> Default for FrozenRefcount<E, B> {
+    /// A frozen counter, as [`new_frozen`](FrozenRefcount::new_frozen).
+    fn default() -> Self {
+        Self::new_frozen()
+    }
+}
+
+impl<E: Encoding, B: Backend<E::Word>> fmt::Debug for FrozenRefcount<E, B> {
+    /// `FrozenRefcount<HighBit>(Live(2))`; `Tagged` adds the generation.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let w = self.load_raw();
+        write!(f, "FrozenRefcount<{}>({:?}", E::NAME, Self::classify(w))?;
+        if E::LAYOUT.tagged {
+            write!(f, ", generation {}", w.to_u64() >> E::B)?;
+        }
+        f.write_str(")")
+    }
+}

@@ -1,0 +1,87 @@
+//! A lock-free reference count with a FROZEN state, after the 2026 linux-mm
+//! work on page refcounts.
+//!
+//! Today a speculative reference to an object found without a lock (a PFN
+//! walker, a page-cache lookup, an RCU reader) is taken with
+//! `atomic_add_unless(v, 1, 0)`: a compare-and-swap loop that refuses a dead
+//! zero, and that retries, and serialises, under contention. Here the count
+//! has a dedicated FROZEN state that no unconditional add can leave, so
+//! [`try_get`](FrozenRefcount::try_get) is a single `lock xadd` / `ldadd`
+//! followed by a test of the result, with no loop. Zero is only a transient
+//! state inside [`put`](FrozenRefcount::put): the last `put` subtracts, then
+//! freezes the word with one CAS from zero, and a `try_get` that lands in
+//! between resurrects the object (the CAS fails and `put` says
+//! [`Put::Kept`]).
+//!
+//! # Example: a type-stable slot pool
+//!
+//! ```
+//! use frozen_refcount::{FrozenRefcount, Put, Tagged};
+//! use std::sync::atomic::{AtomicU64, Ordering};
+//!
+//! struct Slot {
+//!     refs: FrozenRefcount<Tagged>,
+//!     value: AtomicU64,
+//! }
+//!
+//! // Every slot starts frozen: owned by the pool, invisible to readers.
+//! let slot = Slot { refs: FrozenRefcount::new_frozen(), value: AtomicU64::new(0) };
+//! assert!(!slot.refs.try_get());
+//!
+//! // Allocate: initialise, then publish with one reference (Release).
+//! slot.value.store(42, Ordering::Relaxed);
+//! slot.refs.unfreeze(1);
+//!
+//! // A speculative reader that found the slot by address: one atomic add.
+//! if slot.refs.try_get() {
+//!     assert_eq!(slot.value.load(Ordering::Relaxed), 42);
+//!     assert_eq!(slot.refs.put(), Put::Kept);
+//! }
+//!
+//! // The owner drops the last reference: the word freezes, the pool owns the
+//! // slot again, and the generation tells this life from the next one.
+//! assert_eq!(slot.refs.put(), Put::Last);
+//! assert!(slot.refs.is_frozen());
+//! assert_eq!(slot.refs.generation(), 1);
+//! ```
+//!
+//! # Encodings and backends
+//!
+//! [`FrozenRefcount<E, B>`](FrozenRefcount) takes an [`Encoding`] (where the
+//! bits are: [`HighBit`], [`LowBit`], [`ZeroLockedHigh`], [`ZeroLockedLow`],
+//! [`Tagged`], and the [`Classic`] CAS-loop baseline) and a [`Backend`] (how
+//! one atomic step is done: [`CoreAtomics`], `PortableAtomics`, `Counting`
+//! …). The protocol itself is written once, for all of them.
+//!
+//! # Features
+//!
+//! - `std`: [`Counting`]'s per-thread step counts.
+//! - `portable-atomic`: the `PortableAtomics` backend.
+//! - `model`: [`model`], the sequential reference model used by the tests
+//!   and the fuzzers.
+//!
+//! The crate is `no_std` and never allocates.
+#![no_std]
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+mod backends;
+mod encoding;
+mod frozen;
+#[cfg(feature = "model")]
+pub mod model;
+mod primitive;
+mod word;
+
+#[cfg(all(feature = "portable-atomic", not(frozen_refcount_loom)))]
+pub use backends::PortableAtomics;
+pub use backends::{Backend, CoreAtomics, DefaultBackend};
+#[cfg(feature = "std")]
+pub use backends::{Counting, Counts};
+#[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
+pub use encoding::Tagged;
+pub use encoding::{Classic, Encoding, HighBit, Layout, LowBit, ZeroLockedHigh, ZeroLockedLow};
+pub use frozen::{FrozenRefcount, Put, State};
+pub use word::Word;

@@ -1,0 +1,118 @@
+//! The word widths a counter can live in: `u8`, `u16`, `u32` and `u64`.
+
+use crate::primitive::atomic;
+use core::fmt::Debug;
+use core::ops::{BitAnd, BitOr, Not, Shl, Shr};
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// An unsigned integer that a counter word is made of (`u8`, `u16`, `u32`,
+/// `u64`). Sealed: the `const` constructors rely on the exact layout of these
+/// four types and their atomics.
+pub trait Word:
+    sealed::Sealed
+    + Copy
+    + Eq
+    + Ord
+    + Debug
+    + Send
+    + Sync
+    + 'static
+    + BitAnd<Output = Self>
+    + BitOr<Output = Self>
+    + Not<Output = Self>
+    + Shl<u32, Output = Self>
+    + Shr<u32, Output = Self>
+{
+    /// Width in bits.
+    const BITS: u32;
+    /// The zero word.
+    const ZERO: Self;
+    /// The atomic integer of the same width (core's, or loom's under
+    /// `--cfg frozen_refcount_loom`).
+    type Atomic: Send + Sync;
+
+    /// `self + rhs`, modulo `2^BITS`.
+    fn wrapping_add(self, rhs: Self) -> Self;
+    /// `self - rhs`, modulo `2^BITS`.
+    fn wrapping_sub(self, rhs: Self) -> Self;
+    /// The low `BITS` bits of `v`.
+    fn from_u64(v: u64) -> Self;
+    /// Zero-extended to 64 bits.
+    fn to_u64(self) -> u64;
+    /// A new atomic holding `v` (non-`const`; see `primitive::atomic_from_u64`).
+    fn new_atomic(v: Self) -> Self::Atomic;
+    /// The address of the atomic's value, for the inline-asm backends.
+    #[cfg(not(frozen_refcount_loom))]
+    fn as_ptr(a: &Self::Atomic) -> *mut Self;
+}
+
+macro_rules! impl_word {
+    ($($(#[$cfg:meta])* $w:ty => $atomic:ident;)*) => {$(
+        $(#[$cfg])*
+        impl sealed::Sealed for $w {}
+        $(#[$cfg])*
+        impl Word for $w {
+            const BITS: u32 = <$w>::BITS;
+            const ZERO: Self = 0;
+            type Atomic = atomic::$atomic;
+            #[inline(always)]
+            fn wrapping_add(self, rhs: Self) -> Self { <$w>::wrapping_add(self, rhs) }
+            #[inline(always)]
+            fn wrapping_sub(self, rhs: Self) -> Self { <$w>::wrapping_sub(self, rhs) }
+            #[inline(always)]
+            fn from_u64(v: u64) -> Self { v as $w }
+            #[inline(always)]
+            fn to_u64(self) -> u64 { self as u64 }
+            #[inline(always)]
+            fn new_atomic(v: Self) -> Self::Atomic { atomic::$atomic::new(v) }
+            #[cfg(not(frozen_refcount_loom))]
+            #[inline(always)]
+            fn as_ptr(a: &Self::Atomic) -> *mut Self { a.as_ptr() }
+        }
+    )*};
+}
+impl_word! {
+    u8 => AtomicU8;
+    u16 => AtomicU16;
+    u32 => AtomicU32;
+    #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
+    u64 => AtomicU64;
+}
+
+/// The low `W::BITS` bits of `value`, as a `W`, in a `const` context.
+///
+/// Encodings compute their constants as `u64` and narrow them with this: the
+/// generic `impl<W: Word> Encoding for HighBit<W>` has no `const` arithmetic on
+/// `W` itself.
+pub(crate) const fn narrow<W: Word>(value: u64) -> W {
+    #[repr(C)]
+    union Pun<W: Copy> {
+        wide: u64,
+        narrow: W,
+    }
+    let value = if cfg!(target_endian = "big") {
+        value << (64 - W::BITS)
+    } else {
+        value
+    };
+    // SAFETY: `W` is one of u8..u64 (sealed): at most 8 bytes, every bit
+    // pattern valid; `wide` initialises all 8 bytes.
+    unsafe { Pun::<W> { wide: value }.narrow }
+}
+
+/// Bit `n` as a `u64` (a const helper for encodings).
+pub(crate) const fn bit(n: u32) -> u64 {
+    1u64 << n
+}
+
+/// All ones in the low `bits` bits.
+pub(crate) const fn ones(bits: u32) -> u64 {
+    if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    }
+}

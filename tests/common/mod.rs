@@ -1,0 +1,55 @@
+//! Shared by the integration tests: the list of every (encoding, width,
+//! backend) the target has, in one place. A test is a generic function
+//! `fn t<E: Encoding, B: Backend<E::Word>>()`; `each_counter!(t)` calls it for
+//! all of them. Backends added to the crate are added here, once.
+#![allow(dead_code, unused_macros, unused_imports)]
+
+pub use frozen_refcount::*;
+
+/// Calls `$f::<E, B>($args)` for every encoding at every width, on every
+/// backend available on this target.
+macro_rules! each_counter {
+    ($f:ident $(, $arg:expr)*) => {{
+        each_counter!(@backend $crate::common::CoreAtomics, $f $(, $arg)*);
+        #[cfg(feature = "portable-atomic")]
+        each_counter!(@backend $crate::common::PortableAtomics, $f $(, $arg)*);
+    }};
+    (@backend $b:ty, $f:ident $(, $arg:expr)*) => {{
+        use $crate::common::*;
+        each_counter!(@enc $b, $f, HighBit $(, $arg)*);
+        each_counter!(@enc $b, $f, LowBit $(, $arg)*);
+        each_counter!(@enc $b, $f, ZeroLockedHigh $(, $arg)*);
+        each_counter!(@enc $b, $f, ZeroLockedLow $(, $arg)*);
+        each_counter!(@enc $b, $f, Classic $(, $arg)*);
+        #[cfg(target_has_atomic = "64")]
+        $f::<Tagged, $b>($($arg),*);
+    }};
+    (@enc $b:ty, $f:ident, $e:ident $(, $arg:expr)*) => {{
+        $f::<$e<u8>, $b>($($arg),*);
+        $f::<$e<u16>, $b>($($arg),*);
+        $f::<$e<u32>, $b>($($arg),*);
+        #[cfg(target_has_atomic = "64")]
+        $f::<$e<u64>, $b>($($arg),*);
+    }};
+}
+pub(crate) use each_counter;
+
+/// A small deterministic PRNG (xorshift64*), for tests that need many cheap
+/// random choices without a dependency.
+pub struct Rng(pub u64);
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// `Encoding::NAME` plus the width, for assertion messages.
+pub fn label<E: Encoding, B: Backend<E::Word>>() -> String {
+    format!("{}<u{}>/{}", E::NAME, <E::Word as Word>::BITS, B::NAME)
+}

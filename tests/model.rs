@@ -1,0 +1,98 @@
+//! Every encoding, at every width, against the sequential reference model
+//! (`frozen_refcount::model`, shared with the `ops` fuzz target).
+
+mod common;
+use common::*;
+use frozen_refcount::model::{Checker, Op};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+
+fn op_strategy() -> impl Strategy<Value = Op> {
+    // Weighted towards gets and puts so that counts climb to saturation at
+    // u8 and fall back to Last; every op kind appears.
+    prop_oneof![
+        4 => (0u32..4).prop_map(Op::TryGet),
+        3 => (0u32..4).prop_map(Op::Get),
+        5 => (0u32..4).prop_map(Op::Put),
+        1 => any::<u32>().prop_map(Op::TryGet),
+        1 => any::<u32>().prop_map(Op::Put),
+        1 => (0u32..4).prop_map(Op::Freeze),
+        2 => (0u32..6).prop_map(Op::Unfreeze),
+        1 => any::<u32>().prop_map(Op::Unfreeze),
+    ]
+}
+
+fn proptest_against_model<E: Encoding, B: Backend<E::Word>>() {
+    let mut runner = TestRunner::new(Config {
+        cases: 64,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let strategy = (0u32..8, prop::collection::vec(op_strategy(), 1..600));
+    runner
+        .run(&strategy, |(start, ops)| {
+            let mut c = Checker::<E, B>::new(start);
+            for op in ops {
+                if let Err(m) = c.step(op) {
+                    return Err(TestCaseError::fail(format!("{}: {m:?}", label::<E, B>())));
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn proptest_every_encoding_matches_model() {
+    each_counter!(proptest_against_model);
+}
+
+/// A long deterministic walk per counter: 200k operations, biased in phases
+/// so that every state (saturated, frozen with garbage, many lives) is
+/// visited for a long time.
+fn long_walk<E: Encoding, B: Backend<E::Word>>() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ E::MAX_COUNT as u64);
+    let mut c = Checker::<E, B>::new(1);
+    let mut saw = [false; 3];
+    let mut applied = 0;
+    for i in 0..200_000u32 {
+        let phase = (i / 5_000) % 4;
+        let r = rng.next() as u32;
+        let op = match (phase, rng.below(10)) {
+            (0, 0..=5) | (1, 0..=2) => Op::Get(r),
+            (0, 6..=7) | (1, 3..=4) | (2, 0..=3) => Op::TryGet(r),
+            (3, 0..=6) => Op::TryGet(r),
+            (_, 8) => Op::Freeze(r % 3),
+            (_, 9) => Op::Unfreeze(r),
+            _ => Op::Put(r % 2),
+        };
+        c.step(op)
+            .unwrap_or_else(|m| panic!("{} step {i}: {m:?}", label::<E, B>()));
+        match c.model.state {
+            State::Saturated => saw[0] = true,
+            State::Frozen => saw[1] = true,
+            _ => saw[2] = true,
+        }
+        // Leave saturation now and then (it is sticky by design).
+        if c.model.state == State::Saturated && rng.below(2000) == 0 {
+            applied += c.applied;
+            c = Checker::new(1);
+        }
+    }
+    assert!(
+        saw.iter().all(|&s| s),
+        "{}: states visited {saw:?}",
+        label::<E, B>()
+    );
+    applied += c.applied;
+    assert!(
+        applied > 100_000,
+        "{}: only {applied} ops applied",
+        label::<E, B>()
+    );
+}
+
+#[test]
+fn long_walk_every_encoding_matches_model() {
+    each_counter!(long_walk);
+}
