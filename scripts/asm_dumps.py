@@ -35,9 +35,11 @@ TARGETS = [
     ("aarch64-lse", "aarch64-unknown-linux-gnu", "-C target-feature=+lse", "lse",
      "aarch64 with `-C target-feature=+lse` (ARMv8.1 atomics inline: `ldadd`, `cas`)"),
     ("aarch64-outline", "aarch64-unknown-linux-gnu", "", "outline",
-     "aarch64 default: rustc's outline atomics (`bl __aarch64_ldadd4_acq`, LSE or LL/SC chosen at run time)"),
+     "aarch64 default: rustc's outline atomics (`bl __aarch64_ldadd4_acq`, "
+     "LSE or LL/SC chosen at run time)"),
     ("aarch64-llsc", "aarch64-unknown-linux-gnu", "-C target-feature=-outline-atomics", "llsc",
-     "aarch64 with `-C target-feature=-outline-atomics`: ARMv8.0 LL/SC loops inline (`ldaxr`/`stxr`)"),
+     "aarch64 with `-C target-feature=-outline-atomics`: "
+     "ARMv8.0 LL/SC loops inline (`ldaxr`/`stxr`)"),
 ]
 
 # Order of the dumps inside a file. Unknown encodings go last, by name.
@@ -46,6 +48,10 @@ OPS = ["try_get", "get", "put", "freeze", "unfreeze"]
 # Out-of-line callees of the crate that are dumped after the wrappers (and
 # counted in the tables): the cold paths.
 SLOW = ["try_get_slow", "get_slow", "put_slow"]
+
+# Backends whose RMW form does not follow the target's flags: ArmLlsc is
+# LL/SC even on an +lse build. (Probe short name -> checked as this kind.)
+BACKEND_KIND = {"arm_llsc": "llsc"}
 
 WRAPPER = re.compile(r"^frc_([A-Za-z0-9]+)_(\w+?)_(try_get|get|put|freeze|unfreeze)$")
 
@@ -167,7 +173,7 @@ class V0:
 
     def type(self):
         c = self.peek()
-        if c in BASIC and c not in "":
+        if c and c in BASIC:
             self.i += 1
             return BASIC[c]
         self.i += 1
@@ -197,11 +203,9 @@ def demangle(sym):
     """`_R...` (v0) or `_ZN...E` (legacy) to a readable path without hashes."""
     try:
         if sym.startswith("_R"):
-            d = V0(sym[2:])
+            d = V0(sym[2:])  # backrefs count from just after "_R"
             while d.peek().isdigit():  # encoding version
                 d.i += 1
-            # Backrefs count from just after "_R".
-            d.s, d.i = sym[2:], d.i
             return d.path()
         if sym.startswith("_ZN"):
             i, parts = 3, []
@@ -359,10 +363,11 @@ def clean(func, comment):
 
 # --------------------------------------------------------------- analysis
 
-LSE = re.compile(r"^(ld(add|clr|eor|set|smax|smin|umax|umin)|st(add|clr|eor|set|smax|smin|umax|umin)|swp|casp?)(a|l|al)?[bh]?$")
+LSE = re.compile(r"^((ld|st)(add|clr|eor|set|smax|smin|umax|umin)|swp|casp?)(a|l|al)?[bh]?$")
 LDX = re.compile(r"^ld(a)?x(r[bh]?|p)$")
 STX = re.compile(r"^st(l)?x(r[bh]?|p)$")
-OUTLINE = re.compile(r"^bl\s+__aarch64_(cas|casp|swp|ldadd|ldclr|ldeor|ldset)\d+_(relax|acq|rel|acq_rel)$")
+OUTLINE = re.compile(
+    r"^bl\s+__aarch64_(cas|casp|swp|ldadd|ldclr|ldeor|ldset)\d+_(relax|acq|rel|acq_rel)$")
 X86_BRANCH = re.compile(r"^j[a-z]+$")
 A64_BRANCH = re.compile(r"^(b(\.[a-z]+)?|cbn?z|tbn?z)$")
 
@@ -401,16 +406,59 @@ def is_uncond(kind, text):
     return mnem(text) in (("jmp", "jmpq") if kind == "x86" else ("b",))
 
 
-def is_load(kind, text):
-    """A plain load from memory other than the stack (the counter word)."""
-    m = mnem(text)
-    if kind == "x86":
-        if m.startswith(("lea", "lock", "push", "pop", "call", "jmp", "j")):
-            return False
-        ops = text.split("\t", 1)[1] if "\t" in text else ""
-        srcs = ops.split(", ")[:-1] if ", " in ops else []
-        return any("(" in s and "%rsp" not in s and "%rip" not in s for s in srcs)
-    return bool(re.match(r"^ld(a)?(r|ur|p)[bh]?$|^ldr(s[bhw])?$", m)) and "[sp" not in text
+def reg(kind, r):
+    """A register's full-width name: `%esi` -> `rsi`, `w19` -> `x19`."""
+    r = r.strip().lstrip("%").lower()
+    if kind != "x86":
+        return "x" + r[1:] if re.fullmatch(r"w\d+", r) else r
+    if re.fullmatch(r"e[a-z]{2}", r):
+        return "r" + r[1:]
+    return re.sub(r"^(r\d+)[dwb]$", r"\1", r)
+
+
+def operands(text):
+    return [o.strip() for o in text.split("\t", 1)[1].split(", ")] if "\t" in text else []
+
+
+def mem_bases(kind, text):
+    """Base registers of the instruction's memory operands (none for `lea`)."""
+    if mnem(text).startswith(("lea", "adr", "prfm", "prefetch")):
+        return []
+    ops = text.split("\t", 1)[1] if "\t" in text else ""
+    return [reg(kind, r) for r in re.findall(r"\((%\w+)|\[(\w+)", ops) for r in r if r]
+
+
+def dest(kind, text):
+    ops = operands(text)
+    if not ops:
+        return None
+    # AT&T (x86, registers with `%`) writes the last operand; Intel and
+    # aarch64 the first.
+    d = ops[-1] if kind == "x86" and "%" in text else ops[0]
+    return reg(kind, d) if re.fullmatch(r"%?\w+", d) else None
+
+
+def counter_access_before_rmw(kind, fast):
+    """The first instruction on the fast path that touches memory through the
+    counter's address (the first argument, or a copy of it) before the RMW,
+    or None. A load first would cost a second cache-line transition (shared,
+    then exclusive)."""
+    regs = {"rdi"} if kind == "x86" else {"x0"}
+    for t in fast:
+        if is_rmw(kind, t):
+            return None
+        if set(mem_bases(kind, t)) & regs:
+            return t
+        d = dest(kind, t)
+        if d is None:
+            continue
+        ops = operands(t)
+        src = ops[0] if kind == "x86" and "%" in t else (ops[1] if len(ops) > 1 else "")
+        if mnem(t) in ("mov", "movq") and re.fullmatch(r"%?\w+", src) and reg(kind, src) in regs:
+            regs.add(d)
+        else:
+            regs.discard(d)
+    return None
 
 
 class Shape:
@@ -451,6 +499,14 @@ class Shape:
                     todo.append(y)
             return False
 
+        # RMWs on the worst path from the entry to an exit, back edges
+        # ignored (an LL/SC retry counts once): `max_rmws`.
+        best = [0] * (len(self.insns) + 1)
+        for i in range(len(self.insns) - 1, -1, -1):
+            fwd = [best[j] for j in succ[i] if j > i]
+            best[i] = int(is_rmw(kind, self.insns[i])) + (max(fwd) if fwd else 0)
+        self.max_rmws = best[0] if self.insns else 0
+
         # A loop: a backward branch whose target can reach the branch again
         # (a backward jump to a shared exit block is only layout). LL/SC
         # retries (the target is a load-exclusive) are kept apart.
@@ -468,11 +524,12 @@ class Shape:
         # The fast path: from the entry along fall-through (following forward
         # unconditional jumps) to the first return or tail jump: the path the
         # compiler laid out as the likely one.
-        fast, i, seen = [], 0, set()
+        fast, fast_idx, i, seen = [], [], 0, set()
         while i < len(self.insns) and i not in seen:
             seen.add(i)
             t = self.insns[i]
             fast.append(t)
+            fast_idx.append(i)
             if is_return(kind, t):
                 break
             if is_uncond(kind, t):
@@ -482,70 +539,100 @@ class Shape:
                     continue
                 break  # a tail call
             i += 1
-        self.fast = fast
+        self.fast, self.fast_idx = fast, fast_idx
+
+    def after_rmw(self):
+        """The fast path from the RMW to its last conditional branch (the
+        tests of the result), LL/SC retry branches and branch targets dropped."""
+        retry = {j for _, j in self.llsc_retries}
+        seq, last = [], None
+        for i, t in zip(self.fast_idx, self.fast):
+            if not seq and not is_rmw(self.kind, t):
+                continue
+            m = mnem(t)
+            if (branch_target(self.kind, t) is not None and not is_uncond(self.kind, t)
+                    and m not in ("bl", "call", "callq")):
+                if i in retry:
+                    continue
+                ops = operands(t)
+                t = m + ("\t" + ", ".join(ops[:-1]) if len(ops) > 1 else "")
+                last = len(seq)
+            seq.append(t)
+        return seq[:last + 1] if last is not None else seq
 
     def refers_to(self, name_part):
         return any(c and name_part in c for c in self.calls)
 
 
-def check_function(target_kind, enc, op, shape):
-    """The hot-path assertions. Returns a list of failure messages."""
+def check_function(target_kind, backend, enc, op, shape):
+    """The hot-path assertions. Returns a list of failure messages.
+
+    - try_get, get, put (every encoding but Classic's try_get): exactly one
+      RMW on the fast path and at most one on any path through the function
+      (back edges ignored), no loop other than an LL/SC retry, nothing touches
+      the counter before the RMW on the fast path, and the cold path
+      (`try_get_slow`, `get_slow`, `put_slow`: the failed-get reset, the last
+      put's CAS) is out of line: a call or jump to it.
+    - On aarch64+lse (unless the backend is LL/SC by design): no
+      exclusive-monitor instruction at all in those three.
+    - Classic's try_get keeps its CAS loop: a backward branch around the RMW.
+    - freeze: one RMW (a CAS), no loop but an LL/SC retry; unfreeze: no RMW.
+    """
     errs = []
-    k = target_kind
+    k = BACKEND_KIND.get(backend, target_kind)
     what = {"x86": "locked instruction", "lse": "LSE atomic instruction",
             "outline": "outline-atomic call (`bl __aarch64_*`)",
             "llsc": "load-exclusive (LL/SC RMW)"}[k]
 
-    def rmws(n, where="in the function"):
-        if len(shape.rmws) != n:
-            errs.append(f"expected exactly {n} {what}{'s' if n != 1 else ''} {where}, found "
-                        f"{len(shape.rmws)}: " + "; ".join(shape.rmws))
+    def fail(tag, msg):
+        errs.append((tag, msg))
+
+    def rmws(n):
+        fast = [t for t in shape.fast if is_rmw(k, t)]
+        plural = "s" if n != 1 else ""
+        if len(fast) != n:
+            fail("fast-path RMW count", f"expected exactly {n} {what}{plural} on the fast path, "
+                 f"found {len(fast)}: " + "; ".join(fast))
+        if shape.max_rmws > n:
+            fail("two RMWs on a path", f"expected at most {n} {what}{plural} on any path, found "
+                 f"a path with {shape.max_rmws} (of: " + "; ".join(shape.rmws) + ")")
 
     def no_loop():
         if shape.loops:
-            errs.append("expected no loop, found a backward branch: "
-                        + "; ".join(shape.insns[j] for _, j in shape.loops))
+            fail("loop", "expected no loop, found a backward branch: "
+                 + "; ".join(shape.insns[j] for _, j in shape.loops))
 
     def no_exclusive():
         ex = [t for t in shape.insns if LDX.match(mnem(t)) or STX.match(mnem(t))]
         if ex:
-            errs.append("expected no exclusive-monitor (LL/SC) instruction, found: " + "; ".join(ex))
+            fail("LL/SC on +lse",
+                 "expected no exclusive-monitor (LL/SC) instruction, found: " + "; ".join(ex))
 
     def rmw_first():
-        # Nothing reads the counter before the RMW on the fast path: a load
-        # first would cost a second cache-line transition (shared, then
-        # exclusive).
-        for t in shape.fast:
-            if is_rmw(k, t):
-                return
-            if is_load(k, t):
-                errs.append(f"expected the RMW to be the first access on the fast path, "
-                            f"found a load before it: {t}")
-                return
+        t = counter_access_before_rmw(k, shape.fast)
+        if t:
+            fail("access before the RMW", "expected the RMW to be the first access to the "
+                 f"counter on the fast path, found one before it: {t}")
 
     def out_of_line(slow):
         if not shape.refers_to(slow):
-            errs.append(f"expected the cold path `{slow}` out of line (a call or jump to it), "
-                        f"found no reference to it: it was inlined")
+            fail("cold path inlined", f"expected the cold path `{slow}` out of line (a call or "
+                 "jump to it), found no reference to it: it was inlined")
 
     classic = enc == "Classic"
-    if op in ("try_get", "get", "put"):
-        if classic and op == "try_get":
-            # The baseline keeps its CAS loop: a backward branch around the CAS.
-            around = [(a, b) for a, b in shape.loops + shape.llsc_retries
-                      if any(is_rmw(k, t) for t in shape.insns[a:b + 1])]
-            if not around or not shape.loops:
-                errs.append(f"expected Classic's CAS loop (a backward branch around a {what}), "
-                            "found none")
-        else:
-            rmws(1)
-            no_loop()
-            rmw_first()
-            if k == "lse":
-                no_exclusive()
-            slow = {"try_get": "try_get_slow", "get": "get_slow", "put": "put_slow"}[op]
-            if not (classic and op != "put"):
-                out_of_line(slow)
+    if op == "try_get" and classic:
+        around = [(a, b) for a, b in shape.loops
+                  if any(is_rmw(k, t) for t in shape.insns[a:b + 1])]
+        if not around:
+            fail("CAS loop gone",
+                 f"expected Classic's CAS loop (a backward branch around a {what}), found none")
+    elif op in ("try_get", "get", "put"):
+        rmws(1)
+        no_loop()
+        rmw_first()
+        if k == "lse":
+            no_exclusive()
+        out_of_line({"try_get": "try_get_slow", "get": "get_slow", "put": "put_slow"}[op])
     elif op == "freeze":
         rmws(1)
         no_loop()
@@ -577,8 +664,7 @@ def build(name, triple, flags, out):
          "--", "--emit", f"asm={out}", "-C", "codegen-units=1"], env)
 
 
-def order_key(item):
-    enc = item
+def order_key(enc):
     return (ENCODINGS.index(enc) if enc in ENCODINGS else len(ENCODINGS), enc)
 
 
@@ -602,13 +688,15 @@ def generate(outdir):
                     probes.setdefault(m.group(2), {}).setdefault(m.group(1), {})[m.group(3)] = sym
             if not probes:
                 sys.exit(f"asm-dumps: no frc_* symbols in the {name} build")
-            for backend in sorted(probes):
+            for backend in sorted(probes, key=backend_key):
                 out, counts = [], {}
                 out.append(f"{comment} {name}, backend `{backend}`: {desc}.")
                 out.append(f"{comment} {rustc}; --target {triple}"
                            + (f" {flags}" if flags else "") + "; --release, codegen-units=1.")
-                out.append(f"{comment} Generated by scripts/asm-dumps.sh from asm-probe/: do not edit.")
-                out.append(f"{comment} Labels are renumbered per function; symbols demangled, hashes dropped.")
+                out.append(f"{comment} Generated by scripts/asm-dumps.sh from asm-probe/: "
+                           "do not edit.")
+                out.append(f"{comment} Labels are renumbered per function; symbols demangled, "
+                           "hashes dropped.")
                 for enc in sorted(probes[backend], key=order_key):
                     out.append("")
                     out.append(f"{comment} ==== {enc} ====")
@@ -621,7 +709,7 @@ def generate(outdir):
                         body = clean(f, comment)
                         shape = Shape(kind, body)
                         counts[(enc, op)] = shape
-                        for e in check_function(kind, enc, op, shape):
+                        for e in check_function(kind, backend, enc, op, shape):
                             failures.append((f"{name}-{backend}", sym, e, body))
                         out.append("")
                         out.append(f"{sym}:")
@@ -649,11 +737,22 @@ def generate(outdir):
     return tables, failures
 
 
+def backend_key(b):
+    """`core` first, then `portable`, then the rest by name."""
+    return ({"core": 0, "portable": 1}.get(b, 2), b)
+
+
+def cell(s):
+    """`fast / total (n rmw[ loop])` for one function: n is the RMWs on the
+    worst path (alternatives count once, loop iterations once)."""
+    return f"{len(s.fast)} / {len(s.insns)} ({s.max_rmws} rmw{' loop' if s.loops else ''})"
+
+
 def render_tables(tables):
     """Markdown: per target, one table per group of backends with identical code."""
     lines = []
     for name, triple, flags, kind, desc in TARGETS:
-        backends = sorted(b for (n, b) in tables if n == name)
+        backends = sorted((b for (n, b) in tables if n == name), key=backend_key)
         groups = []  # [(backends, counts)]
         for b in backends:
             c = tables[(name, b)]
@@ -684,27 +783,45 @@ def render_tables(tables):
                     if s is None:
                         cells.append("—")
                         continue
-                    loop = " loop" if s.loops else ""
-                    cells.append(f"{len(s.fast)} / {len(s.insns)} ({len(s.rmws)} rmw{loop})")
+                    cells.append(cell(s))
                 if any(c != "—" for c in cells):
                     lines.append(f"| {op} | " + " | ".join(cells) + " |")
+            lines.append("")
+            lines.append("The RMW and the test of its result (fast path, through its last "
+                         "conditional branch; LL/SC retry branches left out):")
+            lines.append("")
+            lines.append("| encoding | try_get | put |")
+            lines.append("| --- | --- | --- |")
+            for e in encs:
+                cells = []
+                for op in ("try_get", "put"):
+                    sh = counts.get((e, op))
+                    seq = sh.after_rmw() if sh else []
+                    cells.append("; ".join(f"`{t.replace(chr(9), ' ')}`" for t in seq) or "—")
+                lines.append(f"| {e} | " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def try_get_rows(tables):
+    """README.md: the try_get row of every target, one row per group of
+    backends whose try_get code is identical."""
     lines = ["| target | backend | " + " | ".join(ENCODINGS) + " |",
              "| --- | --- |" + " --- |" * len(ENCODINGS)]
     for name, *_ in TARGETS:
-        c = tables.get((name, "core"))
-        if not c:
-            continue
-        cells = []
-        for e in ENCODINGS:
-            s = c.get((e, "try_get"))
-            cells.append("—" if s is None else
-                         f"{len(s.fast)} / {len(s.insns)} ({len(s.rmws)} rmw{' loop' if s.loops else ''})")
-        lines.append(f"| {name} | core | " + " | ".join(cells) + " |")
+        groups = []  # [(backends, counts)]
+        for b in sorted((b for (n, b) in tables if n == name), key=backend_key):
+            c = tables[(name, b)]
+            sig = [c[(e, "try_get")].insns if (e, "try_get") in c else None for e in ENCODINGS]
+            for g in groups:
+                if g[2] == sig:
+                    g[0].append(b)
+                    break
+            else:
+                groups.append(([b], c, sig))
+        for bs, c, _ in groups:
+            cells = [cell(c[(e, "try_get")]) if (e, "try_get") in c else "—" for e in ENCODINGS]
+            lines.append(f"| {name} | {', '.join(bs)} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -718,7 +835,112 @@ def splice(text, block):
     return text[:a + len(BEGIN)] + "\n" + block + text[b:]
 
 
+SELF_TESTS = [
+    # (target kind, backend, encoding, op, raw body, expected failure tags)
+    ("x86", "core", "HighBit", "try_get", """
+        movl $1, %esi
+        lock xaddl %esi, (%rdi)
+        incl %esi
+        cmpl $1073741824, %esi
+        jae .LBB0_2
+        movb $1, %al
+        retq
+    .LBB0_2:
+        jmpq *_RNvNtCs1_15frozen_refcount6frozen12try_get_slow@GOTPCREL(%rip)
+    """, set()),
+    ("x86", "core", "HighBit", "try_get", """
+        movl (%rdi), %eax
+        movq %rdi, %rbx
+        lock xaddl %esi, (%rbx)
+        jae .LBB0_2
+        retq
+    .LBB0_2:
+        lock cmpxchgl %ecx, (%rbx)
+        retq
+    """, {"access before the RMW", "two RMWs on a path", "cold path inlined"}),
+    ("x86", "core", "LowBit", "put", """
+    .LBB0_1:
+        lock xaddl %esi, (%rdi)
+        jne .LBB0_1
+        jmp put_slow
+    """, {"loop"}),
+    ("x86", "core", "HighBit", "get", """
+        testl %esi, %esi
+        js .LBB0_1
+    .LBB0_2:
+        lock xaddl %esi, (%rdi)
+        retq
+    .LBB0_1:
+        movl %esi, (%rsp)
+        jmp .LBB0_2
+    """, {"cold path inlined"}),  # a backward jump that is no loop
+    ("x86", "core", "Classic", "try_get", """
+        lock xaddl %esi, (%rdi)
+        retq
+    """, {"CAS loop gone"}),
+    ("lse", "core", "HighBit", "try_get", """
+    .LBB0_1:
+        ldaxr w8, [x0]
+        add w1, w8, #1
+        stxr w9, w1, [x0]
+        cbnz w9, .LBB0_1
+        cbnz w8, .LBB0_2
+        ret
+    .LBB0_2:
+        b try_get_slow
+    """, {"LL/SC on +lse"}),
+    ("lse", "arm_llsc", "HighBit", "try_get", """
+    .LBB0_1:
+        ldaxr w8, [x0]
+        add w1, w8, #1
+        stxr w9, w1, [x0]
+        cbnz w9, .LBB0_1
+        cbnz w8, .LBB0_2
+        ret
+    .LBB0_2:
+        b try_get_slow
+    """, set()),
+    ("outline", "arm_detect", "HighBit", "put", """
+        adrp x8, STATE
+        ldrb w8, [x8, :lo12:STATE]
+        cmp w8, #2
+        b.ne .LBB0_2
+        ldaddl w9, w1, [x0]
+        b .LBB0_4
+    .LBB0_2:
+        ldxr w1, [x0]
+        sub w2, w1, #1
+        stlxr w8, w2, [x0]
+        cbnz w8, .LBB0_2
+    .LBB0_4:
+        cbnz w1, .LBB0_5
+        ret
+    .LBB0_5:
+        b put_slow
+    """, set()),  # run-time detection: one RMW on each path, a flag load is fine
+]
+
+
+def self_test():
+    """The checker catches what it should (and nothing else) on small bodies."""
+    bad = 0
+    for n, (kind, backend, enc, op, raw, want) in enumerate(SELF_TESTS):
+        f = Func("t")
+        f.lines = [ln.strip() for ln in raw.strip().splitlines()]
+        shape = Shape(BACKEND_KIND.get(backend, kind), clean(f, "#" if kind == "x86" else "//"))
+        got = {tag for tag, _ in check_function(kind, backend, enc, op, shape)}
+        if got != want:
+            bad += 1
+            print(f"self-test {n} ({kind} {backend} {enc} {op}): expected {sorted(want)}, "
+                  f"got {sorted(got)}")
+    if bad:
+        sys.exit(f"asm-dumps: {bad} self-test(s) failed")
+    print(f"asm-dumps: {len(SELF_TESTS)} checker self-tests pass")
+
+
 def main():
+    if "--self-test" in sys.argv[1:]:
+        return self_test()
     check = "--check" in sys.argv[1:]
     outdir = tempfile.mkdtemp(prefix="asm-dumps-")
     try:
@@ -762,7 +984,7 @@ def main():
         for (where, sym), (body, errs) in grouped.items():
             print(f"\nHOT-PATH ASSERTION FAILED: {where}, {sym}")
             for err in errs:
-                print(f"  - {err}")
+                print(f"  - {err[1]}")
             print("  the function:")
             for k, t in body:
                 print(("    " if k == "label" else "        ") + t)
@@ -773,7 +995,7 @@ def main():
             print(f"\nasm-dumps: {len(failures)} hot-path assertion(s) failed in "
                   f"{len(grouped)} function(s):")
             for (where, sym), (_, errs) in grouped.items():
-                print(f"  {where:<28} {sym}: " + " / ".join(e.split(":")[0] for e in errs))
+                print(f"  {where:<28} {sym}: " + ", ".join(e[0] for e in errs))
         if (check and stale) or failures:
             sys.exit(1)
         n = len(wanted)

@@ -7,4 +7,5 @@ source "$(dirname "$0")/../lib.sh"
 ensure_target aarch64-unknown-linux-gnu
 command -v python3 >/dev/null 2>&1 || ensure_apt python3
 cargo clippy -p asm-probe -- -D warnings
+scripts/asm-dumps.sh --self-test
 scripts/asm-dumps.sh --check
