@@ -311,7 +311,7 @@ def resolve(name, funcs, aliases):
     return funcs.get(name)
 
 
-SYMBOL = re.compile(r"_R[0-9A-Za-z_]+|_ZN[0-9A-Za-z_$.]+E")
+SYMBOL = re.compile(r"(?<![\w$.])(?:_R[0-9A-Za-z_]+|_ZN[0-9A-Za-z_$.]+E)")
 
 
 def clean(func, comment):
