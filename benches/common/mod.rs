@@ -64,6 +64,7 @@ pub fn encodings<B: BenchBackend, V: Visit>(v: &mut V) {
 pub fn each_subject<V: Visit>(v: &mut V) {
     for_each_backend!(encodings, v);
     v.baseline::<Floor>();
+    v.baseline::<FloorTested>();
     v.baseline::<ArcClone>();
     v.baseline::<WeakUpgrade>();
 }
@@ -141,6 +142,46 @@ impl Subject for Floor {
     #[inline(always)]
     fn release(&self) {
         self.0.fetch_sub(1, Release);
+    }
+}
+
+/// The floor for a counter that must look at what its RMWs return (every
+/// refcount does: `try_get` whether it may read, `put` whether it was last):
+/// the same `fetch_add`/`fetch_sub`, each result tested for one bit that the
+/// flags do not show, so that x86 needs `lock xadd` where [`Floor`] gets
+/// `lock add`/`lock sub`. What separates `Floor` from this is the cost of
+/// reading the result; what separates this from `HighBit` is the protocol.
+pub struct FloorTested(AtomicU32);
+
+#[cold]
+#[inline(never)]
+fn never() {
+    panic!("FloorTested: the count cannot reach 2^30 in a benchmark");
+}
+
+impl Subject for FloorTested {
+    fn encoding() -> &'static str {
+        "floor+test"
+    }
+    fn backend() -> &'static str {
+        "-"
+    }
+    fn new() -> Self {
+        FloorTested(AtomicU32::new(1))
+    }
+    #[inline(always)]
+    fn take(&self) -> bool {
+        // Orderings as in `Floor`.
+        if self.0.fetch_add(1, Acquire) & (1 << 30) != 0 {
+            never();
+        }
+        true
+    }
+    #[inline(always)]
+    fn release(&self) {
+        if self.0.fetch_sub(1, Release) & (1 << 30) != 0 {
+            never();
+        }
     }
 }
 
