@@ -20,7 +20,8 @@
 mod common;
 
 use common::{
-    contended_job, cores, each_subject, thread_counts, Counter, Pool, Run, Subject, Visit,
+    contended_job, cores, each_subject, pagecache_job, thread_counts, Counter, PageCache, Pool,
+    Run, Subject, Visit, HOT_PAGES,
 };
 use crossbeam_utils::CachePadded;
 use frozen_refcount::{Backend, Counting, Counts, Encoding};
@@ -107,6 +108,10 @@ struct PerOp {
 
 /// One row subject, type-erased once: the loops inside stay monomorphic.
 trait Row {
+    /// Which table the row belongs to.
+    fn section(&self) -> &'static str {
+        ONE_COUNTER
+    }
     fn encoding(&self) -> &'static str;
     fn backend(&self) -> &'static str;
     /// `threads` threads doing `iters` pairs each.
@@ -191,6 +196,66 @@ impl<E: Encoding, B: Backend<E::Word>> Row for Counted<E, B> {
             }
         }
         Some(per_op)
+    }
+}
+
+const ONE_COUNTER: &str = "one counter";
+const PC_PACKED: &str = "page cache, packed";
+const PC_PADDED: &str = "page cache, padded";
+
+/// The page-cache workload on `S`, counters packed or padded.
+struct Pc<S: Subject, const PADDED: bool>(Arc<PageCache<S, PADDED>>);
+
+impl<S: Subject, const PADDED: bool> Row for Pc<S, PADDED> {
+    fn section(&self) -> &'static str {
+        if PADDED {
+            PC_PADDED
+        } else {
+            PC_PACKED
+        }
+    }
+    fn encoding(&self) -> &'static str {
+        S::encoding()
+    }
+    fn backend(&self) -> &'static str {
+        S::backend()
+    }
+    fn measure(&self, pool: &Pool, threads: usize, iters: u64) -> Run {
+        pool.run(threads, pagecache_job(&self.0, iters))
+    }
+    fn counts(&self, _: &Pool, _: usize, _: u64) -> Option<PerOp> {
+        None
+    }
+}
+
+/// Collects the page-cache rows: HighBit and Classic on every backend, the
+/// floor and `Arc`, packed and padded.
+struct CollectPc {
+    packed: Vec<Box<dyn Row>>,
+    padded: Vec<Box<dyn Row>>,
+}
+
+impl CollectPc {
+    fn push<S: Subject>(&mut self) {
+        self.packed
+            .push(Box::new(Pc::<S, false>(Arc::new(PageCache::new(
+                HOT_PAGES,
+            )))));
+        self.padded
+            .push(Box::new(Pc::<S, true>(Arc::new(PageCache::new(HOT_PAGES)))));
+    }
+}
+
+impl Visit for CollectPc {
+    fn counter<E: Encoding, B: Backend<E::Word>>(&mut self) {
+        if E::NAME == "HighBit" || E::NAME == "Classic" {
+            self.push::<Counter<E, B>>();
+        }
+    }
+    fn baseline<S: Subject>(&mut self) {
+        if S::encoding() == "floor" || S::encoding() == "Arc::clone+drop" {
+            self.push::<S>();
+        }
     }
 }
 
@@ -295,7 +360,16 @@ fn main() {
         only: args.encoding.as_deref(),
     };
     each_subject(&mut collect);
-    let rows = collect.rows;
+    let mut rows = collect.rows;
+    if !args.quick && args.callgrind.is_none() {
+        let mut pc = CollectPc {
+            packed: vec![],
+            padded: vec![],
+        };
+        each_subject(&mut pc);
+        rows.append(&mut pc.packed);
+        rows.append(&mut pc.padded);
+    }
     if let Some(o) = &args.encoding {
         if !rows.iter().any(|r| r.encoding().eq_ignore_ascii_case(o)) {
             eprintln!("unknown encoding {o}");
@@ -446,11 +520,13 @@ fn args_batch_ms(args: &Args) -> f64 {
 
 /// The table, the targets of the issue, and how to read them (markdown).
 fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usize]) -> String {
-    let find = |enc: &str, backend: &str, t: usize| {
+    let find_in = |sec: &str, enc: &str, backend: &str, t: usize| {
         cells.iter().find(|c| {
-            c.threads == t && rows[c.row].encoding() == enc && rows[c.row].backend() == backend
+            let r = &rows[c.row];
+            c.threads == t && r.section() == sec && r.encoding() == enc && r.backend() == backend
         })
     };
+    let find = |enc: &str, backend: &str, t: usize| find_in(ONE_COUNTER, enc, backend, t);
     let mut s = String::new();
     let cmd = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
     let _ = writeln!(
@@ -467,50 +543,67 @@ fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usize])
          thread to do one try_get+put pair (all threads on ONE counter); time ratios below 1 are faster.\n",
         args_batch_ms(args)
     );
-    let _ = writeln!(
+    let mut sections: Vec<&str> = rows.iter().map(|r| r.section()).collect();
+    sections.dedup();
+    for sec in sections {
+        if sec != ONE_COUNTER {
+            let _ = writeln!(
+            s,
+            "\n{sec}: every thread looks up one of {HOT_PAGES} hot pages, takes a reference, reads {} bytes of it \
+             and drops the reference; the {HOT_PAGES} counters {}. ns/pair is per lookup.\n",
+            common::PAGE_READ,
+            if sec == PC_PACKED { "are adjacent (sharing cache lines)" } else { "are each on their own cache line (CachePadded)" }
+        );
+        }
+        let _ = writeln!(
         s,
         "| encoding | backend | threads | ns/pair | Mpairs/s (all threads) | time vs Classic | time vs floor | RMW/try_get | RMW/put | failed CAS/pair | IQR | samples |"
     );
-    let _ = writeln!(s, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
-    for &t in threads {
-        for c in cells.iter().filter(|c| c.threads == t) {
-            let r = &rows[c.row];
-            let ns = c.ns_median();
-            let classic = find("Classic", r.backend(), t)
-                .or_else(|| find("Classic", "core", t))
-                .map(Cell::ns_median);
-            let floor = find("floor", "-", t).map(Cell::ns_median);
-            let ratio = |b: Option<f64>| b.map_or("-".to_string(), |b| format!("{:.2}", ns / b));
-            let (rg, rp, fc) = match c.counts {
-                Some(p) => (
-                    format!("{:.2}", p.rmw_try_get),
-                    format!("{:.2}", p.rmw_put),
-                    format!(
-                        "{:.3}{}",
-                        p.failed_cas_per_pair,
-                        if p.clean { "" } else { " (!)" }
+        let _ = writeln!(s, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        for &t in threads {
+            for c in cells
+                .iter()
+                .filter(|c| c.threads == t && rows[c.row].section() == sec)
+            {
+                let r = &rows[c.row];
+                let ns = c.ns_median();
+                let classic = find_in(sec, "Classic", r.backend(), t)
+                    .or_else(|| find_in(sec, "Classic", "core", t))
+                    .map(Cell::ns_median);
+                let floor = find_in(sec, "floor", "-", t).map(Cell::ns_median);
+                let ratio =
+                    |b: Option<f64>| b.map_or("-".to_string(), |b| format!("{:.2}", ns / b));
+                let (rg, rp, fc) = match c.counts {
+                    Some(p) => (
+                        format!("{:.2}", p.rmw_try_get),
+                        format!("{:.2}", p.rmw_put),
+                        format!(
+                            "{:.3}{}",
+                            p.failed_cas_per_pair,
+                            if p.clean { "" } else { " (!)" }
+                        ),
                     ),
-                ),
-                None => ("-".into(), "-".into(), "-".into()),
-            };
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {:.2}{} | {:.1} | {} | {} | {} | {} | {} | {:.1}% | {}/{} |",
-                r.encoding(),
-                r.backend(),
-                t,
-                ns,
-                if c.unclean { " (!)" } else { "" },
-                c.mpairs(),
-                ratio(classic),
-                ratio(floor),
-                rg,
-                rp,
-                fc,
-                c.iqr() * 100.0,
-                c.ns.len(),
-                c.ns.len() as u64 + c.dropped
-            );
+                    None => ("-".into(), "-".into(), "-".into()),
+                };
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {:.2}{} | {:.1} | {} | {} | {} | {} | {} | {:.1}% | {}/{} |",
+                    r.encoding(),
+                    r.backend(),
+                    t,
+                    ns,
+                    if c.unclean { " (!)" } else { "" },
+                    c.mpairs(),
+                    ratio(classic),
+                    ratio(floor),
+                    rg,
+                    rp,
+                    fc,
+                    c.iqr() * 100.0,
+                    c.ns.len(),
+                    c.ns.len() as u64 + c.dropped
+                );
+            }
         }
     }
 
@@ -615,7 +708,12 @@ fn plot(
     let root = SVGBackend::new(path, (960, 600)).into_drawing_area();
     root.fill(&WHITE)?;
     let max_t = *threads.iter().max().unwrap() as f64;
-    let max_y = cells.iter().map(Cell::mpairs).fold(0.0, f64::max) * 1.1;
+    let max_y = cells
+        .iter()
+        .filter(|c| rows[c.row].section() == ONE_COUNTER)
+        .map(Cell::mpairs)
+        .fold(0.0, f64::max)
+        * 1.1;
     let mut chart = ChartBuilder::on(&root)
         .caption(
             "try_get+put on one counter: throughput vs threads",
@@ -631,7 +729,11 @@ fn plot(
         .y_desc("million pairs / s (all threads)")
         .x_labels(threads.len().max(2))
         .draw()?;
-    for (i, r) in rows.iter().enumerate() {
+    for (i, r) in rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.section() == ONE_COUNTER)
+    {
         let color = Palette99::pick(i).stroke_width(2);
         let pts: Vec<(f64, f64)> = cells
             .iter()
