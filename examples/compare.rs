@@ -419,7 +419,7 @@ fn main() {
     let batch = Duration::from_secs_f64(batch);
     let budget = Duration::from_secs_f64(budget);
     eprintln!(
-        "compare: {} rows x threads {:?} = {} cells, {:.0} ms batches, {} s of interleaved rounds",
+        "compare: {} rows x threads {:?} = {} cells, {:.1} ms batches, {} s of interleaved rounds",
         rows.len(),
         threads,
         cells.len(),
@@ -538,7 +538,7 @@ fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usize])
     );
     let _ = writeln!(
         s,
-        "Medians over interleaved rounds of {:.0} ms batches (samples: kept / measured; a run in which a thread \
+        "Medians over interleaved rounds of {:.1} ms batches (samples: kept / measured; a run in which a thread \
          was preempted, or the threads did not start together, is measured again). ns/pair is the wall time for each \
          thread to do one try_get+put pair (all threads on ONE counter); time ratios below 1 are faster.\n",
         args_batch_ms(args)
