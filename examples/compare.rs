@@ -728,6 +728,8 @@ fn plot(
         .x_desc("threads")
         .y_desc("million pairs / s (all threads)")
         .x_labels(threads.len().max(2))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .light_line_style(WHITE)
         .draw()?;
     for (i, r) in rows
         .iter()
@@ -745,6 +747,7 @@ fn plot(
         } else {
             format!("{}/{}", r.encoding(), r.backend())
         };
+        chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
         chart
             .draw_series(LineSeries::new(pts, color))?
             .label(label)
@@ -752,6 +755,7 @@ fn plot(
     }
     chart
         .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK)
         .draw()?;
