@@ -4,19 +4,27 @@
 
 use crate::{Accounting, Errors, Folio, Kind, PageAllocator, Rng, Scan, Walk};
 use frozen_refcount::{Backend, Encoding};
-use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
 /// When the allocator threads stop.
 #[derive(Clone, Copy, Debug)]
 pub enum Stop {
     /// After this many operations per allocator thread (tests: bounded by
-    /// work, not by time).
+    /// work, not by time). The allocator threads are paced so that the
+    /// walkers and scanners make at least [`PACE`] steps per allocator
+    /// operation *while they run*, whatever the scheduler does: on a busy
+    /// machine the allocator threads could otherwise run all their operations
+    /// in one time slice, with no walker running at the same time.
     Ops(u64),
     /// After this long (the example).
     After(Duration),
 }
+
+/// Walker (and scanner) steps per allocator operation in [`Stop::Ops`] mode.
+pub const PACE: u64 = 4;
 
 /// The workload's parameters.
 #[derive(Clone, Debug)]
@@ -166,13 +174,19 @@ impl Report {
 /// checks that the free lists are fully merged again.
 pub fn run<E: Encoding, B: Backend<E::Word>>(a: &PageAllocator<E, B>, cfg: &Config) -> Report {
     let running = AtomicUsize::new(cfg.alloc_threads);
+    // Walker and scanner steps, counted in Ops mode only (for pacing).
+    let progress = AtomicU64::new(0);
+    let pace = matches!(cfg.stop, Stop::Ops(_)) && cfg.walker_threads + cfg.scanner_threads > 0;
+    let start_line = Barrier::new(cfg.alloc_threads + cfg.walker_threads + cfg.scanner_threads);
     let start = Instant::now();
     let (counts, held) = std::thread::scope(|s| {
         let allocators: Vec<_> = (0..cfg.alloc_threads)
             .map(|t| {
-                let running = &running;
+                let (running, progress, start_line) = (&running, &progress, &start_line);
                 s.spawn(move || {
-                    let out = allocator_thread(a, cfg, cfg.seed ^ (t as u64 + 1) << 32);
+                    start_line.wait();
+                    let progress = pace.then_some(progress);
+                    let out = allocator_thread(a, cfg, cfg.seed ^ (t as u64 + 1) << 32, progress);
                     // Relaxed: only a stop signal for the walkers; the
                     // results travel through `join`.
                     running.fetch_sub(1, Relaxed);
@@ -182,13 +196,18 @@ pub fn run<E: Encoding, B: Backend<E::Word>>(a: &PageAllocator<E, B>, cfg: &Conf
             .collect();
         let others: Vec<_> = (0..cfg.walker_threads + cfg.scanner_threads)
             .map(|t| {
-                let running = &running;
+                let (running, progress, start_line) = (&running, &progress, &start_line);
                 let scanner = t >= cfg.walker_threads;
                 s.spawn(move || {
+                    start_line.wait();
                     let mut rng = Rng::new(cfg.seed ^ 0xA5A5 ^ (t as u64 + 1) << 40);
                     let mut r = Counts::default();
                     // Relaxed: see above.
                     while running.load(Relaxed) > 0 {
+                        if pace {
+                            // Relaxed: a progress count for pacing only.
+                            progress.fetch_add(1, Relaxed);
+                        }
                         let pfn = rng.below(a.pages() as u64) as u32;
                         if scanner {
                             r.scans += 1;
@@ -251,6 +270,7 @@ fn allocator_thread<E: Encoding, B: Backend<E::Word>>(
     a: &PageAllocator<E, B>,
     cfg: &Config,
     seed: u64,
+    progress: Option<&AtomicU64>,
 ) -> (Counts, Vec<Folio>) {
     let mut rng = Rng::new(seed);
     let mut r = Counts::default();
@@ -261,11 +281,21 @@ fn allocator_thread<E: Encoding, B: Backend<E::Word>>(
         Stop::Ops(_) => None,
     };
     let mut i = 0u64;
+    let mut seen = 0;
     loop {
         match (cfg.stop, deadline) {
             (Stop::Ops(n), _) if i >= n => break,
             (_, Some(d)) if i % 64 == 0 && Instant::now() >= d => break,
             _ => {}
+        }
+        if let (Some(p), 0) = (progress, i % 16) {
+            // Ops mode: every 16 operations, wait until the walkers and
+            // scanners have made 16 * PACE steps since the last wait, so that
+            // they really run between these operations (Relaxed: pacing).
+            while p.load(Relaxed) < seen + 16 * PACE {
+                std::thread::yield_now();
+            }
+            seen = p.load(Relaxed);
         }
         i += 1;
         let roll = rng.below(100);
