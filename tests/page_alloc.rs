@@ -280,7 +280,6 @@ fn alloc_free_callback_reads_the_right_order() {
             a.check_accounting(std::iter::empty()).unwrap().free_pages,
             16
         );
-
     }
     each::<HighBit>();
     each::<Tagged>();
@@ -573,4 +572,37 @@ fn alloc_walker_step_rmw_counts() {
     assert_eq!(each::<Tagged>(), [(2, 0), (1, 0), (1, 0)]);
     assert_eq!(each::<ZeroLockedLow>(), [(2, 0), (1, 0), (1, 0)]);
     assert_eq!(each::<Classic>(), [(2, 0), (0, 0), (0, 0)]);
+}
+
+/// `alloc` publishes the head last: a walker whose `try_get` succeeds right
+/// after the `unfreeze` (stopped there by the hook) already sees the new
+/// kind, order and life and the tails naming the head.
+#[test]
+fn alloc_publishes_the_head_last() {
+    fn each<E: Encoding>()
+    where
+        Hooked: Backend<E::Word>,
+    {
+        let a = Rc::new(PageAllocator::<E, Hooked>::new(3, 1));
+        let seen = Rc::new(RefCell::new(None));
+        let (a2, s2) = (a.clone(), seen.clone());
+        arm(Op::Store, move || {
+            let r = a2.try_get_page(0).expect("published");
+            let deep = r.check_compound();
+            *s2.borrow_mut() = Some((r.kind(), r.order(), r.life(), deep, r.put()));
+        });
+        let f = a.alloc(3, Kind::Slab).unwrap();
+        assert_eq!(
+            *seen.borrow(),
+            Some((Kind::Slab, 3, f.life(), true, Put::Kept)),
+            "{}",
+            E::NAME
+        );
+        assert_eq!(a.errors(), Default::default(), "{}", E::NAME);
+        assert_eq!(a.put(f), Put::Last);
+    }
+    each::<HighBit>();
+    each::<Tagged>();
+    each::<ZeroLockedLow>();
+    each::<Classic>();
 }

@@ -184,13 +184,14 @@ pub fn run<E: Encoding, B: Backend<E::Word>>(a: &PageAllocator<E, B>, cfg: &Conf
             .map(|t| {
                 let (running, progress, start_line) = (&running, &progress, &start_line);
                 s.spawn(move || {
+                    // On return or panic (Relaxed: only a stop signal for the
+                    // walkers; the results travel through `join`).
+                    let _stop = OnDrop(|| {
+                        running.fetch_sub(1, Relaxed);
+                    });
                     start_line.wait();
                     let progress = pace.then_some(progress);
-                    let out = allocator_thread(a, cfg, cfg.seed ^ (t as u64 + 1) << 32, progress);
-                    // Relaxed: only a stop signal for the walkers; the
-                    // results travel through `join`.
-                    running.fetch_sub(1, Relaxed);
-                    out
+                    allocator_thread(a, cfg, cfg.seed ^ (t as u64 + 1) << 32, progress)
                 })
             })
             .collect();
@@ -199,6 +200,14 @@ pub fn run<E: Encoding, B: Backend<E::Word>>(a: &PageAllocator<E, B>, cfg: &Conf
                 let (running, progress, start_line) = (&running, &progress, &start_line);
                 let scanner = t >= cfg.walker_threads;
                 s.spawn(move || {
+                    // A panicking walker releases the pacing of the allocator
+                    // threads, so that the panic reaches the caller instead
+                    // of hanging the run.
+                    let _release = OnDrop(|| {
+                        if std::thread::panicking() {
+                            progress.store(u64::MAX / 2, Relaxed);
+                        }
+                    });
                     start_line.wait();
                     let mut rng = Rng::new(cfg.seed ^ 0xA5A5 ^ (t as u64 + 1) << 40);
                     let mut r = Counts::default();
@@ -352,4 +361,13 @@ fn allocator_thread<E: Encoding, B: Backend<E::Word>>(
         }
     }
     (r, owned)
+}
+
+/// Runs a closure when dropped, also during a panic.
+struct OnDrop<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for OnDrop<F> {
+    fn drop(&mut self) {
+        (self.0)()
+    }
 }
