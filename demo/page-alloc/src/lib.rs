@@ -483,7 +483,8 @@ impl<E: Encoding, B: Backend<E::Word>> PageAllocator<E, B> {
         let pfn = {
             let mut b = self.buddy.lock().unwrap();
             let pfn = b.take(order)?;
-            // Leave `Free` under the lock, together with the lists (ordering 3).
+            // Leave `Free` under the lock, together with the lists (ordering
+            // 3: Relaxed, the lock orders it against the scanner's re-check).
             for d in self.block(pfn, order) {
                 d.kind.store(Kind::Tail as u8, Relaxed);
             }
@@ -511,6 +512,7 @@ impl<E: Encoding, B: Backend<E::Word>> PageAllocator<E, B> {
             t.kind.store(Kind::Tail as u8, Relaxed);
         }
         let h = &block[0];
+        // Relaxed, likewise: the unfreeze below publishes them.
         h.head.store(pfn, Relaxed);
         h.order.store(order, Relaxed);
         h.life.store(life, Relaxed);
@@ -557,6 +559,7 @@ impl<E: Encoding, B: Backend<E::Word>> PageAllocator<E, B> {
         if life != seen_life {
             // The caller's reference was to another life (put/put ABA): the
             // descriptor, not the caller, says what to free.
+            // Relaxed: a statistic, read after the threads are joined.
             self.errors.misattributed_last.fetch_add(1, Relaxed);
         } else if order != seen_order {
             self.order_error(format_args!(
@@ -575,7 +578,9 @@ impl<E: Encoding, B: Backend<E::Word>> PageAllocator<E, B> {
         }
         let mut b = self.buddy.lock().unwrap();
         // Restore every page to the free state, under the lock together with
-        // the lists (ordering 3). The tails' counters never left frozen; the
+        // the lists (ordering 3: Relaxed, the lock orders them). No walker
+        // holds a reference (ours was the last), so none reads them as
+        // fields of a live page (ordering 2). The tails' counters never left frozen; the
         // head's was frozen by `Last`.
         for d in self.block(pfn, order) {
             d.head.store(0, Relaxed);
@@ -679,11 +684,18 @@ impl<E: Encoding, B: Backend<E::Word>> PageAllocator<E, B> {
     /// frozen page under split or being freed must never be on a list).
     pub fn scan_free(&self, pfn: u32) -> Scan {
         let d = &self.pages[pfn as usize];
+        // A Relaxed read without a reference or the lock: only a hint, like
+        // `PageBuddy()` (it may be stale in either direction).
         if d.kind() != Kind::Free {
             return Scan::NotFree;
         }
         let b = self.buddy.lock().unwrap();
         let listed = b.block_of(pfn);
+        // Relaxed, under the lock: every write of `Free` to or from this
+        // page was made under the lock (ordering 3), so this read is exact.
+        // The counter read is a snapshot, but a free page's counter is
+        // frozen and only `alloc` (after taking it off the list, under this
+        // lock) makes it live.
         let free = d.kind() == Kind::Free;
         if free != listed.is_some() || (free && !d.refs.is_frozen()) {
             self.violation(format_args!(
@@ -701,6 +713,8 @@ impl<E: Encoding, B: Backend<E::Word>> PageAllocator<E, B> {
 
     /// The error counters so far.
     pub fn errors(&self) -> Errors {
+        // Relaxed: statistics; callers read them after joining the threads
+        // that counted (the join orders them).
         Errors {
             violations: self.errors.violations.load(Relaxed),
             order_errors: self.errors.order_errors.load(Relaxed),
@@ -710,11 +724,13 @@ impl<E: Encoding, B: Backend<E::Word>> PageAllocator<E, B> {
     }
 
     fn violation(&self, what: std::fmt::Arguments<'_>) {
+        // Relaxed: a statistic (see `errors`).
         self.errors.violations.fetch_add(1, Relaxed);
         self.note(what);
     }
 
     fn order_error(&self, what: std::fmt::Arguments<'_>) {
+        // Relaxed: a statistic (see `errors`).
         self.errors.order_errors.fetch_add(1, Relaxed);
         self.note(what);
     }
@@ -731,6 +747,8 @@ impl<E: Encoding, B: Backend<E::Word>> PageAllocator<E, B> {
     /// (kind `Free`, frozen) or in exactly one of the `owned` compound pages
     /// (a head with the owner's single reference and this life's order and
     /// kind; frozen tails naming it). Also checks the lists' page count.
+    /// Its Relaxed reads are exact because the threads that wrote them were
+    /// joined (or, at least, are idle and synchronised with the caller).
     pub fn check_accounting<'f>(
         &self,
         owned: impl IntoIterator<Item = &'f Folio>,
