@@ -11,7 +11,9 @@
 //!   they come, like `do_migrate_range`;
 //! - `heads`: walk only heads: every step is a hit (try_get, validate, put);
 //! - `tails`: walk only tails: every step is a miss (a failed try_get);
-//! - `hot_head_2t`: two threads walk the same 4 heads (contended count).
+//! - `hot_head_2t`: two threads walk the same 4 heads (contended count);
+//! - `*_peek`: the same walks with `try_get_page_peek`, which loads the
+//!   counter first and skips frozen pages without an RMW.
 //!
 //! Element = one walker step.
 
@@ -85,13 +87,19 @@ where
     }
 }
 
-fn walk_all<E: Encoding>(a: &PageAllocator<E, CoreAtomics>, pfns: &[u32]) -> u32
+fn walk_all<E: Encoding>(a: &PageAllocator<E, CoreAtomics>, pfns: &[u32], peek: bool) -> u32
 where
     CoreAtomics: frozen_refcount::Backend<E::Word>,
 {
     let mut hits = 0;
     for &p in pfns {
-        if let Some(r) = a.try_get_page(black_box(p)) {
+        let p = black_box(p);
+        let got = if peek {
+            a.try_get_page_peek(p)
+        } else {
+            a.try_get_page(p)
+        };
+        if let Some(r) = got {
             // The walker's re-validation: a folio of the order it expects.
             hits += (r.kind() == Kind::Folio && r.order() <= 3) as u32;
             let _ = r.put();
@@ -116,7 +124,11 @@ where
         ("tails", &tails),
     ] {
         g.bench_function(BenchmarkId::new(name, E::NAME), |b| {
-            b.iter(|| walk_all(&pop.alloc, pfns))
+            b.iter(|| walk_all(&pop.alloc, pfns, false))
+        });
+        let peek = format!("{name}_peek");
+        g.bench_function(BenchmarkId::new(peek, E::NAME), |b| {
+            b.iter(|| walk_all(&pop.alloc, pfns, true))
         });
     }
     let hot: Vec<u32> = heads.iter().copied().take(4).cycle().take(STEPS).collect();
@@ -128,7 +140,7 @@ where
                     .map(|_| {
                         s.spawn(|| {
                             for _ in 0..iters {
-                                black_box(walk_all(&pop.alloc, &hot));
+                                black_box(walk_all(&pop.alloc, &hot, false));
                             }
                         })
                     })

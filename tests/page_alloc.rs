@@ -551,7 +551,8 @@ fn alloc_tagged_closes_stale_put_on_reused_page() {
 /// encoding; a miss (free or tail page) is one RMW for the frozen encodings,
 /// whose failed `try_get` is an unconditional add that dirties the page's
 /// cache line, and a plain load for `Classic`, whose CAS loop sees the dead
-/// zero and gives up before writing. PFN walkers mostly miss.
+/// zero and gives up before writing. PFN walkers mostly miss. A walker that
+/// loads first (`try_get_page_peek`) misses with no RMW on every encoding.
 #[test]
 fn alloc_walker_step_rmw_counts() {
     use frozen_refcount::Counting;
@@ -564,6 +565,10 @@ fn alloc_walker_step_rmw_counts() {
         let f = a.alloc(2, Kind::Folio).unwrap();
         let step = |p| C::measure(|| a.walk(p, false)).1;
         let (hit, tail, free) = (step(f.pfn()), step(f.pfn() + 1), step(4));
+        // The peeking walker: a load first, no RMW on a frozen page.
+        let peek = |p| C::measure(|| a.try_get_page_peek(p).map(|r| r.put())).1;
+        let (peek_hit, peek_tail) = (peek(f.pfn()), peek(f.pfn() + 1));
+        assert_eq!((peek_hit.rmws, peek_tail.rmws), (2, 0), "{}", E::NAME);
         assert_eq!(a.put(f), Put::Last);
         [hit, tail, free].map(|c| (c.rmws, c.cas_failures))
     }

@@ -661,6 +661,21 @@ impl<E: Encoding, B: Backend<E::Word>> PageAllocator<E, B> {
         })
     }
 
+    /// [`try_get_page`](Self::try_get_page) after a plain load: a page that
+    /// reads frozen is skipped without the `try_get`, whose failed add would
+    /// write to the cache line of a page the walker does not own (the
+    /// frozen encodings' miss is one RMW, `Classic`'s one load). The hit
+    /// path pays one extra load.
+    pub fn try_get_page_peek(&self, pfn: u32) -> Option<PageRef<'_, E, B>> {
+        // Relaxed, and only a hint: a walker that picks arbitrary PFNs cannot
+        // tell "frozen when I looked" from "I came a moment earlier"; when it
+        // reads live, `try_get` decides.
+        if self.pages[pfn as usize].refs.is_frozen() {
+            return None;
+        }
+        self.try_get_page(pfn)
+    }
+
     /// One walker step: `try_get`, re-validate (deeply: every tail, when
     /// `deep`), and put, freeing the page if that put is the last.
     pub fn walk(&self, pfn: u32, deep: bool) -> Walk {
