@@ -31,7 +31,11 @@ fn put_excess_never_thaws<E: Encoding, B: Backend<E::Word>>() {
             let gen = rc.load_raw().to_u64() >> 32;
             let r = catch_unwind(AssertUnwindSafe(|| rc.put_many(n)));
             if cfg!(debug_assertions) {
-                assert!(r.is_err(), "{}: misuse did not panic in debug", label::<E, B>());
+                assert!(
+                    r.is_err(),
+                    "{}: misuse did not panic in debug",
+                    label::<E, B>()
+                );
                 continue;
             }
             let what = format!("{} held {held} put_many({n})", label::<E, B>());
@@ -42,11 +46,18 @@ fn put_excess_never_thaws<E: Encoding, B: Backend<E::Word>>() {
                 "{what}: left {state:?}"
             );
             if E::LAYOUT.tagged {
-                assert_eq!(rc.load_raw().to_u64() >> 32, gen, "{what}: generation moved");
+                assert_eq!(
+                    rc.load_raw().to_u64() >> 32,
+                    gen,
+                    "{what}: generation moved"
+                );
             }
             if state == State::Frozen {
                 for i in 0..4 {
-                    assert!(!rc.try_get(), "{what}: try_get {i} succeeded on a frozen word");
+                    assert!(
+                        !rc.try_get(),
+                        "{what}: try_get {i} succeeded on a frozen word"
+                    );
                     assert!(rc.is_frozen(), "{what}: try_get {i} thawed the word");
                 }
             }
