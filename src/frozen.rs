@@ -84,7 +84,11 @@ pub enum State {
 ///   `ZeroLockedLow`, whose bit 0 no add or subtract can touch.
 /// - `put` on a zero count (or of more than is held) makes the word frozen or
 ///   saturated, never a small live count; the pending last `put` then reports
-///   `Kept`, and the object leaks instead of being freed twice.
+///   `Kept`, and the object leaks instead of being freed twice. A subtract
+///   that goes below zero lands one increment short of a live zero (and, for
+///   `Tagged`, borrows from the generation); the `put` resets it to the
+///   canonical frozen word with one CAS, so a `try_get` in that window (and
+///   only there) can still succeed.
 /// - `get` on a frozen word leaves it frozen (like a failed `try_get`).
 ///   `Classic` cannot tell: a `get` on its dead zero makes it live, exactly
 ///   like Linux `folio_get` on a freed page; that is what the frozen
@@ -402,7 +406,19 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
             State::Zero | State::Live(_) => {
                 misuse("put of more references than the count holds");
                 if Self::frozen(new) {
-                    self.settle_frozen(new, Drift::Down);
+                    // The subtract went below zero: `new` is at the top of the
+                    // frozen half, one increment from a live zero, and for
+                    // Tagged it borrowed from the generation. Reset it to the
+                    // canonical frozen word of the old generation, one CAS
+                    // (found by the `lifecycle` fuzz target). Relaxed/Relaxed:
+                    // frozen to frozen; nothing is published.
+                    let _ = B::compare_exchange(
+                        &self.word,
+                        new,
+                        Self::gen_bits(old) | E::FROZEN,
+                        Relaxed,
+                        Relaxed,
+                    );
                 } else if !Self::exact(new) {
                     self.resaturate(new);
                 }
