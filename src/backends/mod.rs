@@ -17,6 +17,37 @@ mod portable;
 #[cfg(all(feature = "portable-atomic", not(frozen_refcount_loom)))]
 pub use portable::PortableAtomics;
 
+#[cfg(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    not(miri),
+    not(frozen_refcount_loom)
+))]
+mod x86;
+#[cfg(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    not(miri),
+    not(frozen_refcount_loom)
+))]
+pub use x86::X86Asm;
+
+#[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
+mod arm_detect;
+#[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
+mod arm_llsc;
+#[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
+mod arm_lse;
+#[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
+pub use arm_detect::ArmDetect;
+#[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
+pub use arm_llsc::ArmLlsc;
+#[cfg(all(
+    target_arch = "aarch64",
+    target_feature = "lse",
+    not(miri),
+    not(frozen_refcount_loom)
+))]
+pub use arm_lse::ArmLse;
+
 #[cfg(feature = "std")]
 mod counting;
 #[cfg(feature = "std")]
