@@ -262,8 +262,12 @@ fn no_lost_updates<W: Word, B: Backend<W>>() {
             s.spawn(move || {
                 for i in 0..PER_THREAD {
                     match t {
-                        0 => drop(B::fetch_add(a, w(3), AcqRel)),
-                        1 => drop(B::fetch_sub(a, w(1), Release)),
+                        0 => {
+                            let _ = B::fetch_add(a, w(3), AcqRel);
+                        }
+                        1 => {
+                            let _ = B::fetch_sub(a, w(1), Release);
+                        }
                         _ => {
                             let mut cur = B::load(a, Relaxed);
                             loop {
@@ -374,19 +378,30 @@ mod aarch64 {
 
     /// ArmDetect (LSE where the CPU has it) and ArmLlsc on the same word at
     /// the same time: the two kinds of atomics are atomic with each other.
-    fn mixed_paths<W: Word>() {
+    fn mixed_paths<W: Word>()
+    where
+        ArmLlsc: Backend<W>,
+        ArmDetect: Backend<W>,
+        CoreAtomics: Backend<W>,
+    {
         const N: u64 = 3_000;
         let a = W::new_atomic(w(0));
         std::thread::scope(|s| {
             let a = &a;
             s.spawn(move || {
-                (0..N).for_each(|_| drop(<ArmLlsc as Backend<W>>::fetch_add(a, w(1), Relaxed)))
+                (0..N).for_each(|_| {
+                    let _ = <ArmLlsc as Backend<W>>::fetch_add(a, w(1), Relaxed);
+                })
             });
             s.spawn(move || {
-                (0..N).for_each(|_| drop(<ArmDetect as Backend<W>>::fetch_add(a, w(2), Relaxed)))
+                (0..N).for_each(|_| {
+                    let _ = <ArmDetect as Backend<W>>::fetch_add(a, w(2), Relaxed);
+                })
             });
             s.spawn(move || {
-                (0..N).for_each(|_| drop(<CoreAtomics as Backend<W>>::fetch_add(a, w(4), Relaxed)))
+                (0..N).for_each(|_| {
+                    let _ = <CoreAtomics as Backend<W>>::fetch_add(a, w(4), Relaxed);
+                })
             });
         });
         assert_eq!(<ArmLlsc as Backend<W>>::load(&a, Relaxed), w(7 * N));
