@@ -66,12 +66,12 @@ pub struct ArmDetect;
 /// Not detected yet.
 #[cfg(not(target_feature = "lse"))]
 const UNKNOWN: u8 = 0;
+/// Detected: LSE. Bit 0, so that the hot check is one `tbz`/`tbnz`.
+#[cfg(not(target_feature = "lse"))]
+const LSE: u8 = 1;
 /// Detected: no LSE, use LL/SC.
 #[cfg(not(target_feature = "lse"))]
-const LLSC: u8 = 1;
-/// Detected: LSE.
-#[cfg(not(target_feature = "lse"))]
-const LSE: u8 = 2;
+const LLSC: u8 = 2;
 
 /// The cached answer: `UNKNOWN` until the first step.
 #[cfg(not(target_feature = "lse"))]
@@ -98,10 +98,15 @@ fn lse() -> bool {
         // Relaxed: the byte is a pure function of the hardware, the same for
         // every thread that computes it, and publishes no other data; a
         // thread that still sees UNKNOWN just detects again.
-        match STATE.load(Ordering::Relaxed) {
-            LSE => true,
-            LLSC => false,
-            _ => detect(),
+        // Tested as `s & LSE` first, so that on an LSE machine the step is
+        // `ldrb` + one `tbz` + the LSE instruction.
+        let s = STATE.load(Ordering::Relaxed);
+        if s & LSE != 0 {
+            true
+        } else if s != UNKNOWN {
+            false
+        } else {
+            detect()
         }
     }
 }
