@@ -254,7 +254,7 @@ fn neighbours_untouched<W: Word, B: Backend<W>>() {
 /// Four threads, two with `fetch_add`/`fetch_sub` and two with CAS loops, on
 /// one word: no update is lost, whatever the width (the total wraps).
 fn no_lost_updates<W: Word, B: Backend<W>>() {
-    const PER_THREAD: u64 = 3_000;
+    const PER_THREAD: u64 = 20_000;
     let a = W::new_atomic(w(0));
     std::thread::scope(|s| {
         for t in 0..4 {
