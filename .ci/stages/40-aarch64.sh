@@ -20,14 +20,17 @@ QEMU="qemu-aarch64 -L /usr/aarch64-linux-gnu"
 total=0
 summary=()
 
-run() { # run <label> <target-dir> <rustflags> <qemu -cpu> <expect lse 1|0>
-  local label=$1 dir=$2 flags=$3 cpu=$4 expect=$5 log
+# One target dir for the three builds: cargo keys target artifacts by
+# RUSTFLAGS, so they live side by side (switching back does not rebuild), and
+# the host-side build scripts and proc macros are built once.
+run() { # run <label> <rustflags> <qemu -cpu> <expect lse 1|0>
+  local label=$1 flags=$2 cpu=$3 expect=$4 log
   log=$(mktemp)
   echo "--- aarch64 [$label]: RUSTFLAGS='$flags', qemu -cpu $cpu, expect LSE=$expect"
   if ! RUSTFLAGS="$flags" \
       CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="$QEMU -cpu $cpu" \
       FROZEN_REFCOUNT_EXPECT_LSE=$expect \
-      cargo test --release --target $TARGET --target-dir "target/$dir" --tests \
+      cargo test --release --target $TARGET --target-dir target/aarch64 --tests \
         -- --show-output 2>&1 | tee "$log" | grep -E '^(test result|backends:|ArmDetect::uses_lse|error|failures)|panicked'; then
     :
   fi
@@ -41,9 +44,9 @@ run() { # run <label> <target-dir> <rustflags> <qemu -cpu> <expect lse 1|0>
   total=$((total + n))
 }
 
-run "+lse, -cpu max" aarch64-lse "-C target-feature=+lse" max 1
-run "outline atomics, -cpu max" aarch64-outline "" max 1
-run "-outline-atomics, -cpu cortex-a53" aarch64-nolse "-C target-feature=-outline-atomics" cortex-a53 0
+run "+lse, -cpu max" "-C target-feature=+lse" max 1
+run "outline atomics, -cpu max" "" max 1
+run "-outline-atomics, -cpu cortex-a53" "-C target-feature=-outline-atomics" cortex-a53 0
 
 printf '%s\n' "${summary[@]}"
 echo "aarch64 total: $total tests passed"

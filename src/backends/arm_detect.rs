@@ -158,30 +158,28 @@ macro_rules! impl_backend {
             #[inline(always)]
             fn load(a: &<$w as Word>::Atomic, order: Ordering) -> $w {
                 // No LSE instruction involved: no check.
-                <$w as Llsc>::load(<$w as Word>::as_ptr(a), order)
+                <$w as Llsc>::load(a, order)
             }
             #[inline(always)]
             fn store(a: &<$w as Word>::Atomic, v: $w, order: Ordering) {
-                <$w as Llsc>::store(<$w as Word>::as_ptr(a), v, order)
+                <$w as Llsc>::store(a, v, order)
             }
             #[inline(always)]
             fn fetch_add(a: &<$w as Word>::Atomic, v: $w, order: Ordering) -> $w {
-                let p = <$w as Word>::as_ptr(a);
                 if lse() {
-                    // SAFETY: the CPU has LSE; `p` is from a live atomic.
-                    unsafe { <$w as Lse>::fetch_add(p, v, order) }
+                    // SAFETY: the CPU has LSE.
+                    unsafe { <$w as Lse>::fetch_add(a, v, order) }
                 } else {
-                    <$w as Llsc>::fetch_add(p, v, order)
+                    <$w as Llsc>::fetch_add(a, v, order)
                 }
             }
             #[inline(always)]
             fn fetch_sub(a: &<$w as Word>::Atomic, v: $w, order: Ordering) -> $w {
-                let p = <$w as Word>::as_ptr(a);
                 if lse() {
                     // SAFETY: as above.
-                    unsafe { <$w as Lse>::fetch_sub(p, v, order) }
+                    unsafe { <$w as Lse>::fetch_sub(a, v, order) }
                 } else {
-                    <$w as Llsc>::fetch_sub(p, v, order)
+                    <$w as Llsc>::fetch_sub(a, v, order)
                 }
             }
             #[inline(always)]
@@ -192,13 +190,12 @@ macro_rules! impl_backend {
                 success: Ordering,
                 failure: Ordering,
             ) -> Result<$w, $w> {
-                let p = <$w as Word>::as_ptr(a);
                 let order = cas_order(success, failure);
                 let prev = if lse() {
                     // SAFETY: as above.
-                    unsafe { <$w as Lse>::cas(p, current, new, order) }
+                    unsafe { <$w as Lse>::cas(a, current, new, order) }
                 } else {
-                    <$w as Llsc>::cas(p, current, new, order)
+                    <$w as Llsc>::cas(a, current, new, order)
                 };
                 if prev == current {
                     Ok(prev)
@@ -219,7 +216,7 @@ macro_rules! impl_backend {
                     <Self as Backend<$w>>::compare_exchange(a, current, new, success, failure)
                 } else {
                     let order = cas_order(success, failure);
-                    <$w as Llsc>::cas_weak(<$w as Word>::as_ptr(a), current, new, order)
+                    <$w as Llsc>::cas_weak(a, current, new, order)
                 }
             }
         }

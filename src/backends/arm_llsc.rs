@@ -82,21 +82,25 @@ pub(super) use by_order;
 /// The LL/SC and plain load/store steps for one width (implemented for
 /// `u8`..`u64` below). Shared by `ArmLlsc`, `ArmLse` (loads and stores) and
 /// `ArmDetect` (everything, when the CPU has no LSE).
+///
+/// They take the atomic itself, so that the pointer the asm uses is always
+/// `Word::as_ptr` of a live, aligned atomic.
 pub(super) trait Llsc: Word {
-    fn load(p: *mut Self, order: Ordering) -> Self;
-    fn store(p: *mut Self, v: Self, order: Ordering);
-    fn fetch_add(p: *mut Self, v: Self, order: Ordering) -> Self;
-    fn fetch_sub(p: *mut Self, v: Self, order: Ordering) -> Self;
-    fn cas(p: *mut Self, current: Self, new: Self, order: Ordering) -> Self;
-    fn cas_weak(p: *mut Self, current: Self, new: Self, order: Ordering) -> Result<Self, Self>;
+    fn load(a: &Self::Atomic, order: Ordering) -> Self;
+    fn store(a: &Self::Atomic, v: Self, order: Ordering);
+    fn fetch_add(a: &Self::Atomic, v: Self, order: Ordering) -> Self;
+    fn fetch_sub(a: &Self::Atomic, v: Self, order: Ordering) -> Self;
+    /// The value read; the CAS succeeded iff it equals `current`.
+    fn cas(a: &Self::Atomic, current: Self, new: Self, order: Ordering) -> Self;
+    fn cas_weak(a: &Self::Atomic, current: Self, new: Self, order: Ordering) -> Result<Self, Self>;
 }
 
 /// `ldr{s}` / `ldar{s}`.
 macro_rules! load {
     ($a:literal, $l:literal, $s:literal, $m:literal, $p:ident) => {{
         let v;
-        // SAFETY: `$p` is valid and aligned (callers pass `Word::as_ptr` of a
-        // live atomic). Flags: untouched. Memory: compiler barrier.
+        // SAFETY: `$p` is `Word::as_ptr` of a live atomic: valid, aligned,
+        // and only ever accessed atomically. Flags: untouched. Memory: compiler barrier.
         unsafe {
             asm!(
                 concat!("ld", $a, "r", $s, " {v", $m, "}, [{p}]"),
@@ -219,7 +223,8 @@ macro_rules! impl_llsc {
     ($($w:ty: suffix $s:literal, modifier $m:literal, extend $ext:literal;)*) => {$(
         impl Llsc for $w {
             #[inline(always)]
-            fn load(p: *mut Self, order: Ordering) -> Self {
+            fn load(a: &Self::Atomic, order: Ordering) -> Self {
+                let p = <Self as Word>::as_ptr(a);
                 // Relaxed: `ldr`; Acquire, SeqCst: `ldar` (RCsc against `stlr`).
                 if let Relaxed = order {
                     load!("", "", $s, $m, p)
@@ -228,7 +233,8 @@ macro_rules! impl_llsc {
                 }
             }
             #[inline(always)]
-            fn store(p: *mut Self, v: Self, order: Ordering) {
+            fn store(a: &Self::Atomic, v: Self, order: Ordering) {
+                let p = <Self as Word>::as_ptr(a);
                 // Relaxed: `str`; Release, SeqCst: `stlr`.
                 if let Relaxed = order {
                     store!("", "", $s, $m, p, v)
@@ -237,19 +243,23 @@ macro_rules! impl_llsc {
                 }
             }
             #[inline(always)]
-            fn fetch_add(p: *mut Self, v: Self, order: Ordering) -> Self {
+            fn fetch_add(a: &Self::Atomic, v: Self, order: Ordering) -> Self {
+                let p = <Self as Word>::as_ptr(a);
                 by_order!(order, rmw_loop!("add", $s, $m, p, v))
             }
             #[inline(always)]
-            fn fetch_sub(p: *mut Self, v: Self, order: Ordering) -> Self {
+            fn fetch_sub(a: &Self::Atomic, v: Self, order: Ordering) -> Self {
+                let p = <Self as Word>::as_ptr(a);
                 by_order!(order, rmw_loop!("sub", $s, $m, p, v))
             }
             #[inline(always)]
-            fn cas(p: *mut Self, current: Self, new: Self, order: Ordering) -> Self {
+            fn cas(a: &Self::Atomic, current: Self, new: Self, order: Ordering) -> Self {
+                let p = <Self as Word>::as_ptr(a);
                 by_order!(order, cas_loop!($s, $m, $ext, p, current, new))
             }
             #[inline(always)]
-            fn cas_weak(p: *mut Self, current: Self, new: Self, order: Ordering) -> Result<Self, Self> {
+            fn cas_weak(a: &Self::Atomic, current: Self, new: Self, order: Ordering) -> Result<Self, Self> {
+                let p = <Self as Word>::as_ptr(a);
                 let (prev, fail): (Self, u32) = by_order!(order, cas_once!($s, $m, $ext, p, current, new));
                 if fail == 0 { Ok(prev) } else { Err(prev) }
             }
@@ -274,19 +284,19 @@ macro_rules! impl_backend {
             const NAME: &'static str = "arm-llsc";
             #[inline(always)]
             fn load(a: &<$w as Word>::Atomic, order: Ordering) -> $w {
-                <$w as Llsc>::load(<$w as Word>::as_ptr(a), order)
+                <$w as Llsc>::load(a, order)
             }
             #[inline(always)]
             fn store(a: &<$w as Word>::Atomic, v: $w, order: Ordering) {
-                <$w as Llsc>::store(<$w as Word>::as_ptr(a), v, order)
+                <$w as Llsc>::store(a, v, order)
             }
             #[inline(always)]
             fn fetch_add(a: &<$w as Word>::Atomic, v: $w, order: Ordering) -> $w {
-                <$w as Llsc>::fetch_add(<$w as Word>::as_ptr(a), v, order)
+                <$w as Llsc>::fetch_add(a, v, order)
             }
             #[inline(always)]
             fn fetch_sub(a: &<$w as Word>::Atomic, v: $w, order: Ordering) -> $w {
-                <$w as Llsc>::fetch_sub(<$w as Word>::as_ptr(a), v, order)
+                <$w as Llsc>::fetch_sub(a, v, order)
             }
             #[inline(always)]
             fn compare_exchange(
@@ -297,7 +307,7 @@ macro_rules! impl_backend {
                 failure: Ordering,
             ) -> Result<$w, $w> {
                 let order = cas_order(success, failure);
-                let prev = <$w as Llsc>::cas(<$w as Word>::as_ptr(a), current, new, order);
+                let prev = <$w as Llsc>::cas(a, current, new, order);
                 if prev == current {
                     Ok(prev)
                 } else {
@@ -313,7 +323,7 @@ macro_rules! impl_backend {
                 failure: Ordering,
             ) -> Result<$w, $w> {
                 let order = cas_order(success, failure);
-                <$w as Llsc>::cas_weak(<$w as Word>::as_ptr(a), current, new, order)
+                <$w as Llsc>::cas_weak(a, current, new, order)
             }
         }
     )*};

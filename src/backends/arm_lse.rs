@@ -42,7 +42,6 @@
 use super::arm_llsc::{by_order, Llsc};
 #[cfg(target_feature = "lse")]
 use super::{arm_llsc::cas_order, Backend};
-#[cfg(target_feature = "lse")]
 use crate::Word;
 use core::arch::asm;
 use core::sync::atomic::Ordering;
@@ -68,27 +67,28 @@ pub(super) trait Lse: Llsc {
     ///
     /// # Safety
     ///
-    /// The CPU implements FEAT_LSE, and `p` is valid and aligned.
-    unsafe fn fetch_add(p: *mut Self, v: Self, order: Ordering) -> Self;
+    /// The CPU implements FEAT_LSE.
+    unsafe fn fetch_add(a: &Self::Atomic, v: Self, order: Ordering) -> Self;
     /// `ldadd*` of `-v`.
     ///
     /// # Safety
     ///
     /// As [`fetch_add`](Lse::fetch_add).
-    unsafe fn fetch_sub(p: *mut Self, v: Self, order: Ordering) -> Self;
+    unsafe fn fetch_sub(a: &Self::Atomic, v: Self, order: Ordering) -> Self;
     /// `cas*`: the value read; the CAS succeeded iff it equals `current`.
     ///
     /// # Safety
     ///
     /// As [`fetch_add`](Lse::fetch_add).
-    unsafe fn cas(p: *mut Self, current: Self, new: Self, order: Ordering) -> Self;
+    unsafe fn cas(a: &Self::Atomic, current: Self, new: Self, order: Ordering) -> Self;
 }
 
 /// `ldadd{a}{l}{s}`.
 macro_rules! ldadd {
     ($a:literal, $l:literal, $s:literal, $m:literal, $p:ident, $v:ident) => {{
         let old;
-        // SAFETY: the caller guarantees LSE and a valid, aligned `$p`.
+        // SAFETY: the caller guarantees LSE; `$p` is `Word::as_ptr` of a live
+        // atomic (valid, aligned, only accessed atomically).
         // Flags: untouched. Memory: compiler barrier.
         unsafe {
             asm!(
@@ -125,16 +125,19 @@ macro_rules! impl_lse {
     ($($w:ty: suffix $s:literal, modifier $m:literal;)*) => {$(
         impl Lse for $w {
             #[inline(always)]
-            unsafe fn fetch_add(p: *mut Self, v: Self, order: Ordering) -> Self {
+            unsafe fn fetch_add(a: &Self::Atomic, v: Self, order: Ordering) -> Self {
+                let p = <Self as Word>::as_ptr(a);
                 by_order!(order, ldadd!($s, $m, p, v))
             }
             #[inline(always)]
-            unsafe fn fetch_sub(p: *mut Self, v: Self, order: Ordering) -> Self {
+            unsafe fn fetch_sub(a: &Self::Atomic, v: Self, order: Ordering) -> Self {
+                let p = <Self as Word>::as_ptr(a);
                 let v = v.wrapping_neg();
                 by_order!(order, ldadd!($s, $m, p, v))
             }
             #[inline(always)]
-            unsafe fn cas(p: *mut Self, current: Self, new: Self, order: Ordering) -> Self {
+            unsafe fn cas(a: &Self::Atomic, current: Self, new: Self, order: Ordering) -> Self {
+                let p = <Self as Word>::as_ptr(a);
                 by_order!(order, cas!($s, $m, p, current, new))
             }
         }
@@ -172,21 +175,21 @@ macro_rules! impl_backend {
             const NAME: &'static str = "arm-lse";
             #[inline(always)]
             fn load(a: &<$w as Word>::Atomic, order: Ordering) -> $w {
-                <$w as Llsc>::load(<$w as Word>::as_ptr(a), order)
+                <$w as Llsc>::load(a, order)
             }
             #[inline(always)]
             fn store(a: &<$w as Word>::Atomic, v: $w, order: Ordering) {
-                <$w as Llsc>::store(<$w as Word>::as_ptr(a), v, order)
+                <$w as Llsc>::store(a, v, order)
             }
             #[inline(always)]
             fn fetch_add(a: &<$w as Word>::Atomic, v: $w, order: Ordering) -> $w {
-                // SAFETY: LSE at compile time; pointer from a live atomic.
-                unsafe { <$w as Lse>::fetch_add(<$w as Word>::as_ptr(a), v, order) }
+                // SAFETY: LSE at compile time.
+                unsafe { <$w as Lse>::fetch_add(a, v, order) }
             }
             #[inline(always)]
             fn fetch_sub(a: &<$w as Word>::Atomic, v: $w, order: Ordering) -> $w {
                 // SAFETY: as above.
-                unsafe { <$w as Lse>::fetch_sub(<$w as Word>::as_ptr(a), v, order) }
+                unsafe { <$w as Lse>::fetch_sub(a, v, order) }
             }
             #[inline(always)]
             fn compare_exchange(
@@ -198,7 +201,7 @@ macro_rules! impl_backend {
             ) -> Result<$w, $w> {
                 let order = cas_order(success, failure);
                 // SAFETY: as above.
-                let prev = unsafe { <$w as Lse>::cas(<$w as Word>::as_ptr(a), current, new, order) };
+                let prev = unsafe { <$w as Lse>::cas(a, current, new, order) };
                 if prev == current {
                     Ok(prev)
                 } else {
