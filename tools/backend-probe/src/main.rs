@@ -39,7 +39,10 @@ probes! { ArmLse => try_get_lse, put_lse, loop_lse; }
 
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
-    let n: u64 = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let n: u64 = std::env::args()
+        .nth(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
     let kept = match which.as_str() {
         "core" => loop_core(&FrozenRefcount::new(1), n),
         #[cfg(target_arch = "x86_64")]
