@@ -17,7 +17,7 @@
 //!
 //! With `target_feature = "lse"` at compile time there is nothing to detect:
 //! the check is the constant `true` and `ArmDetect` compiles to exactly
-//! [`ArmLse`](crate::ArmLse).
+//! `ArmLse`.
 //!
 //! # Cost per operation
 //!

@@ -1,6 +1,6 @@
 //! `ArmLlsc`: AArch64 load-exclusive / store-exclusive retry loops (ARMv8.0,
 //! every AArch64 core), plus the plain and acquire/release loads and stores
-//! that [`ArmLse`](super::ArmLse) and [`ArmDetect`](super::ArmDetect) share.
+//! that `ArmLse` and [`ArmDetect`](super::ArmDetect) share.
 //!
 //! # Orderings
 //!

@@ -33,7 +33,7 @@
 //! The instructions are assembled with `.arch_extension lse` unless the crate
 //! is compiled with `target_feature = "lse"`, so that [`ArmDetect`] can inline
 //! them into a build for ARMv8.0. Executing them on a core without LSE raises
-//! SIGILL; that is why the public [`ArmLse`] type exists only when LSE is
+//! SIGILL; that is why the public `ArmLse` type exists only when LSE is
 //! enabled at compile time (then every core the binary may run on has it), and
 //! the `Lse` trait's functions are `unsafe`.
 //!
