@@ -50,8 +50,9 @@
 //! [`FrozenRefcount<E, B>`](FrozenRefcount) takes an [`Encoding`] (where the
 //! bits are: [`HighBit`], [`LowBit`], [`ZeroLockedHigh`], [`ZeroLockedLow`],
 //! [`Tagged`], and the [`Classic`] CAS-loop baseline) and a [`Backend`] (how
-//! one atomic step is done: [`CoreAtomics`], `PortableAtomics`, `Counting`
-//! …). The protocol itself is written once, for all of them.
+//! one atomic step is done: [`CoreAtomics`], `PortableAtomics`, `Counting`,
+//! the inline-asm `X86Asm` (x86), `ArmLse`, `ArmLlsc` and the run-time
+//! choice between them `ArmDetect` (AArch64) …). The protocol itself is written once, for all of them.
 //!
 //! # Features
 //!
@@ -75,8 +76,23 @@ pub mod model;
 mod primitive;
 mod word;
 
+#[cfg(all(
+    target_arch = "aarch64",
+    target_feature = "lse",
+    not(miri),
+    not(frozen_refcount_loom)
+))]
+pub use backends::ArmLse;
 #[cfg(all(feature = "portable-atomic", not(frozen_refcount_loom)))]
 pub use backends::PortableAtomics;
+#[cfg(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    not(miri),
+    not(frozen_refcount_loom)
+))]
+pub use backends::X86Asm;
+#[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
+pub use backends::{ArmDetect, ArmLlsc};
 pub use backends::{Backend, CoreAtomics, DefaultBackend};
 #[cfg(feature = "std")]
 pub use backends::{Counting, Counts};

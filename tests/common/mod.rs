@@ -6,14 +6,32 @@
 
 pub use frozen_refcount::*;
 
+/// Calls `$m!(@backend B, $args…)` for every backend `B` available on this
+/// target: the one list of backends. [`each_counter!`] and the per-width
+/// backend tests (tests/backends.rs) go through it.
+macro_rules! for_each_backend {
+    ($m:ident!($($args:tt)*)) => {{
+        $m!(@backend $crate::common::CoreAtomics, $($args)*);
+        #[cfg(feature = "portable-atomic")]
+        $m!(@backend $crate::common::PortableAtomics, $($args)*);
+        #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), not(miri), not(frozen_refcount_loom)))]
+        $m!(@backend $crate::common::X86Asm, $($args)*);
+        #[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
+        $m!(@backend $crate::common::ArmLlsc, $($args)*);
+        #[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
+        $m!(@backend $crate::common::ArmDetect, $($args)*);
+        #[cfg(all(target_arch = "aarch64", target_feature = "lse", not(miri), not(frozen_refcount_loom)))]
+        $m!(@backend $crate::common::ArmLse, $($args)*);
+    }};
+}
+pub(crate) use for_each_backend;
+
 /// Calls `$f::<E, B>($args)` for every encoding at every width, on every
 /// backend available on this target.
 macro_rules! each_counter {
-    ($f:ident $(, $arg:expr)*) => {{
-        each_counter!(@backend $crate::common::CoreAtomics, $f $(, $arg)*);
-        #[cfg(feature = "portable-atomic")]
-        each_counter!(@backend $crate::common::PortableAtomics, $f $(, $arg)*);
-    }};
+    ($f:ident $(, $arg:expr)*) => {
+        $crate::common::for_each_backend!(each_counter!($f $(, $arg)*))
+    };
     (@backend $b:ty, $f:ident $(, $arg:expr)*) => {{
         use $crate::common::*;
         each_counter!(@enc $b, $f, HighBit $(, $arg)*);
