@@ -243,9 +243,6 @@ FrozenRefcount<HighBit>::put_slow:
 	cbz	w11, .L1
 	b	.L7
 .L8:
-	lsr	w9, w8, #29
-	cmp	w9, #4
-	b.hi	.L10
 	mov	w9, #-1073741824
 .L9:
 	ldxr	w10, [x19]
@@ -403,7 +400,7 @@ FrozenRefcount<LowBit>::put_slow:
 .L1:
 	ldaxr	w9, [x8]
 	cmp	w9, w2
-	b.ne	.L6
+	b.ne	.L8
 	mov	w0, #1
 	stxr	w9, w0, [x8]
 	cbz	w9, .L0
@@ -425,7 +422,7 @@ FrozenRefcount<LowBit>::put_slow:
 .L3:
 	ldxr	w11, [x10]
 	cmp	w11, w8
-	b.ne	.L6
+	b.ne	.L8
 	stxr	w11, w9, [x10]
 	mov	w0, wzr
 	cbz	w11, .L0
@@ -440,12 +437,11 @@ FrozenRefcount<LowBit>::put_slow:
 	mov	w20, w2
 	mov	x2, x8
 	bl	misuse
+	mov	w8, w20
+	tbnz	w20, #0, .L6
 	mov	w0, wzr
-	tbnz	w20, #0, .L0
-	and	w8, w20, #0x80000001
-	cbz	w8, .L0
+	tbz	w8, #31, .L0
 	mov	w8, #-1073741824
-	mov	w0, wzr
 	str	w8, [x19]
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
@@ -456,6 +452,16 @@ FrozenRefcount<LowBit>::put_slow:
 	ldp	x29, x30, [sp], #32
 	ret
 .L6:
+	mov	w9, #1
+.L7:
+	ldxr	w10, [x19]
+	cmp	w10, w8
+	b.ne	.L8
+	stxr	w10, w9, [x19]
+	mov	w0, wzr
+	cbz	w10, .L0
+	b	.L7
+.L8:
 	mov	w0, wzr
 	clrex
 	ldp	x20, x19, [sp, #16]
@@ -692,8 +698,6 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	bl	misuse
 	mov	w8, w20
 	tbnz	w20, #31, .L9
-	lsr	w9, w8, #29
-	cbnz	w9, .L10
 	mov	w9, #1073741824
 .L6:
 	ldxr	w10, [x19]
@@ -869,7 +873,7 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 .L0:
 	ldaxr	w9, [x8]
 	cmp	w9, #1
-	b.ne	.L7
+	b.ne	.L10
 	stxr	w9, wzr, [x8]
 	cbnz	w9, .L0
 .L1:
@@ -896,7 +900,7 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	mov	w20, w2
 	mov	x2, x8
 	bl	misuse
-	tbnz	w20, #0, .L5
+	tbnz	w20, #0, .L6
 	mov	w0, wzr
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
@@ -911,29 +915,44 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	mov	w20, w2
 	mov	x2, x8
 	bl	misuse
+	mov	w8, w20
+	tbnz	w20, #0, .L8
+	mov	x9, x19
+.L5:
+	ldxr	w10, [x9]
+	cmp	w10, w8
+	b.ne	.L10
+	stxr	w10, wzr, [x9]
 	mov	w0, wzr
-	tbz	w20, #0, .L1
-	and	w8, w20, #0x80000001
+	cbz	w10, .L1
+	b	.L5
+.L6:
+	mov	w8, w20
+	mov	x9, x19
+.L7:
+	ldxr	w10, [x9]
+	cmp	w10, w8
+	b.ne	.L10
+	stxr	w10, wzr, [x9]
+	mov	w0, wzr
+	cbz	w10, .L1
+	b	.L7
+.L8:
+	and	w8, w8, #0x80000001
 	cmp	w8, #1
-	b.eq	.L1
+	b.ne	.L9
+	mov	w0, wzr
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L9:
 	mov	w8, #-1073741823
 	mov	w0, wzr
 	str	w8, [x19]
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L5:
-	mov	w8, w20
-	mov	x9, x19
-.L6:
-	ldxr	w10, [x9]
-	cmp	w10, w8
-	b.ne	.L7
-	stxr	w10, wzr, [x9]
-	mov	w0, wzr
-	cbz	w10, .L1
-	b	.L6
-.L7:
+.L10:
 	mov	w0, wzr
 	clrex
 	ldp	x20, x19, [sp, #16]
@@ -1119,37 +1138,37 @@ FrozenRefcount<Tagged>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<Tagged>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-48]!
+	str	x21, [sp, #16]
+	stp	x20, x19, [sp, #32]
 	mov	x29, sp
 	mov	w8, w2
 	and	x9, x1, #0xc0000000
 	orr	x9, x8, x9
 	mov	x8, x0
-	cbz	x9, .L0
+	cbz	x9, .L1
 	tbnz	w1, #31, .L3
 	tbz	w1, #30, .L5
 	and	x9, x2, #0xffffffff00000000
 	mov	w0, wzr
 	orr	x9, x9, #0x60000000
 	str	x9, [x8]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
 .L0:
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
+	ret
+.L1:
 	and	x9, x2, #0xffffffff00000000
 	mov	w0, #1
 	orr	x9, x9, #0xc0000000
-.L1:
+.L2:
 	ldaxr	x10, [x8]
 	cmp	x10, x2
 	b.ne	.L11
 	stxr	w10, x9, [x8]
-	cbnz	w10, .L1
-.L2:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	cbz	w10, .L0
+	b	.L2
 .L3:
 	mov	x19, x8
 	adrp	x8, .Ldata0
@@ -1170,27 +1189,29 @@ FrozenRefcount<Tagged>::put_slow:
 	b.ne	.L11
 	stxr	w10, x9, [x19]
 	mov	w0, wzr
-	cbz	w10, .L2
+	cbz	w10, .L0
 	b	.L4
 .L5:
 	mov	x19, x8
 	adrp	x8, .Ldata2
 	add	x8, x8, :lo12:.Ldata2
+	mov	x20, x1
 	adrp	x0, .Ldata3
 	add	x0, x0, :lo12:.Ldata3
 	mov	w1, #43
-	mov	x20, x2
+	mov	x21, x2
 	mov	x2, x8
 	bl	misuse
-	mov	x8, x20
+	mov	x8, x21
 	tbnz	w8, #31, .L8
 	mov	w0, wzr
-	tbz	w8, #30, .L2
+	tbz	w8, #30, .L0
 	and	x8, x8, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L6:
 	mov	w9, #-1073741824
@@ -1208,17 +1229,10 @@ FrozenRefcount<Tagged>::put_slow:
 	b.ne	.L11
 	stxr	w10, x9, [x19]
 	mov	w0, wzr
-	cbz	w10, .L2
+	cbz	w10, .L0
 	b	.L7
 .L8:
-	mov	w9, #-1073741824
-	mov	x10, #-536870913
-	sub	w9, w9, w8
-	add	x9, x9, x10
-	mov	w10, #1610612735
-	cmp	x9, x10
-	b.hs	.L10
-	and	x9, x8, #0xffffffff00000000
+	and	x9, x20, #0xffffffff00000000
 	orr	x9, x9, #0xc0000000
 .L9:
 	ldxr	x10, [x19]
@@ -1226,18 +1240,20 @@ FrozenRefcount<Tagged>::put_slow:
 	b.ne	.L11
 	stxr	w10, x9, [x19]
 	mov	w0, wzr
-	cbz	w10, .L2
+	cbz	w10, .L0
 	b	.L9
 .L10:
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L11:
 	mov	w0, wzr
 	clrex
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 
 // ==== Classic ====
@@ -1401,10 +1417,9 @@ FrozenRefcount<Classic>::put_slow:
 	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #43
 	bl	misuse
-	mov	w8, w21
-	subs	w9, w21, #1
-	b.lt	.L5
-	lsr	w8, w8, #30
+	cmp	w21, #0
+	b.le	.L5
+	lsr	w8, w21, #30
 	mov	w0, w19
 	cbz	w8, .L0
 	mov	w8, #1610612736
@@ -1432,20 +1447,13 @@ FrozenRefcount<Classic>::put_slow:
 	cbz	w9, .L0
 	b	.L4
 .L5:
-	mov	w10, #-536870913
 	mov	w0, w19
-	cmp	w9, w10
-	b.ge	.L0
-	mov	x9, x20
 .L6:
-	ldxr	w9, [x9]
-	cmp	w9, w8
-	b.ne	.L10
-	stxr	w10, wzr, [x20]
-	mov	x9, x20
-	mov	w0, w19
-	mov	w8, w21
-	cbz	w10, .L0
+	ldxr	w8, [x20]
+	cmp	w8, w21
+	b.ne	.L9
+	stxr	w8, wzr, [x20]
+	cbz	w8, .L0
 	b	.L6
 .L7:
 	mov	w10, #-536870913

@@ -163,8 +163,11 @@ FrozenRefcount<HighBit>::put_slow:
 	mov	x2, x8
 	bl	misuse
 	mov	w8, w20
-	tbz	w20, #31, .L4
-	b	.L3
+	tbz	w20, #31, .L3
+	lsr	w9, w8, #29
+	cmp	w9, #4
+	b.ls	.L3
+	b	.L4
 .L2:
 	mov	x19, x8
 	adrp	x8, .Ldata2
@@ -178,7 +181,7 @@ FrozenRefcount<HighBit>::put_slow:
 	mov	w8, w20
 	tbnz	w20, #31, .L3
 	lsr	w8, w8, #30
-	cbz	w8, .L5
+	cbz	w8, .L4
 	mov	w8, #1610612736
 	mov	w0, wzr
 	str	w8, [x19]
@@ -186,13 +189,9 @@ FrozenRefcount<HighBit>::put_slow:
 	ldp	x29, x30, [sp], #32
 	ret
 .L3:
-	lsr	w9, w8, #29
-	cmp	w9, #4
-	b.hi	.L5
-.L4:
 	mov	w9, #-1073741824
 	cas	w8, w9, [x19]
-.L5:
+.L4:
 	mov	w0, wzr
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
@@ -306,17 +305,16 @@ FrozenRefcount<LowBit>::put_slow:
 	and	w8, w1, #0x80000001
 	orr	w9, w2, w8
 	mov	x8, x0
-	cbz	w9, .L1
-	tbnz	w1, #0, .L2
-	tbz	w1, #31, .L4
+	cbz	w9, .L0
+	tbnz	w1, #0, .L1
+	tbz	w1, #31, .L2
 	mov	w0, wzr
 	mov	w9, #-1073741824
 	str	w9, [x8]
-.L0:
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L1:
+.L0:
 	mov	w9, #1
 	mov	w10, w2
 	casa	w10, w9, [x8]
@@ -325,7 +323,7 @@ FrozenRefcount<LowBit>::put_slow:
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L2:
+.L1:
 	mov	x19, x8
 	adrp	x8, .Ldata0
 	add	x8, x8, :lo12:.Ldata0
@@ -335,16 +333,10 @@ FrozenRefcount<LowBit>::put_slow:
 	mov	w20, w2
 	mov	x2, x8
 	bl	misuse
-	tbnz	w20, #0, .L3
+	tbnz	w20, #0, .L4
 	mov	w8, w20
-	mov	w9, #1
-	cas	w8, w9, [x19]
-.L3:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L4:
+	b	.L3
+.L2:
 	mov	x19, x8
 	adrp	x8, .Ldata2
 	add	x8, x8, :lo12:.Ldata2
@@ -354,13 +346,20 @@ FrozenRefcount<LowBit>::put_slow:
 	mov	w20, w2
 	mov	x2, x8
 	bl	misuse
-	mov	w0, wzr
-	tbnz	w20, #0, .L0
-	and	w8, w20, #0x80000001
-	cbz	w8, .L0
+	mov	w8, w20
+	tbnz	w20, #0, .L3
+	tbz	w8, #31, .L4
 	mov	w8, #-1073741824
 	mov	w0, wzr
 	str	w8, [x19]
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L3:
+	mov	w9, #1
+	cas	w8, w9, [x19]
+.L4:
+	mov	w0, wzr
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
@@ -533,7 +532,9 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	mov	x2, x8
 	bl	misuse
 	mov	w8, w20
-	tbz	w20, #31, .L3
+	tbnz	w20, #31, .L3
+	lsr	w9, w8, #29
+	cbz	w9, .L3
 	b	.L4
 .L2:
 	mov	x19, x8
@@ -546,22 +547,19 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	mov	x2, x8
 	bl	misuse
 	mov	w8, w20
-	tbnz	w20, #31, .L6
+	tbnz	w20, #31, .L5
 .L3:
-	lsr	w9, w8, #29
-	cbnz	w9, .L5
-.L4:
 	mov	w9, #1073741824
 	cas	w8, w9, [x19]
-.L5:
+.L4:
 	mov	w0, wzr
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L6:
+.L5:
 	lsr	w8, w8, #30
 	cmp	w8, #3
-	b.lo	.L5
+	b.lo	.L4
 	mov	w8, #-536870912
 	mov	w0, wzr
 	str	w8, [x19]
@@ -679,27 +677,26 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	mov	x8, x0
 	cmp	w2, #1
 	and	w9, w1, #0x80000001
-	b.ne	.L1
+	b.ne	.L0
 	cmp	w9, #1
-	b.ne	.L1
+	b.ne	.L0
 	casa	w9, wzr, [x8]
 	cmp	w9, #1
 	cset	w0, eq
-.L0:
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L1:
-	tbz	w1, #0, .L2
+.L0:
+	tbz	w1, #0, .L1
 	cmp	w9, #1
-	b.eq	.L4
+	b.eq	.L2
 	mov	w0, wzr
 	mov	w9, #-1073741823
 	str	w9, [x8]
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L2:
+.L1:
 	mov	x19, x8
 	adrp	x8, .Ldata0
 	add	x8, x8, :lo12:.Ldata0
@@ -709,15 +706,10 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	mov	w20, w2
 	mov	x2, x8
 	bl	misuse
-	tbz	w20, #0, .L3
+	tbz	w20, #0, .L4
 	mov	w8, w20
-	cas	w8, wzr, [x19]
-.L3:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L4:
+	b	.L3
+.L2:
 	mov	x19, x8
 	adrp	x8, .Ldata2
 	add	x8, x8, :lo12:.Ldata2
@@ -727,11 +719,19 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	mov	w20, w2
 	mov	x2, x8
 	bl	misuse
+	mov	w8, w20
+	tbnz	w20, #0, .L5
+.L3:
+	cas	w8, wzr, [x19]
+.L4:
 	mov	w0, wzr
-	tbz	w20, #0, .L0
-	and	w8, w20, #0x80000001
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L5:
+	and	w8, w8, #0x80000001
 	cmp	w8, #1
-	b.eq	.L0
+	b.eq	.L4
 	mov	w8, #-1073741823
 	mov	w0, wzr
 	str	w8, [x19]
@@ -887,8 +887,9 @@ FrozenRefcount<Tagged>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<Tagged>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-48]!
+	str	x21, [sp, #16]
+	stp	x20, x19, [sp, #32]
 	mov	x29, sp
 	mov	w8, w2
 	and	x9, x1, #0xc0000000
@@ -896,13 +897,14 @@ FrozenRefcount<Tagged>::put_slow:
 	mov	x8, x0
 	cbz	x9, .L0
 	tbnz	w1, #31, .L1
-	tbz	w1, #30, .L2
+	tbz	w1, #30, .L3
 	and	x9, x2, #0xffffffff00000000
 	mov	w0, wzr
 	orr	x9, x9, #0x60000000
 	str	x9, [x8]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L0:
 	and	x9, x2, #0xffffffff00000000
@@ -911,8 +913,9 @@ FrozenRefcount<Tagged>::put_slow:
 	casa	x10, x9, [x8]
 	cmp	x10, x2
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L1:
 	mov	x19, x8
@@ -925,44 +928,49 @@ FrozenRefcount<Tagged>::put_slow:
 	mov	x2, x8
 	bl	misuse
 	mov	x8, x20
-	tbnz	w8, #31, .L3
-	b	.L4
-.L2:
-	mov	x19, x8
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	x20, x2
-	mov	x2, x8
-	bl	misuse
-	mov	x8, x20
-	tbnz	w8, #31, .L3
-	tbz	w8, #30, .L5
-	and	x8, x8, #0xffffffff00000000
-	mov	w0, wzr
-	orr	x8, x8, #0x60000000
-	str	x8, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L3:
+	tbz	w8, #31, .L2
 	mov	w9, #-1073741824
 	mov	x10, #-536870913
 	sub	w9, w9, w8
 	add	x9, x9, x10
 	mov	w10, #1610612735
 	cmp	x9, x10
-	b.hs	.L5
-.L4:
+	b.hs	.L6
+.L2:
 	and	x9, x8, #0xffffffff00000000
+	b	.L5
+.L3:
+	mov	x19, x8
+	adrp	x8, .Ldata2
+	add	x8, x8, :lo12:.Ldata2
+	mov	x20, x1
+	adrp	x0, .Ldata3
+	add	x0, x0, :lo12:.Ldata3
+	mov	w1, #43
+	mov	x21, x2
+	mov	x2, x8
+	bl	misuse
+	mov	x8, x21
+	tbnz	w8, #31, .L4
+	tbz	w8, #30, .L6
+	and	x8, x8, #0xffffffff00000000
+	mov	w0, wzr
+	orr	x8, x8, #0x60000000
+	str	x8, [x19]
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
+	ret
+.L4:
+	and	x9, x20, #0xffffffff00000000
+.L5:
 	orr	x9, x9, #0xc0000000
 	cas	x8, x9, [x19]
-.L5:
+.L6:
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 
 // ==== Classic ====
@@ -1098,8 +1106,8 @@ FrozenRefcount<Classic>::put_slow:
 	ret
 .L2:
 	mov	w21, w2
-	mov	x19, x8
-	mov	w20, w0
+	mov	x20, x8
+	mov	w19, w0
 	cbnz	w9, .L3
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
@@ -1107,13 +1115,13 @@ FrozenRefcount<Classic>::put_slow:
 	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #43
 	bl	misuse
-	subs	w8, w21, #1
+	cmp	w21, #1
 	b.lt	.L4
 	lsr	w8, w21, #30
-	mov	w0, w20
+	mov	w0, w19
 	cbz	w8, .L0
 	mov	w8, #1610612736
-	str	w8, [x19]
+	str	w8, [x20]
 	ldp	x20, x19, [sp, #32]
 	ldr	x21, [sp, #16]
 	ldp	x29, x30, [sp], #48
@@ -1126,19 +1134,20 @@ FrozenRefcount<Classic>::put_slow:
 	mov	w1, #23
 	bl	misuse
 	subs	w8, w21, #1
-	b.lt	.L4
-	cas	w21, wzr, [x19]
-	mov	w0, w20
+	b.lt	.L5
+.L4:
+	cas	w21, wzr, [x20]
+	mov	w0, w19
 	ldp	x20, x19, [sp, #32]
 	ldr	x21, [sp, #16]
 	ldp	x29, x30, [sp], #48
 	ret
-.L4:
+.L5:
 	mov	w9, #-536870913
-	mov	w0, w20
+	mov	w0, w19
 	cmp	w8, w9
 	b.ge	.L0
-	cas	w21, wzr, [x19]
+	cas	w21, wzr, [x20]
 	ldp	x20, x19, [sp, #32]
 	ldr	x21, [sp, #16]
 	ldp	x29, x30, [sp], #48

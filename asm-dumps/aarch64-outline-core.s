@@ -209,8 +209,11 @@ FrozenRefcount<HighBit>::put_slow:
 	mov	x2, x8
 	bl	misuse
 	mov	w0, w20
-	tbz	w20, #31, .L5
-	b	.L4
+	tbz	w20, #31, .L4
+	lsr	w8, w0, #29
+	cmp	w8, #4
+	b.ls	.L4
+	b	.L5
 .L3:
 	adrp	x8, .Ldata2
 	add	x8, x8, :lo12:.Ldata2
@@ -224,16 +227,12 @@ FrozenRefcount<HighBit>::put_slow:
 	tbnz	w20, #31, .L4
 	lsr	w8, w0, #30
 	cbnz	w8, .L1
-	b	.L6
+	b	.L5
 .L4:
-	lsr	w8, w0, #29
-	cmp	w8, #4
-	b.hi	.L6
-.L5:
 	mov	w1, #-1073741824
 	mov	x2, x19
 	bl	__aarch64_cas4_relax
-.L6:
+.L5:
 	mov	w0, wzr
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
@@ -381,18 +380,17 @@ FrozenRefcount<LowBit>::put_slow:
 	and	w8, w1, #0x80000001
 	mov	x19, x0
 	orr	w8, w2, w8
-	cbz	w8, .L2
-	tbnz	w1, #0, .L3
-	tbz	w1, #31, .L5
+	cbz	w8, .L1
+	tbnz	w1, #0, .L2
+	tbz	w1, #31, .L3
 .L0:
 	mov	w8, #-1073741824
 	mov	w0, wzr
 	str	w8, [x19]
-.L1:
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L2:
+.L1:
 	mov	w0, w2
 	mov	w1, #1
 	mov	w20, w2
@@ -403,7 +401,7 @@ FrozenRefcount<LowBit>::put_slow:
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L3:
+.L2:
 	adrp	x8, .Ldata0
 	add	x8, x8, :lo12:.Ldata0
 	adrp	x0, .Ldata1
@@ -412,17 +410,10 @@ FrozenRefcount<LowBit>::put_slow:
 	mov	w20, w2
 	mov	x2, x8
 	bl	misuse
-	tbnz	w20, #0, .L4
+	tbnz	w20, #0, .L5
 	mov	w0, w20
-	mov	w1, #1
-	mov	x2, x19
-	bl	__aarch64_cas4_relax
-.L4:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L5:
+	b	.L4
+.L3:
 	adrp	x8, .Ldata2
 	add	x8, x8, :lo12:.Ldata2
 	adrp	x0, .Ldata3
@@ -431,11 +422,19 @@ FrozenRefcount<LowBit>::put_slow:
 	mov	w20, w2
 	mov	x2, x8
 	bl	misuse
+	mov	w0, w20
+	tbnz	w20, #0, .L4
+	tbz	w0, #31, .L5
+	b	.L0
+.L4:
+	mov	w1, #1
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+.L5:
 	mov	w0, wzr
-	tbnz	w20, #0, .L1
-	and	w8, w20, #0x80000001
-	cbnz	w8, .L0
-	b	.L1
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
 
 // ==== ZeroLockedHigh ====
 
@@ -650,7 +649,9 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	mov	x2, x8
 	bl	misuse
 	mov	w0, w20
-	tbz	w20, #31, .L4
+	tbnz	w20, #31, .L4
+	lsr	w8, w0, #29
+	cbz	w8, .L4
 	b	.L5
 .L3:
 	adrp	x8, .Ldata2
@@ -662,24 +663,21 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	mov	x2, x8
 	bl	misuse
 	mov	w0, w20
-	tbnz	w20, #31, .L7
+	tbnz	w20, #31, .L6
 .L4:
-	lsr	w8, w0, #29
-	cbnz	w8, .L6
-.L5:
 	mov	w1, #1073741824
 	mov	x2, x19
 	bl	__aarch64_cas4_relax
-.L6:
+.L5:
 	mov	w0, wzr
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L7:
+.L6:
 	lsr	w8, w0, #30
 	cmp	w8, #3
 	b.hs	.L1
-	b	.L6
+	b	.L5
 
 // ==== ZeroLockedLow ====
 
@@ -828,31 +826,30 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	mov	x19, x0
 	cmp	w2, #1
 	and	w8, w1, #0x80000001
-	b.ne	.L1
+	b.ne	.L0
 	cmp	w8, #1
-	b.ne	.L1
+	b.ne	.L0
 	mov	w0, #1
 	mov	w1, wzr
 	mov	x2, x19
 	bl	__aarch64_cas4_acq
 	cmp	w0, #1
 	cset	w0, eq
-.L0:
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L1:
-	tbz	w1, #0, .L3
+.L0:
+	tbz	w1, #0, .L2
 	cmp	w8, #1
-	b.eq	.L5
-.L2:
+	b.eq	.L3
+.L1:
 	mov	w8, #-1073741823
 	mov	w0, wzr
 	str	w8, [x19]
 	ldp	x20, x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L3:
+.L2:
 	adrp	x8, .Ldata0
 	add	x8, x8, :lo12:.Ldata0
 	adrp	x0, .Ldata1
@@ -861,17 +858,10 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	mov	w20, w2
 	mov	x2, x8
 	bl	misuse
-	tbz	w20, #0, .L4
+	tbz	w20, #0, .L5
 	mov	w0, w20
-	mov	w1, wzr
-	mov	x2, x19
-	bl	__aarch64_cas4_relax
-.L4:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L5:
+	b	.L4
+.L3:
 	adrp	x8, .Ldata2
 	add	x8, x8, :lo12:.Ldata2
 	adrp	x0, .Ldata3
@@ -880,12 +870,22 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	mov	w20, w2
 	mov	x2, x8
 	bl	misuse
+	mov	w0, w20
+	tbnz	w20, #0, .L6
+.L4:
+	mov	w1, wzr
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+.L5:
 	mov	w0, wzr
-	tbz	w20, #0, .L0
-	and	w8, w20, #0x80000001
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L6:
+	and	w8, w0, #0x80000001
 	cmp	w8, #1
-	b.ne	.L2
-	b	.L0
+	b.ne	.L1
+	b	.L5
 
 // ==== Tagged ====
 
@@ -1079,8 +1079,9 @@ FrozenRefcount<Tagged>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<Tagged>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-48]!
+	str	x21, [sp, #16]
+	stp	x20, x19, [sp, #32]
 	mov	x29, sp
 	mov	w8, w2
 	and	x9, x1, #0xc0000000
@@ -1093,8 +1094,9 @@ FrozenRefcount<Tagged>::put_slow:
 	and	x8, x2, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L0:
 	and	x8, x2, #0xffffffff00000000
@@ -1105,8 +1107,9 @@ FrozenRefcount<Tagged>::put_slow:
 	bl	__aarch64_cas8_acq
 	cmp	x0, x20
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L1:
 	adrp	x8, .Ldata0
@@ -1133,31 +1136,26 @@ FrozenRefcount<Tagged>::put_slow:
 .L3:
 	adrp	x8, .Ldata2
 	add	x8, x8, :lo12:.Ldata2
+	mov	x20, x1
 	adrp	x0, .Ldata3
 	add	x0, x0, :lo12:.Ldata3
 	mov	w1, #43
-	mov	x20, x2
+	mov	x21, x2
 	mov	x2, x8
 	bl	misuse
-	mov	x8, x20
+	mov	x8, x21
 	tbnz	w8, #31, .L4
 	tbz	w8, #30, .L6
 	mov	w0, wzr
 	and	x8, x8, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L4:
-	mov	w9, #-1073741824
-	mov	x10, #-536870913
-	sub	w9, w9, w8
-	add	x9, x9, x10
-	mov	w10, #1610612735
-	cmp	x9, x10
-	b.hs	.L6
-	and	x9, x8, #0xffffffff00000000
+	and	x9, x20, #0xffffffff00000000
 	mov	x0, x8
 	orr	x1, x9, #0xc0000000
 .L5:
@@ -1165,8 +1163,9 @@ FrozenRefcount<Tagged>::put_slow:
 	bl	__aarch64_cas8_relax
 .L6:
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 
 // ==== Classic ====
@@ -1345,10 +1344,10 @@ FrozenRefcount<Classic>::put_slow:
 	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #43
 	bl	misuse
-	mov	w8, w21
-	subs	w9, w21, #1
+	mov	w0, w21
+	cmp	w21, #1
 	b.lt	.L5
-	lsr	w8, w8, #30
+	lsr	w8, w0, #30
 	mov	w0, w20
 	cbz	w8, .L0
 	b	.L2
@@ -1361,15 +1360,14 @@ FrozenRefcount<Classic>::put_slow:
 	bl	misuse
 	mov	w0, w21
 	subs	w9, w21, #1
-	b.ge	.L6
-	mov	w8, w0
-.L5:
+	b.ge	.L5
 	mov	w10, #-536870913
+	mov	w8, w0
 	mov	w0, w20
 	cmp	w9, w10
 	b.ge	.L0
 	mov	w0, w8
-.L6:
+.L5:
 	mov	w1, wzr
 	mov	x2, x19
 	bl	__aarch64_cas4_relax

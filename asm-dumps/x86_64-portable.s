@@ -154,7 +154,9 @@ FrozenRefcount<HighBit>::put_slow:
 	callq	*misuse@GOTPCREL(%rip)
 	movl	%ebp, %eax
 	testl	%ebp, %ebp
-	jns	.L5
+	jns	.L4
+	cmpl	$-1610612737, %eax
+	ja	.L1
 	jmp	.L4
 .L3:
 	movq	%rdi, %rbx
@@ -172,9 +174,6 @@ FrozenRefcount<HighBit>::put_slow:
 	movl	$1610612736, (%rbx)
 	jmp	.L1
 .L4:
-	cmpl	$-1610612737, %eax
-	ja	.L1
-.L5:
 	movl	$-1073741824, %ecx
 	lock cmpxchgl	%ecx, (%rbx)
 	jmp	.L1
@@ -309,9 +308,7 @@ FrozenRefcount<LowBit>::put_slow:
 	movl	%ebp, %eax
 	testb	$1, %al
 	jne	.L0
-	movl	$1, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
-	jmp	.L0
+	jmp	.L4
 .L3:
 	movq	%rdi, %rbx
 	leaq	.Ldata2(%rip), %rdi
@@ -320,12 +317,16 @@ FrozenRefcount<LowBit>::put_slow:
 	movl	%edx, %ebp
 	movq	%rax, %rdx
 	callq	*misuse@GOTPCREL(%rip)
-	testl	$-2147483647, %ebp
-	sete	%al
-	orb	%bpl, %al
+	movl	%ebp, %eax
 	testb	$1, %al
-	jne	.L0
+	jne	.L4
+	testl	%eax, %eax
+	jns	.L0
 	movl	$-1073741824, (%rbx)
+	jmp	.L0
+.L4:
+	movl	$1, %ecx
+	lock cmpxchgl	%ecx, (%rbx)
 	jmp	.L0
 
 # ==== ZeroLockedHigh ====
@@ -482,8 +483,10 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	callq	*misuse@GOTPCREL(%rip)
 	movl	%ebp, %eax
 	testl	%ebp, %ebp
-	jns	.L4
-	jmp	.L5
+	js	.L4
+	cmpl	$536870911, %eax
+	ja	.L1
+	jmp	.L4
 .L3:
 	movq	%rdi, %rbx
 	leaq	.Ldata2(%rip), %rdi
@@ -494,15 +497,12 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	callq	*misuse@GOTPCREL(%rip)
 	movl	%ebp, %eax
 	testl	%ebp, %ebp
-	js	.L6
+	js	.L5
 .L4:
-	cmpl	$536870911, %eax
-	ja	.L1
-.L5:
 	movl	$1073741824, %ecx
 	lock cmpxchgl	%ecx, (%rbx)
 	jmp	.L1
-.L6:
+.L5:
 	cmpl	$-1073741824, %eax
 	jb	.L1
 	movl	$-536870912, (%rbx)
@@ -660,13 +660,16 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	movl	%edx, %ebp
 	movq	%rax, %rdx
 	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %ecx
-	xorl	%eax, %eax
-	testb	$1, %cl
-	je	.L0
-	andl	$-2147483647, %ecx
-	cmpl	$1, %ecx
-	je	.L0
+	movl	%ebp, %eax
+	testb	$1, %al
+	jne	.L5
+	xorl	%ecx, %ecx
+	lock cmpxchgl	%ecx, (%rbx)
+	jmp	.L2
+.L5:
+	andl	$-2147483647, %eax
+	cmpl	$1, %eax
+	je	.L2
 	movl	$-1073741823, (%rbx)
 	jmp	.L2
 
@@ -870,14 +873,15 @@ FrozenRefcount<Tagged>::put_slow:
 	lock cmpxchgq	%rcx, (%r14)
 	jmp	.L0
 .L4:
+	movq	%rsi, %r14
 	movq	%rdi, %rbx
 	leaq	.Ldata2(%rip), %rdi
 	leaq	.Ldata3(%rip), %rax
 	movl	$43, %esi
-	movq	%rdx, %r14
+	movq	%rdx, %r15
 	movq	%rax, %rdx
 	callq	*misuse@GOTPCREL(%rip)
-	movq	%r14, %rax
+	movq	%r15, %rax
 	testl	%eax, %eax
 	js	.L5
 	testl	$1073741824, %eax
@@ -888,16 +892,11 @@ FrozenRefcount<Tagged>::put_slow:
 	movq	%rax, (%rbx)
 	jmp	.L0
 .L5:
+	movabsq	$-4294967296, %rcx
+	andq	%rcx, %r14
 	movl	$3221225472, %ecx
-	movl	$3221225472, %edx
-	subl	%eax, %edx
-	addq	$-536870913, %rdx
-	cmpq	$1610612734, %rdx
-	ja	.L0
-	movabsq	$-4294967296, %rdx
-	andq	%rax, %rdx
-	orq	%rcx, %rdx
-	lock cmpxchgq	%rdx, (%rbx)
+	orq	%r14, %rcx
+	lock cmpxchgq	%rcx, (%rbx)
 	jmp	.L0
 
 # ==== Classic ====
@@ -1018,12 +1017,12 @@ FrozenRefcount<Classic>::put_slow:
 	leaq	.Ldata1(%rip), %rdx
 	movl	$43, %esi
 	callq	*misuse@GOTPCREL(%rip)
-	movq	%r15, %rcx
-	testl	%ecx, %ecx
+	movq	%r15, %rax
+	testl	%eax, %eax
 	jle	.L3
-	cmpl	$1073741824, %ecx
+	cmpl	$1073741824, %eax
 	movl	%ebx, %eax
-	jb	.L7
+	jb	.L5
 	movl	$1610612736, (%r14)
 	popq	%rbx
 	popq	%r14
@@ -1036,27 +1035,24 @@ FrozenRefcount<Classic>::put_slow:
 	callq	*misuse@GOTPCREL(%rip)
 	movq	%r15, %rax
 	testl	%eax, %eax
-	jle	.L4
+	jle	.L6
+.L3:
 	xorl	%ecx, %ecx
 	lock cmpxchgl	%ecx, (%r14)
-	jmp	.L6
-.L3:
-	leal	-1(%rcx), %eax
-	jmp	.L5
 .L4:
-	movq	%rax, %rcx
-	decl	%eax
+	movl	%ebx, %eax
 .L5:
-	cmpl	$-536870914, %eax
-	movl	%ebx, %eax
-	jg	.L7
-	xorl	%edx, %edx
-	movl	%ecx, %eax
-	lock cmpxchgl	%edx, (%r14)
-.L6:
-	movl	%ebx, %eax
-.L7:
 	popq	%rbx
 	popq	%r14
 	popq	%r15
 	retq
+.L6:
+	movq	%rax, %rcx
+	decl	%eax
+	cmpl	$-536870914, %eax
+	movl	%ebx, %eax
+	jg	.L5
+	xorl	%edx, %edx
+	movl	%ecx, %eax
+	lock cmpxchgl	%edx, (%r14)
+	jmp	.L4

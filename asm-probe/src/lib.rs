@@ -85,10 +85,8 @@ macro_rules! backends {
 backends! {
     core => frozen_refcount::CoreAtomics;
     portable => frozen_refcount::PortableAtomics;
-    // The arch backends (branch `arch`): uncomment once merged, then run
-    // `scripts/asm-dumps.sh` and commit the new asm-dumps/*.s and tables.
-    // #[cfg(target_arch = "x86_64")] x86_asm => frozen_refcount::X86Asm;
-    // #[cfg(all(target_arch = "aarch64", target_feature = "lse"))] arm_lse => frozen_refcount::ArmLse;
-    // #[cfg(target_arch = "aarch64")] arm_llsc => frozen_refcount::ArmLlsc;
-    // #[cfg(target_arch = "aarch64")] arm_detect => frozen_refcount::ArmDetect;
+    #[cfg(target_arch = "x86_64")] x86_asm => frozen_refcount::X86Asm;
+    #[cfg(all(target_arch = "aarch64", target_feature = "lse"))] arm_lse => frozen_refcount::ArmLse;
+    #[cfg(target_arch = "aarch64")] arm_llsc => frozen_refcount::ArmLlsc;
+    #[cfg(target_arch = "aarch64")] arm_detect => frozen_refcount::ArmDetect;
 }

@@ -29,8 +29,14 @@ macro_rules! for_each_backend {
         $each::<frozen_refcount::CoreAtomics, _>($v);
         #[cfg(feature = "portable-atomic")]
         $each::<frozen_refcount::PortableAtomics, _>($v);
-        // The arch backends go here, one line each, e.g.
-        // #[cfg(target_arch = "x86_64")] $each::<frozen_refcount::X86Asm, _>($v);
+        #[cfg(target_arch = "x86_64")]
+        $each::<frozen_refcount::X86Asm, _>($v);
+        #[cfg(target_arch = "aarch64")]
+        $each::<frozen_refcount::ArmLlsc, _>($v);
+        #[cfg(target_arch = "aarch64")]
+        $each::<frozen_refcount::ArmDetect, _>($v);
+        #[cfg(all(target_arch = "aarch64", target_feature = "lse"))]
+        $each::<frozen_refcount::ArmLse, _>($v);
     }};
 }
 
