@@ -459,7 +459,7 @@ fn alloc_zero_filled_start() {
     where
         CoreAtomics: Backend<E::Word>,
     {
-        let a = PageAllocator::<E>::new_zeroed(6, 4).expect("zero is frozen"); // 256 pages
+        let a = PageAllocator::<E, CoreAtomics>::new_zeroed(6, 4).expect("zero is frozen"); // 256 pages
         for p in 0..a.pages() {
             assert_eq!(
                 a.page(p).refs.state(),
