@@ -1,5 +1,6 @@
 //! Every encoding, at every width, against the sequential reference model
 //! (`frozen_refcount::model`, shared with the `ops` fuzz target).
+#![cfg(not(frozen_refcount_loom))]
 
 mod common;
 use common::*;
