@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Benchmarks: the criterion suites compile, and the README's comparison runs
+# (a smoke test of `compare --quick`: its figures are printed, not checked,
+# since CI machines are shared and noisy). Same profile as the benches, so
+# the example reuses their build.
+source "$(dirname "$0")/../lib.sh"
+cargo bench --no-run
+timeout 300 cargo run --profile bench --example compare -- --quick
+test -s target/compare.md
+grep -q '<svg' target/compare.svg

@@ -1,0 +1,94 @@
+//! The asm probe: one `#[inline(never)]`, unmangled, monomorphic wrapper per
+//! (encoding, backend, operation), so that `scripts/asm-dumps.sh` can read the
+//! code rustc generates for each hot path out of `--emit asm`.
+//!
+//! Symbols are named `frc_<Encoding>_<backend>_<op>`, e.g.
+//! `frc_HighBit_core_try_get`. The lists below are the only place that says
+//! which encodings and backends are dumped: **adding a backend is one line in
+//! `backends`** (with the `#[cfg]` under which it exists); the script finds the
+//! new symbols, writes `asm-dumps/<target>-<backend>.s` and checks them.
+//!
+//! Not a library anyone should link: it exists to be compiled to assembly.
+#![no_std]
+#![allow(non_snake_case)]
+
+use frozen_refcount::{FrozenRefcount, Put};
+
+/// Emits the wrappers for one (encoding, backend) pair. `$e` and `$b` are the
+/// short names that go into the symbol, `$E` and `$B` the types.
+macro_rules! wrappers {
+    ($e:ident => $E:ty, $b:ident => $B:ty) => {
+        const _: () = {
+            type Rc = FrozenRefcount<$E, $B>;
+
+            /// `try_get`: one RMW and a test; the failed-get reset out of line.
+            #[export_name = concat!("frc_", stringify!($e), "_", stringify!($b), "_try_get")]
+            #[inline(never)]
+            pub fn try_get(rc: &Rc) -> bool {
+                rc.try_get()
+            }
+
+            /// `get`: one relaxed RMW.
+            #[export_name = concat!("frc_", stringify!($e), "_", stringify!($b), "_get")]
+            #[inline(never)]
+            pub fn get(rc: &Rc) {
+                rc.get()
+            }
+
+            /// `put`: one RMW; the last put's CAS out of line.
+            #[export_name = concat!("frc_", stringify!($e), "_", stringify!($b), "_put")]
+            #[inline(never)]
+            pub fn put(rc: &Rc) -> Put {
+                rc.put()
+            }
+
+            /// `freeze(expected)`: one CAS (a runtime `expected`, so the range
+            /// check is part of the dump, as in a real caller).
+            #[export_name = concat!("frc_", stringify!($e), "_", stringify!($b), "_freeze")]
+            #[inline(never)]
+            pub fn freeze(rc: &Rc, expected: u32) -> bool {
+                rc.freeze(expected)
+            }
+
+            /// `unfreeze(count)`: one store (`Tagged`: a load first).
+            #[export_name = concat!("frc_", stringify!($e), "_", stringify!($b), "_unfreeze")]
+            #[inline(never)]
+            pub fn unfreeze(rc: &Rc, count: u32) {
+                rc.unfreeze(count)
+            }
+        };
+    };
+}
+
+/// Every encoding in `encodings` for one backend.
+macro_rules! for_encodings {
+    ($b:ident => $B:ty) => {
+        wrappers!(HighBit => frozen_refcount::HighBit<u32>, $b => $B);
+        wrappers!(LowBit => frozen_refcount::LowBit<u32>, $b => $B);
+        wrappers!(ZeroLockedHigh => frozen_refcount::ZeroLockedHigh<u32>, $b => $B);
+        wrappers!(ZeroLockedLow => frozen_refcount::ZeroLockedLow<u32>, $b => $B);
+        wrappers!(Tagged => frozen_refcount::Tagged, $b => $B);
+        wrappers!(Classic => frozen_refcount::Classic<u32>, $b => $B);
+    };
+}
+
+/// Every backend in the list, each under its own `#[cfg]`.
+macro_rules! backends {
+    ($($(#[$cfg:meta])* $b:ident => $B:ty;)*) => {$(
+        $(#[$cfg])*
+        for_encodings!($b => $B);
+    )*};
+}
+
+// THE LIST: `short_name => Type;`, under the cfg where the backend exists.
+// The short name is the backend's `NAME` and the dump file's suffix.
+backends! {
+    core => frozen_refcount::CoreAtomics;
+    portable => frozen_refcount::PortableAtomics;
+    // The arch backends (branch `arch`): uncomment once merged, then run
+    // `scripts/asm-dumps.sh` and commit the new asm-dumps/*.s and tables.
+    // #[cfg(target_arch = "x86_64")] x86_asm => frozen_refcount::X86Asm;
+    // #[cfg(all(target_arch = "aarch64", target_feature = "lse"))] arm_lse => frozen_refcount::ArmLse;
+    // #[cfg(target_arch = "aarch64")] arm_llsc => frozen_refcount::ArmLlsc;
+    // #[cfg(target_arch = "aarch64")] arm_detect => frozen_refcount::ArmDetect;
+}

@@ -1,0 +1,199 @@
+//! Misuse: debug builds panic; release builds never turn a frozen counter
+//! live and never hand out a second `Last`. `cargo test` runs the debug half,
+//! `cargo test --release` the release half (CI runs both).
+#![cfg(not(frozen_refcount_loom))]
+
+mod common;
+use common::*;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+fn panics(f: impl FnOnce()) -> bool {
+    catch_unwind(AssertUnwindSafe(f)).is_err()
+}
+
+/// Out-of-range arguments panic in every build: they could otherwise jump
+/// across the margins between live, saturated and frozen.
+fn bad_arguments_panic<E: Encoding, B: Backend<E::Word>>() {
+    let max = FrozenRefcount::<E, B>::MAX_COUNT;
+    let many = FrozenRefcount::<E, B>::MAX_MANY;
+    let c = FrozenRefcount::<E, B>::new(1);
+    let l = label::<E, B>();
+    assert!(panics(|| drop(FrozenRefcount::<E, B>::new(0))), "{l}");
+    assert!(panics(|| drop(FrozenRefcount::<E, B>::new(max + 1))), "{l}");
+    assert!(
+        panics(|| {
+            let _ = c.try_get_many(0);
+        }),
+        "{l}"
+    );
+    assert!(
+        panics(|| {
+            let _ = c.try_get_many(many + 1);
+        }),
+        "{l}"
+    );
+    assert!(panics(|| c.get_many(many + 1)), "{l}");
+    assert!(
+        panics(|| {
+            let _ = c.put_many(0);
+        }),
+        "{l}"
+    );
+    assert!(
+        panics(|| {
+            let _ = c.freeze(0);
+        }),
+        "{l}"
+    );
+    assert!(
+        panics(|| {
+            let _ = c.freeze(max + 1);
+        }),
+        "{l}"
+    );
+    assert!(panics(|| c.unfreeze(0)), "{l}");
+    assert_eq!(c.state(), State::Live(1), "{l}: the panics changed nothing");
+}
+
+#[test]
+fn bad_arguments_panic_all() {
+    each_counter!(bad_arguments_panic);
+}
+
+#[cfg(debug_assertions)]
+mod debug {
+    use super::*;
+
+    fn misuse_panics<E: Encoding, B: Backend<E::Word>>() {
+        let l = label::<E, B>();
+        let frozen = FrozenRefcount::<E, B>::new_frozen();
+        assert!(
+            panics(|| {
+                let _ = frozen.put();
+            }),
+            "{l}: put on frozen"
+        );
+        let frozen = FrozenRefcount::<E, B>::new_frozen();
+        assert!(panics(|| frozen.get()), "{l}: get on frozen");
+        let live = FrozenRefcount::<E, B>::new(1);
+        assert!(panics(|| live.unfreeze(1)), "{l}: unfreeze of live");
+        let live = FrozenRefcount::<E, B>::new(2);
+        assert!(
+            panics(|| {
+                let _ = live.put_many(3);
+            }),
+            "{l}: put of more than held"
+        );
+        if !E::LAYOUT.zero_is_dead {
+            // SAFETY: all-zero is a valid word: the live zero here.
+            let zero: FrozenRefcount<E, B> = unsafe { std::mem::zeroed() };
+            if zero.state() == State::Zero {
+                assert!(panics(|| zero.get()), "{l}: get on zero");
+                // SAFETY: as above.
+                let zero: FrozenRefcount<E, B> = unsafe { std::mem::zeroed() };
+                assert!(
+                    panics(|| {
+                        let _ = zero.put();
+                    }),
+                    "{l}: put on zero"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn misuse_panics_all() {
+        each_counter!(misuse_panics);
+    }
+
+    #[test]
+    #[should_panic(expected = "frozen-refcount misuse: put on a frozen counter")]
+    fn put_on_frozen_panics_with_a_message() {
+        let _ = FrozenRefcount::<HighBit>::new_frozen().put();
+    }
+}
+
+#[cfg(not(debug_assertions))]
+mod release {
+    use super::*;
+
+    /// Puts and gets on a frozen word leave it frozen and never say Last.
+    fn misuse_on_frozen_keeps_it_frozen<E: Encoding, B: Backend<E::Word>>() {
+        let l = label::<E, B>();
+        let frozen = [
+            FrozenRefcount::<E, B>::new_frozen(),
+            {
+                let c = FrozenRefcount::<E, B>::new(1);
+                assert_eq!(c.put(), Put::Last);
+                c
+            },
+            // SAFETY: all-zero is a valid word (frozen for the inverted ones).
+            unsafe { std::mem::zeroed() },
+        ];
+        for c in &frozen {
+            if !c.is_frozen() {
+                continue; // zeroed HighBit/LowBit/Tagged: a live zero
+            }
+            let mut rng = Rng(3);
+            for i in 0..20_000 {
+                match rng.below(4) {
+                    0 => assert_eq!(c.put(), Put::Kept, "{l} op {i}"),
+                    1 => assert_eq!(c.put_many(FrozenRefcount::<E, B>::MAX_MANY), Put::Kept),
+                    // Classic's get on its dead zero revives it: documented, tested below.
+                    2 if !E::LAYOUT.zero_is_dead => c.get(),
+                    2 => {}
+                    _ => assert!(!c.try_get(), "{l} op {i}: {c:?}"),
+                }
+                assert!(c.is_frozen(), "{l} op {i}: {c:?}");
+            }
+            c.unfreeze(1);
+            assert_eq!(c.put(), Put::Last, "{l}: still usable");
+        }
+    }
+
+    #[test]
+    fn misuse_on_frozen_keeps_it_frozen_all() {
+        each_counter!(misuse_on_frozen_keeps_it_frozen);
+    }
+
+    /// Putting more than is held, and unfreezing a live counter, never hand
+    /// out a second Last: the word ends frozen or saturated (a leak), never a
+    /// small live count.
+    fn over_put_and_double_unfreeze_leak_not_free<E: Encoding, B: Backend<E::Word>>() {
+        let l = label::<E, B>();
+        let c = FrozenRefcount::<E, B>::new(2);
+        assert_eq!(c.put_many(3), Put::Kept, "{l}");
+        assert!(c.is_frozen() || c.is_saturated(), "{l}: {c:?}");
+        for _ in 0..1_000 {
+            assert_eq!(c.put(), Put::Kept, "{l}: {c:?}");
+        }
+
+        let c = FrozenRefcount::<E, B>::new(2);
+        c.unfreeze(1); // misuse: overwrites the live count
+        assert_eq!(c.put(), Put::Last, "{l}");
+        for _ in 0..1_000 {
+            assert_eq!(c.put(), Put::Kept, "{l}: second Last: {c:?}");
+            assert!(c.is_frozen());
+        }
+    }
+
+    #[test]
+    fn over_put_and_double_unfreeze_leak_not_free_all() {
+        each_counter!(over_put_and_double_unfreeze_leak_not_free);
+    }
+
+    /// Classic cannot tell a get on its dead zero from a real one: the word
+    /// turns live, as Linux `folio_get` on a freed page would. This is the
+    /// documented weakness the frozen encodings remove.
+    #[test]
+    fn classic_get_on_dead_zero_revives_it() {
+        let c = FrozenRefcount::<Classic>::new(1);
+        assert_eq!(c.put(), Put::Last);
+        c.get();
+        assert_eq!(c.state(), State::Live(1));
+        let h = FrozenRefcount::<HighBit>::new(1);
+        assert_eq!(h.put(), Put::Last);
+        h.get();
+        assert!(h.is_frozen(), "HighBit stays frozen");
+    }
+}

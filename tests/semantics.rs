@@ -1,0 +1,397 @@
+//! SPEC.md's semantics, one test per claim, over every encoding, width and
+//! backend (`each_counter!`). Small widths reach saturation and the garbage
+//! reset within a few hundred steps.
+#![cfg(not(frozen_refcount_loom))]
+
+mod common;
+use common::*;
+use std::mem;
+
+fn is_tagged<E: Encoding>() -> bool {
+    E::LAYOUT.tagged
+}
+
+/// `new(MAX_COUNT)` is exact; one more saturates; a count never wraps.
+fn max_count_is_exact_and_the_next_saturates<E: Encoding, B: Backend<E::Word>>() {
+    let max = FrozenRefcount::<E, B>::MAX_COUNT;
+    let c = FrozenRefcount::<E, B>::new(max);
+    assert_eq!(c.state(), State::Live(max), "{}", label::<E, B>());
+    assert_eq!(c.count(), max);
+    c.get();
+    assert!(c.is_saturated(), "{}: {c:?}", label::<E, B>());
+    assert_eq!(c.count(), u32::MAX);
+    // try_get into saturation succeeds too.
+    let c = FrozenRefcount::<E, B>::new(max);
+    assert!(c.try_get());
+    assert!(c.is_saturated());
+    // get_many across the boundary.
+    let c = FrozenRefcount::<E, B>::new(max - 1);
+    c.get_many(FrozenRefcount::<E, B>::MAX_MANY);
+    assert!(c.is_saturated());
+}
+
+#[test]
+fn max_count_is_exact_and_the_next_saturates_all() {
+    each_counter!(max_count_is_exact_and_the_next_saturates);
+}
+
+/// Counting up one by one reads back every count exactly (at u8/u16: the
+/// whole range), then saturates; never frozen, never small.
+fn counts_never_wrap<E: Encoding, B: Backend<E::Word>>() {
+    let max = FrozenRefcount::<E, B>::MAX_COUNT;
+    let start = max.saturating_sub(20_000).max(1);
+    let c = FrozenRefcount::<E, B>::new(start);
+    for n in start..max {
+        assert_eq!(c.count(), n, "{}", label::<E, B>());
+        if n % 2 == 0 {
+            c.get();
+        } else {
+            assert!(c.try_get());
+        }
+    }
+    assert_eq!(c.count(), max);
+    for _ in 0..10_000 {
+        c.get();
+        assert!(
+            c.is_saturated() && !c.is_frozen(),
+            "{}: {c:?}",
+            label::<E, B>()
+        );
+    }
+}
+
+#[test]
+fn counts_never_wrap_all() {
+    each_counter!(counts_never_wrap);
+}
+
+/// Saturation is sticky: gets and puts keep working, no put returns Last,
+/// however many puts follow (more than MAX_COUNT: the band is re-centred).
+fn saturation_is_sticky<E: Encoding, B: Backend<E::Word>>() {
+    let max = FrozenRefcount::<E, B>::MAX_COUNT;
+    let c = FrozenRefcount::<E, B>::new(max);
+    c.get();
+    let puts = (3 * max as u64).min(30_000) + 500;
+    for i in 0..puts {
+        assert_eq!(c.put(), Put::Kept, "{} put {i}", label::<E, B>());
+        assert!(c.is_saturated(), "{} put {i}: {c:?}", label::<E, B>());
+        if i % 7 == 0 {
+            assert!(c.try_get());
+            c.get();
+            assert!(!c.freeze(1) && !c.freeze(max));
+        }
+    }
+    for _ in 0..100 {
+        assert_eq!(c.put_many(FrozenRefcount::<E, B>::MAX_MANY), Put::Kept);
+    }
+    assert!(c.is_saturated());
+}
+
+#[test]
+fn saturation_is_sticky_all() {
+    each_counter!(saturation_is_sticky);
+}
+
+/// 100k failed try_gets (and try_get_many at MAX_MANY) leave a frozen word
+/// frozen, from `new_frozen` and after a `Last`; `unfreeze` still works.
+/// The reset costs one CAS now and then, never a loop; LowBit and
+/// ZeroLockedLow never reset.
+fn garbage_never_thaws<E: Encoding, B: Backend<E::Word>>() {
+    type C<E, B> = FrozenRefcount<E, Counting<B>>;
+    for from_last in [false, true] {
+        let c = if from_last {
+            let c = C::<E, B>::new(2);
+            assert_eq!(c.put_many(2), Put::Last);
+            c
+        } else {
+            C::<E, B>::new_frozen()
+        };
+        let n = 100_000u64;
+        let ((), counts) = Counting::<B>::measure(|| {
+            for i in 0..n {
+                assert!(!c.try_get(), "{} try_get {i}: {c:?}", label::<E, B>());
+            }
+        });
+        assert!(c.is_frozen(), "{}: {c:?}", label::<E, B>());
+        if E::LAYOUT.zero_is_dead {
+            // The CAS loop never writes a dead word: one load each.
+            assert_eq!((counts.loads, counts.rmws), (n, 0));
+        } else {
+            let resets = counts.rmws - n;
+            if E::DRIFT_LIMIT == <E::Word as Word>::ZERO || <E::Word as Word>::BITS > 16 {
+                assert_eq!(resets, 0, "{}: {counts:?}", label::<E, B>());
+            } else {
+                // About one reset per DRIFT_LIMIT failures, each one CAS.
+                assert!(
+                    resets > 0 && resets <= n / 8,
+                    "{}: {counts:?}",
+                    label::<E, B>()
+                );
+            }
+        }
+        for _ in 0..10_000 {
+            assert!(!c.try_get_many(C::<E, B>::MAX_MANY));
+        }
+        assert!(c.is_frozen());
+        c.unfreeze(1);
+        assert_eq!(c.state(), State::Live(1));
+        assert_eq!(c.put(), Put::Last);
+    }
+}
+
+#[test]
+fn garbage_never_thaws_all() {
+    each_counter!(garbage_never_thaws);
+}
+
+/// `mem::zeroed` is a frozen counter for the inverted encodings (and the
+/// dead zero of Classic); for the others it is a live zero, which is why
+/// relying on zeroed memory with them is documented as unsafe.
+fn zeroed_memory<E: Encoding, B: Backend<E::Word>>() {
+    // SAFETY: a counter is one atomic integer; all-zero is a valid value.
+    let c: FrozenRefcount<E, B> = unsafe { mem::zeroed() };
+    if E::LAYOUT.inverted || E::LAYOUT.zero_is_dead {
+        assert!(c.is_frozen(), "{}: {c:?}", label::<E, B>());
+        for _ in 0..10_000 {
+            assert!(!c.try_get(), "{}: {c:?}", label::<E, B>());
+        }
+        assert!(c.is_frozen());
+        c.unfreeze(3);
+        assert_eq!(c.count(), 3);
+        // A zero-filled array is an array of frozen counters, no init pass.
+        // SAFETY: as above.
+        let arr: [FrozenRefcount<E, B>; 64] = unsafe { mem::zeroed() };
+        assert!(arr.iter().all(|c| c.is_frozen() && !c.try_get()));
+    } else {
+        assert_eq!(c.state(), State::Zero, "{}", label::<E, B>());
+        assert!(
+            c.try_get(),
+            "zeroed {} is live, not frozen",
+            label::<E, B>()
+        );
+    }
+}
+
+#[test]
+fn zeroed_memory_all() {
+    each_counter!(zeroed_memory);
+}
+
+/// `new_frozen` and `Default` are frozen; a frozen word stays frozen under
+/// any mix of failed try_gets until `unfreeze`.
+fn frozen_is_sticky<E: Encoding, B: Backend<E::Word>>() {
+    let c = FrozenRefcount::<E, B>::default();
+    assert!(c.is_frozen() && c.state() == State::Frozen && c.count() == 0);
+    let mut rng = Rng(7);
+    for _ in 0..20_000 {
+        let n = rng.below(FrozenRefcount::<E, B>::MAX_MANY as u64) as u32 + 1;
+        assert!(!c.try_get_many(n));
+        assert!(!c.freeze(1));
+        assert!(c.is_frozen());
+    }
+}
+
+#[test]
+fn frozen_is_sticky_all() {
+    each_counter!(frozen_is_sticky);
+}
+
+/// The one-RMW claims, as numbers from `Counting`.
+fn rmw_counts<E: Encoding, B: Backend<E::Word>>() {
+    type C<E, B> = FrozenRefcount<E, Counting<B>>;
+    let m = |f: &dyn Fn()| Counting::<B>::measure(f).1;
+    let c = C::<E, B>::new(2);
+    let classic = E::LAYOUT.zero_is_dead;
+    let l = label::<E, B>();
+
+    let t = m(&|| assert!(c.try_get()));
+    if classic {
+        // Today's atomic_add_unless: a load, then one CAS when uncontended.
+        assert_eq!(
+            (t.loads, t.rmws, t.cas_failures, t.stores),
+            (1, 1, 0, 0),
+            "{l}"
+        );
+    } else {
+        assert_eq!((t.loads, t.rmws, t.stores), (0, 1, 0), "{l}: try_get");
+    }
+    let g = m(&|| c.get());
+    assert_eq!((g.loads, g.rmws, g.stores), (0, 1, 0), "{l}: get");
+    let p = m(&|| assert_eq!(c.put(), Put::Kept));
+    assert_eq!(
+        (p.loads, p.rmws, p.stores),
+        (0, 1, 0),
+        "{l}: put (not last)"
+    );
+    let p = m(&|| assert_eq!(c.put_many(2), Put::Kept));
+    assert_eq!((p.loads, p.rmws), (0, 1), "{l}: put_many (not last)");
+    let last = m(&|| assert_eq!(c.put(), Put::Last));
+    if classic {
+        assert_eq!((last.loads, last.rmws), (0, 1), "{l}: last put");
+    } else {
+        // The subtract, then one CAS from zero to frozen.
+        assert_eq!(
+            (last.loads, last.rmws, last.cas_failures),
+            (0, 2, 0),
+            "{l}: last put"
+        );
+    }
+    let f = m(&|| assert!(!c.try_get()));
+    if classic {
+        assert_eq!((f.loads, f.rmws), (1, 0), "{l}: failed try_get");
+    } else {
+        assert_eq!(
+            (f.loads, f.rmws, f.stores),
+            (0, 1, 0),
+            "{l}: failed try_get"
+        );
+    }
+    let u = m(&|| c.unfreeze(2));
+    let load = u64::from(is_tagged::<E>() || cfg!(debug_assertions));
+    assert_eq!((u.loads, u.stores, u.rmws), (load, 1, 0), "{l}: unfreeze");
+    let fr = m(&|| assert!(c.freeze(2)));
+    assert_eq!(
+        (fr.loads, fr.rmws),
+        (u64::from(is_tagged::<E>()), 1),
+        "{l}: freeze"
+    );
+}
+
+#[test]
+fn rmw_counts_all() {
+    each_counter!(rmw_counts);
+}
+
+/// Exactly one Last per life, sequentially, through many lives, with
+/// `freeze` ending some of them.
+fn one_last_per_life<E: Encoding, B: Backend<E::Word>>() {
+    let c = FrozenRefcount::<E, B>::new_frozen();
+    let mut rng = Rng(11);
+    for life in 0..2_000u32 {
+        let n = rng.below(8) as u32 + 1;
+        c.unfreeze(n);
+        let mut held = n;
+        let mut lasts = 0;
+        if life % 5 == 0 && c.freeze(n) {
+            continue;
+        }
+        while held > 0 {
+            if rng.below(3) == 0 && held < 20 {
+                assert!(c.try_get());
+                held += 1;
+            } else {
+                held -= 1;
+                if c.put() == Put::Last {
+                    lasts += 1;
+                    assert_eq!(held, 0, "{}: Last with {held} held", label::<E, B>());
+                }
+            }
+        }
+        assert_eq!(lasts, 1, "{}", label::<E, B>());
+        assert!(c.is_frozen() && !c.try_get());
+    }
+}
+
+#[test]
+fn one_last_per_life_all() {
+    each_counter!(one_last_per_life);
+}
+
+/// `freeze(expected)` succeeds only at exactly `expected`.
+fn freeze_needs_the_exact_count<E: Encoding, B: Backend<E::Word>>() {
+    let c = FrozenRefcount::<E, B>::new(3);
+    assert!(!c.freeze(2) && !c.freeze(4));
+    assert_eq!(c.count(), 3);
+    assert!(c.freeze(3));
+    assert!(c.is_frozen() && !c.freeze(3));
+    c.unfreeze(1);
+    assert!(c.freeze(1));
+}
+
+#[test]
+fn freeze_needs_the_exact_count_all() {
+    each_counter!(freeze_needs_the_exact_count);
+}
+
+#[test]
+fn tagged_generation_advances_per_unfreeze() {
+    let c = FrozenRefcount::<Tagged>::new_frozen();
+    for g in 1..=1000u32 {
+        c.unfreeze(1);
+        assert_eq!(c.generation(), g);
+        assert!(c.try_get());
+        assert_eq!(c.put(), Put::Kept);
+        assert_eq!(c.put(), Put::Last);
+        assert_eq!(c.generation(), g, "Last keeps the generation");
+    }
+}
+
+// `new` and `new_frozen` are const for every encoding and width: statics.
+static S_HIGH8: FrozenRefcount<HighBit<u8>> = FrozenRefcount::new(1);
+static S_LOW16: FrozenRefcount<LowBit<u16>> = FrozenRefcount::new(2);
+static S_ZLH32: FrozenRefcount<ZeroLockedHigh> = FrozenRefcount::new_frozen();
+static S_ZLL64: FrozenRefcount<ZeroLockedLow<u64>> = FrozenRefcount::new(3);
+static S_TAGGED: FrozenRefcount<Tagged> = FrozenRefcount::new(1);
+static S_CLASSIC: FrozenRefcount<Classic<u8>> =
+    FrozenRefcount::new(FrozenRefcount::<Classic<u8>>::MAX_COUNT);
+
+#[test]
+fn const_new_in_statics() {
+    assert_eq!(S_HIGH8.count(), 1);
+    assert_eq!(S_LOW16.count(), 2);
+    assert!(S_ZLH32.is_frozen());
+    assert_eq!(S_ZLL64.count(), 3);
+    assert_eq!((S_TAGGED.count(), S_TAGGED.generation()), (1, 0));
+    assert_eq!(S_CLASSIC.count(), 63);
+    // The encodings' raw layouts, pinned: a change here changes the ABI of
+    // every zero-filled or statically initialised counter.
+    assert_eq!(FrozenRefcount::<HighBit<u8>>::new(5).load_raw(), 5);
+    assert_eq!(FrozenRefcount::<LowBit<u8>>::new(5).load_raw(), 10);
+    assert_eq!(
+        FrozenRefcount::<ZeroLockedHigh<u8>>::new(5).load_raw(),
+        0x85
+    );
+    assert_eq!(FrozenRefcount::<ZeroLockedLow<u8>>::new(5).load_raw(), 11);
+    assert_eq!(FrozenRefcount::<HighBit<u8>>::new_frozen().load_raw(), 0xC0);
+    assert_eq!(
+        FrozenRefcount::<ZeroLockedLow<u8>>::new_frozen().load_raw(),
+        0
+    );
+    assert_eq!(FrozenRefcount::<HighBit<u8>>::MAX_COUNT, 63);
+    assert_eq!(FrozenRefcount::<HighBit>::MAX_COUNT, (1 << 30) - 1);
+    assert_eq!(FrozenRefcount::<HighBit<u64>>::MAX_COUNT, (1 << 31) - 1);
+    assert_eq!(FrozenRefcount::<Tagged>::MAX_COUNT, (1 << 30) - 1);
+    assert_eq!(mem::size_of::<FrozenRefcount<HighBit<u8>>>(), 1);
+    assert_eq!(mem::size_of::<FrozenRefcount<Tagged>>(), 8);
+}
+
+#[test]
+fn debug_shows_the_state() {
+    let c = FrozenRefcount::<HighBit>::new(2);
+    assert_eq!(format!("{c:?}"), "FrozenRefcount<HighBit>(Live(2))");
+    c.put_many(2).is_last().then_some(()).unwrap();
+    assert_eq!(format!("{c:?}"), "FrozenRefcount<HighBit>(Frozen)");
+    // SAFETY: all-zero is a valid counter word.
+    let z: FrozenRefcount<HighBit> = unsafe { mem::zeroed() };
+    assert_eq!(format!("{z:?}"), "FrozenRefcount<HighBit>(Zero)");
+    let s = FrozenRefcount::<LowBit<u8>>::new(63);
+    s.get();
+    assert_eq!(format!("{s:?}"), "FrozenRefcount<LowBit>(Saturated)");
+    let t = FrozenRefcount::<Tagged>::new_frozen();
+    t.unfreeze(4);
+    assert_eq!(
+        format!("{t:?}"),
+        "FrozenRefcount<Tagged>(Live(4), generation 1)"
+    );
+}
+
+#[test]
+fn send_sync_and_transparent() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<FrozenRefcount>();
+    assert_send_sync::<FrozenRefcount<Tagged, Counting<CoreAtomics>>>();
+    assert_eq!(
+        mem::align_of::<FrozenRefcount<Tagged>>(),
+        mem::align_of::<u64>()
+    );
+}
