@@ -7,6 +7,7 @@
 //! tokio and every other crate in a user's dependency graph.
 
 #[cfg(not(frozen_refcount_loom))]
+#[cfg_attr(frozen_refcount_tsan, allow(unused_imports))] // see `Backend::acquire_fence`
 pub(crate) use core::sync::atomic::fence;
 #[cfg(frozen_refcount_loom)]
 pub(crate) use loom::sync::atomic::fence;
