@@ -7,6 +7,7 @@
 //! tokio and every other crate in a user's dependency graph.
 
 #[cfg(not(frozen_refcount_loom))]
+#[cfg_attr(frozen_refcount_tsan, allow(unused_imports))] // see `Backend::acquire_fence`
 pub(crate) use core::sync::atomic::fence;
 #[cfg(frozen_refcount_loom)]
 pub(crate) use loom::sync::atomic::fence;
@@ -20,7 +21,82 @@ pub(crate) mod atomic {
     pub(crate) use core::sync::atomic::{AtomicU16, AtomicU32, AtomicU8};
 
     #[cfg(frozen_refcount_loom)]
-    pub(crate) use loom::sync::atomic::{AtomicU16, AtomicU32, AtomicU64, AtomicU8};
+    pub(crate) use super::loom_atomic::{AtomicU16, AtomicU32, AtomicU64, AtomicU8};
+}
+
+/// loom's atomics, with `store` done as a `swap` whose result is dropped.
+///
+/// loom 0.7.2 lets a plain `store` by one thread land between the read and the
+/// write of another thread's RMW (tokio-rs/loom#254, #389; fix proposed in
+/// #391, unreleased): a `try_get`'s `fetch_add` could then read the frozen
+/// word, `unfreeze` store the live one, and the `fetch_add` still write
+/// "frozen plus one" over it, an execution no C++/Rust memory model allows.
+/// The models reported exactly that as a garbage reset undoing `unfreeze`.
+/// A `swap` is an RMW, for which loom does keep atomicity. It takes the same
+/// place in the modification order as the store would and has the same
+/// ordering; it differs only in continuing other threads' release
+/// sequences, which the protocol never relies on: every `store` in it
+/// (`unfreeze`, re-saturation) is made by a thread that already
+/// acquired the word's history, or publishes nothing.
+#[cfg(frozen_refcount_loom)]
+mod loom_atomic {
+    use core::sync::atomic::Ordering;
+
+    macro_rules! atomic {
+        ($($name:ident($w:ty);)*) => {$(
+            /// loom's atomic of this width, `store` done as `swap`.
+            #[derive(Debug)]
+            pub struct $name(loom::sync::atomic::$name);
+            impl $name {
+                #[allow(missing_docs)]
+                pub fn new(v: $w) -> Self {
+                    Self(loom::sync::atomic::$name::new(v))
+                }
+                #[allow(missing_docs)]
+                pub fn load(&self, order: Ordering) -> $w {
+                    self.0.load(order)
+                }
+                #[allow(missing_docs)]
+                pub fn store(&self, v: $w, order: Ordering) {
+                    let _ = self.0.swap(v, order);
+                }
+                #[allow(missing_docs)]
+                pub fn fetch_add(&self, v: $w, order: Ordering) -> $w {
+                    self.0.fetch_add(v, order)
+                }
+                #[allow(missing_docs)]
+                pub fn fetch_sub(&self, v: $w, order: Ordering) -> $w {
+                    self.0.fetch_sub(v, order)
+                }
+                #[allow(missing_docs)]
+                pub fn compare_exchange(
+                    &self,
+                    current: $w,
+                    new: $w,
+                    success: Ordering,
+                    failure: Ordering,
+                ) -> Result<$w, $w> {
+                    self.0.compare_exchange(current, new, success, failure)
+                }
+                #[allow(missing_docs)]
+                pub fn compare_exchange_weak(
+                    &self,
+                    current: $w,
+                    new: $w,
+                    success: Ordering,
+                    failure: Ordering,
+                ) -> Result<$w, $w> {
+                    self.0.compare_exchange_weak(current, new, success, failure)
+                }
+            }
+        )*};
+    }
+    atomic! {
+        AtomicU8(u8);
+        AtomicU16(u16);
+        AtomicU32(u32);
+        AtomicU64(u64);
+    }
 }
 
 /// Declares a function `const` except under loom, whose atomics have no

@@ -1,11 +1,16 @@
 //! Every encoding, at every width, against the sequential reference model
 //! (`frozen_refcount::model`, shared with the `ops` fuzz target).
+#![cfg(not(frozen_refcount_loom))]
 
 mod common;
 use common::*;
 use frozen_refcount::model::{Checker, Op};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
+
+/// Miri interprets each step thousands of times slower than native code: it
+/// runs the same tests with this many fewer cases and steps.
+const MIRI_SCALE: u32 = if cfg!(miri) { 200 } else { 1 };
 
 fn op_strategy() -> impl Strategy<Value = Op> {
     // Weighted towards gets and puts so that counts climb to saturation at
@@ -24,11 +29,14 @@ fn op_strategy() -> impl Strategy<Value = Op> {
 
 fn proptest_against_model<E: Encoding, B: Backend<E::Word>>() {
     let mut runner = TestRunner::new(Config {
-        cases: 64,
+        cases: 64 / MIRI_SCALE.min(16),
         failure_persistence: None,
         ..Config::default()
     });
-    let strategy = (0u32..8, prop::collection::vec(op_strategy(), 1..600));
+    let strategy = (
+        0u32..8,
+        prop::collection::vec(op_strategy(), 1..(600 / MIRI_SCALE as usize).max(2)),
+    );
     runner
         .run(&strategy, |(start, ops)| {
             let mut c = Checker::<E, B>::new(start);
@@ -47,7 +55,7 @@ fn proptest_every_encoding_matches_model() {
     each_counter!(proptest_against_model);
 }
 
-/// A long deterministic walk per counter: 200k operations, biased in phases
+/// A long deterministic walk per counter: 200k operations (1k under Miri), biased in phases
 /// so that every state (saturated, frozen with garbage, many lives) is
 /// visited for a long time.
 fn long_walk<E: Encoding, B: Backend<E::Word>>() {
@@ -55,8 +63,9 @@ fn long_walk<E: Encoding, B: Backend<E::Word>>() {
     let mut c = Checker::<E, B>::new(1);
     let mut saw = [false; 3];
     let mut applied = 0;
-    for i in 0..200_000u32 {
-        let phase = (i / 5_000) % 4;
+    let steps = 200_000 / MIRI_SCALE;
+    for i in 0..steps {
+        let phase = (i / (steps / 40)) % 4;
         let r = rng.next() as u32;
         let op = match (phase, rng.below(10)) {
             (0, 0..=5) | (1, 0..=2) => Op::Get(r),
@@ -74,7 +83,7 @@ fn long_walk<E: Encoding, B: Backend<E::Word>>() {
             _ => saw[2] = true,
         }
         // Leave saturation now and then (it is sticky by design).
-        if c.model.state == State::Saturated && rng.below(2000) == 0 {
+        if c.model.state == State::Saturated && rng.below(2000 / MIRI_SCALE as u64) == 0 {
             applied += c.applied;
             c = Checker::new(1);
         }
@@ -86,7 +95,7 @@ fn long_walk<E: Encoding, B: Backend<E::Word>>() {
     );
     applied += c.applied;
     assert!(
-        applied > 100_000,
+        applied > u64::from(steps / 2),
         "{}: only {applied} ops applied",
         label::<E, B>()
     );

@@ -93,10 +93,21 @@ pub unsafe trait Backend<W: Word>: Send + Sync + 'static {
     }
     /// An acquire barrier after a release RMW on `a` (the last `put` of
     /// `Classic`, like `Arc::drop`'s `fence(Acquire)`).
+    ///
+    /// Under `--cfg frozen_refcount_tsan` (pass it with
+    /// `-Zsanitizer=thread`), an Acquire load of `a` instead, as std's `Arc`
+    /// does under `cfg(sanitize = "thread")`: ThreadSanitizer does not model
+    /// fences. The load reads our own release RMW or a later one, so it
+    /// synchronises with the same release sequences the fence would.
     #[inline(always)]
     fn acquire_fence(a: &W::Atomic) {
-        let _ = a;
-        crate::primitive::fence(Ordering::Acquire);
+        #[cfg(frozen_refcount_tsan)]
+        let _ = Self::load(a, Ordering::Acquire);
+        #[cfg(not(frozen_refcount_tsan))]
+        {
+            let _ = a;
+            crate::primitive::fence(Ordering::Acquire);
+        }
     }
 }
 

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Loom models of every race (tests/loom.rs), on the crate's own protocol with
+# loom's atomics swapped in by --cfg frozen_refcount_loom (src/primitive.rs).
+# LOOM_MAX_PREEMPTIONS=3 here; unset it for the exhaustive run (README,
+# "Verification"). Own target dir: the cfg changes every crate's build.
+source "$(dirname "$0")/../lib.sh"
+export RUSTFLAGS="--cfg frozen_refcount_loom"
+export LOOM_MAX_PREEMPTIONS=${LOOM_MAX_PREEMPTIONS:-3}
+cargo test --release --test loom --target-dir target/loom
