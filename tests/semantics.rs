@@ -7,6 +7,13 @@ mod common;
 use common::*;
 use std::mem;
 
+/// Loop counts are divided by this under Miri (about 50x slower per step);
+/// the u8 boundaries are still crossed many times.
+const MIRI_DIV: u64 = if cfg!(miri) { 50 } else { 1 };
+const fn scaled(n: u64) -> u64 {
+    n / MIRI_DIV
+}
+
 fn is_tagged<E: Encoding>() -> bool {
     E::LAYOUT.tagged
 }
@@ -39,7 +46,7 @@ fn max_count_is_exact_and_the_next_saturates_all() {
 /// whole range), then saturates; never frozen, never small.
 fn counts_never_wrap<E: Encoding, B: Backend<E::Word>>() {
     let max = FrozenRefcount::<E, B>::MAX_COUNT;
-    let start = max.saturating_sub(20_000).max(1);
+    let start = max.saturating_sub(scaled(20_000) as u32).max(1);
     let c = FrozenRefcount::<E, B>::new(start);
     for n in start..max {
         assert_eq!(c.count(), n, "{}", label::<E, B>());
@@ -50,7 +57,7 @@ fn counts_never_wrap<E: Encoding, B: Backend<E::Word>>() {
         }
     }
     assert_eq!(c.count(), max);
-    for _ in 0..10_000 {
+    for _ in 0..scaled(10_000) {
         c.get();
         assert!(
             c.is_saturated() && !c.is_frozen(),
@@ -71,7 +78,7 @@ fn saturation_is_sticky<E: Encoding, B: Backend<E::Word>>() {
     let max = FrozenRefcount::<E, B>::MAX_COUNT;
     let c = FrozenRefcount::<E, B>::new(max);
     c.get();
-    let puts = (3 * max as u64).min(30_000) + 500;
+    let puts = (3 * max as u64).min(scaled(30_000)) + 500;
     for i in 0..puts {
         assert_eq!(c.put(), Put::Kept, "{} put {i}", label::<E, B>());
         assert!(c.is_saturated(), "{} put {i}: {c:?}", label::<E, B>());
@@ -106,7 +113,7 @@ fn garbage_never_thaws<E: Encoding, B: Backend<E::Word>>() {
         } else {
             C::<E, B>::new_frozen()
         };
-        let n = 100_000u64;
+        let n = scaled(100_000);
         let ((), counts) = Counting::<B>::measure(|| {
             for i in 0..n {
                 assert!(!c.try_get(), "{} try_get {i}: {c:?}", label::<E, B>());
@@ -118,18 +125,21 @@ fn garbage_never_thaws<E: Encoding, B: Backend<E::Word>>() {
             assert_eq!((counts.loads, counts.rmws), (n, 0));
         } else {
             let resets = counts.rmws - n;
-            if E::DRIFT_LIMIT == <E::Word as Word>::ZERO || <E::Word as Word>::BITS > 16 {
+            let limit = E::DRIFT_LIMIT.to_u64();
+            if limit == 0 || n <= limit {
+                // Low-bit encodings never reset; the others not before
+                // DRIFT_LIMIT failures (2^29 for 32-bit words).
                 assert_eq!(resets, 0, "{}: {counts:?}", label::<E, B>());
             } else {
                 // About one reset per DRIFT_LIMIT failures, each one CAS.
                 assert!(
-                    resets > 0 && resets <= n / 8,
+                    resets > 0 && resets <= n / limit + 1,
                     "{}: {counts:?}",
                     label::<E, B>()
                 );
             }
         }
-        for _ in 0..10_000 {
+        for _ in 0..scaled(10_000) {
             assert!(!c.try_get_many(C::<E, B>::MAX_MANY));
         }
         assert!(c.is_frozen());
@@ -152,7 +162,7 @@ fn zeroed_memory<E: Encoding, B: Backend<E::Word>>() {
     let c: FrozenRefcount<E, B> = unsafe { mem::zeroed() };
     if E::LAYOUT.inverted || E::LAYOUT.zero_is_dead {
         assert!(c.is_frozen(), "{}: {c:?}", label::<E, B>());
-        for _ in 0..10_000 {
+        for _ in 0..scaled(10_000) {
             assert!(!c.try_get(), "{}: {c:?}", label::<E, B>());
         }
         assert!(c.is_frozen());
@@ -183,7 +193,7 @@ fn frozen_is_sticky<E: Encoding, B: Backend<E::Word>>() {
     let c = FrozenRefcount::<E, B>::default();
     assert!(c.is_frozen() && c.state() == State::Frozen && c.count() == 0);
     let mut rng = Rng(7);
-    for _ in 0..20_000 {
+    for _ in 0..scaled(20_000) {
         let n = rng.below(FrozenRefcount::<E, B>::MAX_MANY as u64) as u32 + 1;
         assert!(!c.try_get_many(n));
         assert!(!c.freeze(1));
@@ -206,10 +216,12 @@ fn rmw_counts<E: Encoding, B: Backend<E::Word>>() {
 
     let t = m(&|| assert!(c.try_get()));
     if classic {
-        // Today's atomic_add_unless: a load, then one CAS when uncontended.
+        // Today's atomic_add_unless: a load, then one CAS when uncontended
+        // (a weak CAS may fail spuriously on LL/SC and under Miri: each
+        // failure is one more attempt, never a wrong answer).
         assert_eq!(
-            (t.loads, t.rmws, t.cas_failures, t.stores),
-            (1, 1, 0, 0),
+            (t.loads, t.rmws - t.cas_failures, t.stores),
+            (1, 1, 0),
             "{l}"
         );
     } else {
@@ -267,7 +279,7 @@ fn rmw_counts_all() {
 fn one_last_per_life<E: Encoding, B: Backend<E::Word>>() {
     let c = FrozenRefcount::<E, B>::new_frozen();
     let mut rng = Rng(11);
-    for life in 0..2_000u32 {
+    for life in 0..scaled(2_000) {
         let n = rng.below(8) as u32 + 1;
         c.unfreeze(n);
         let mut held = n;
@@ -316,7 +328,7 @@ fn freeze_needs_the_exact_count_all() {
 #[test]
 fn tagged_generation_advances_per_unfreeze() {
     let c = FrozenRefcount::<Tagged>::new_frozen();
-    for g in 1..=1000u32 {
+    for g in 1..=scaled(1000) as u32 {
         c.unfreeze(1);
         assert_eq!(c.generation(), g);
         assert!(c.try_get());

@@ -222,5 +222,8 @@ fn put_put_aba_tagged_gives_last_to_the_right_put() {
 fn garbage_reset_never_undoes_unfreeze() {
     reset_vs_unfreeze::<HighBit<u8>>();
     reset_vs_unfreeze::<ZeroLockedHigh<u8>>();
-    reset_vs_unfreeze::<HighBit<u16>>();
+    // 8192 failed try_gets, one thread each: too slow under Miri.
+    if !cfg!(miri) {
+        reset_vs_unfreeze::<HighBit<u16>>();
+    }
 }
