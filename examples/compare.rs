@@ -628,7 +628,13 @@ fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usize])
         .map(|r| r.backend())
         .filter(|b| *b != "-")
         .collect();
-    backends.dedup();
+    // Each table lists the backends again: keep the first of each, in order.
+    let mut seen = Vec::new();
+    backends.retain(|b| {
+        let new = !seen.contains(b);
+        seen.push(*b);
+        new
+    });
     let mark = |ok: bool| if ok { "met" } else { "MISSED" };
     let floor1 = find("floor", "-", 1).map(Cell::ns_median);
     for b in backends {
@@ -686,7 +692,12 @@ fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usize])
             mark(one_rmw)
         );
     }
-    if args.max_threads <= 2 {
+    if args.max_threads == 1 {
+        let _ = writeln!(
+            s,
+            "\nOne thread only: no contention was measured (`--threads 2` or more for that)."
+        );
+    } else if args.max_threads <= 2 {
         let _ = writeln!(
             s,
             "\nWith {} hardware thread(s) this run shows the cost of one contended cache line between two \
