@@ -281,17 +281,18 @@ FrozenRefcount<HighBit>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<HighBit>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
-	mov	x29, sp
+	sub	sp, sp, #64
+	stp	x29, x30, [sp, #32]
+	stp	x20, x19, [sp, #48]
+	add	x29, sp, #32
 	lsr	w8, w1, #30
 	cbnz	w8, .L4
 	cbnz	w2, .L4
 	adrp	x8, :got:STATE
 	ldr	x8, [x8, :got_lo12:STATE]
 	ldrb	w8, [x8]
-	tbnz	w8, #0, .L19
-	cbz	w8, .L18
+	tbnz	w8, #0, .L12
+	cbz	w8, .L11
 .L0:
 	mov	w9, wzr
 	mov	w10, #-1073741824
@@ -307,18 +308,20 @@ FrozenRefcount<HighBit>::put_slow:
 .L3:
 	cmp	w8, #0
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
 .L4:
 	tbnz	w1, #31, .L6
-	cbz	w8, .L11
+	cbz	w8, .L7
 	mov	w8, #1610612736
 	str	w8, [x0]
 .L5:
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
 .L6:
 	adrp	x8, .Ldata0
@@ -331,30 +334,10 @@ FrozenRefcount<HighBit>::put_slow:
 	mov	x2, x8
 	bl	misuse
 	mov	w1, w20
-	tbnz	w20, #31, .L12
-	adrp	x8, :got:STATE
-	ldr	x8, [x8, :got_lo12:STATE]
-	ldrb	w9, [x8]
-	mov	x8, x19
-	tbnz	w9, #0, .L21
-	cbz	w9, .L20
-.L7:
-	mov	w9, #-1073741824
-.L8:
-	ldxr	w10, [x8]
-	cmp	w10, w1
-	b.ne	.L9
-	stxr	w11, w9, [x8]
-	cbnz	w11, .L8
+	tbnz	w20, #31, .L8
+	str	w1, [sp]
 	b	.L10
-.L9:
-	clrex
-.L10:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L11:
+.L7:
 	adrp	x8, .Ldata2
 	add	x8, x8, :lo12:.Ldata2
 	mov	x19, x0
@@ -365,84 +348,57 @@ FrozenRefcount<HighBit>::put_slow:
 	mov	x2, x8
 	bl	misuse
 	mov	w8, w20
-	tbnz	w20, #31, .L13
+	tbnz	w20, #31, .L9
 	lsr	w8, w8, #30
 	cbz	w8, .L5
 	mov	w8, #1610612736
 	str	w8, [x19]
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
-.L12:
+.L8:
 	mov	x0, x19
 	mov	w2, #1
 	bl	FrozenRefcount<HighBit>::settle_frozen
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
-.L13:
-	adrp	x9, :got:STATE
-	ldr	x9, [x9, :got_lo12:STATE]
-	ldrb	w10, [x9]
-	mov	x9, x19
-	tbnz	w10, #0, .L23
-	cbz	w10, .L22
-.L14:
-	mov	w10, #-1073741824
-.L15:
-	ldxr	w11, [x9]
-	cmp	w11, w8
-	b.ne	.L16
-	stxr	w12, w10, [x9]
-	cbnz	w12, .L15
-	b	.L17
-.L16:
-	clrex
-.L17:
+.L9:
+	str	w8, [sp]
+.L10:
+	mov	w8, #-1073741824
+	add	x0, sp, #8
+	mov	w1, wzr
+	str	w8, [sp, #4]
+	mov	x8, sp
+	stp	x19, x8, [sp, #8]
+	add	x8, sp, #4
+	str	x8, [sp, #24]
+	bl	<ArmDetect as Backend<u32>>::compare_exchange::{closure}
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
-.L18:
+.L11:
 	mov	x19, x0
 	bl	detect
 	mov	w8, w0
 	mov	x0, x19
 	tbz	w8, #0, .L0
-.L19:
+.L12:
 	mov	w8, wzr
 	mov	w9, #-1073741824
 	casa	w8, w9, [x0]
 	cmp	w8, #0
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L20:
-	bl	detect
-	mov	w1, w20
-	mov	x8, x19
-	tbz	w0, #0, .L7
-.L21:
-	mov	w9, #-1073741824
-	cas	w1, w9, [x8]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L22:
-	bl	detect
-	mov	w8, w20
-	mov	x9, x19
-	tbz	w0, #0, .L14
-.L23:
-	mov	w10, #-1073741824
-	cas	w8, w10, [x9]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
 
 // ==== LowBit ====
@@ -662,27 +618,29 @@ FrozenRefcount<LowBit>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<LowBit>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
-	mov	x29, sp
+	sub	sp, sp, #64
+	stp	x29, x30, [sp, #32]
+	stp	x20, x19, [sp, #48]
+	add	x29, sp, #32
 	and	w8, w1, #0x80000001
 	orr	w8, w2, w8
 	cbz	w8, .L1
 	tbnz	w1, #0, .L6
-	tbz	w1, #31, .L11
+	tbz	w1, #31, .L7
 	mov	w8, #-1073741824
 	str	w8, [x0]
 .L0:
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
 .L1:
 	adrp	x8, :got:STATE
 	ldr	x8, [x8, :got_lo12:STATE]
 	ldrb	w8, [x8]
-	tbnz	w8, #0, .L18
-	cbz	w8, .L17
+	tbnz	w8, #0, .L10
+	cbz	w8, .L9
 .L2:
 	mov	w9, #1
 .L3:
@@ -697,8 +655,9 @@ FrozenRefcount<LowBit>::put_slow:
 .L5:
 	cmp	w8, w2
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
 .L6:
 	adrp	x8, .Ldata0
@@ -711,29 +670,9 @@ FrozenRefcount<LowBit>::put_slow:
 	mov	x2, x8
 	bl	misuse
 	tbnz	w20, #0, .L0
-	adrp	x9, :got:STATE
 	mov	w8, w20
-	ldr	x9, [x9, :got_lo12:STATE]
-	ldrb	w9, [x9]
-	tbnz	w9, #0, .L20
-	cbz	w9, .L19
+	b	.L8
 .L7:
-	mov	w9, #1
-.L8:
-	ldxr	w10, [x19]
-	cmp	w10, w8
-	b.ne	.L9
-	stxr	w11, w9, [x19]
-	cbnz	w11, .L8
-	b	.L10
-.L9:
-	clrex
-.L10:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L11:
 	adrp	x8, .Ldata2
 	add	x8, x8, :lo12:.Ldata2
 	mov	x19, x0
@@ -744,76 +683,48 @@ FrozenRefcount<LowBit>::put_slow:
 	mov	x2, x8
 	bl	misuse
 	mov	w8, w20
-	tbnz	w20, #0, .L12
+	tbnz	w20, #0, .L8
 	tbz	w8, #31, .L0
 	mov	w8, #-1073741824
 	str	w8, [x19]
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
-.L12:
-	adrp	x9, :got:STATE
-	ldr	x9, [x9, :got_lo12:STATE]
-	ldrb	w10, [x9]
-	mov	x9, x19
-	tbnz	w10, #0, .L22
-	cbz	w10, .L21
-.L13:
-	mov	w10, #1
-.L14:
-	ldxr	w11, [x9]
-	cmp	w11, w8
-	b.ne	.L15
-	stxr	w12, w10, [x9]
-	cbnz	w12, .L14
-	b	.L16
-.L15:
-	clrex
-.L16:
+.L8:
+	str	w8, [sp]
+	mov	w8, #1
+	add	x0, sp, #8
+	str	w8, [sp, #4]
+	mov	x8, sp
+	mov	w1, wzr
+	stp	x19, x8, [sp, #8]
+	add	x8, sp, #4
+	str	x8, [sp, #24]
+	bl	<ArmDetect as Backend<u32>>::compare_exchange::{closure}
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
-.L17:
-	mov	w20, w2
+.L9:
 	mov	x19, x0
+	mov	w20, w2
 	bl	detect
 	mov	w2, w20
 	mov	w8, w0
 	mov	x0, x19
 	tbz	w8, #0, .L2
-.L18:
+.L10:
 	mov	w8, w2
 	mov	w9, #1
 	casa	w8, w9, [x0]
 	cmp	w8, w2
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L19:
-	bl	detect
-	mov	w8, w20
-	tbz	w0, #0, .L7
-.L20:
-	mov	w9, #1
-	cas	w8, w9, [x19]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L21:
-	bl	detect
-	mov	w8, w20
-	mov	x9, x19
-	tbz	w0, #0, .L13
-.L22:
-	mov	w10, #1
-	cas	w8, w10, [x9]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
 
 // ==== ZeroLockedHigh ====
@@ -1094,9 +1005,10 @@ FrozenRefcount<ZeroLockedHigh>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
-	mov	x29, sp
+	sub	sp, sp, #64
+	stp	x29, x30, [sp, #32]
+	stp	x20, x19, [sp, #48]
+	add	x29, sp, #32
 	mov	w8, #-1073741825
 	cmp	w1, w8
 	b.gt	.L4
@@ -1106,8 +1018,8 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	adrp	x8, :got:STATE
 	ldr	x8, [x8, :got_lo12:STATE]
 	ldrb	w8, [x8]
-	tbnz	w8, #0, .L19
-	cbz	w8, .L18
+	tbnz	w8, #0, .L12
+	cbz	w8, .L11
 .L0:
 	mov	w9, #-2147483648
 	mov	w10, #1073741824
@@ -1121,12 +1033,7 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 .L2:
 	clrex
 .L3:
-	mov	w9, #-2147483648
-	cmp	w8, w9
-	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	b	.L13
 .L4:
 	tbz	w1, #31, .L6
 	lsr	w8, w1, #30
@@ -1136,8 +1043,9 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	str	w8, [x0]
 .L5:
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
 .L6:
 	adrp	x8, .Ldata0
@@ -1150,13 +1058,14 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	mov	x2, x8
 	bl	misuse
 	mov	w1, w20
-	tbnz	w20, #31, .L12
+	tbnz	w20, #31, .L8
 	mov	x0, x19
 	mov	w2, #1
 	bl	FrozenRefcount<ZeroLockedHigh>::settle_frozen
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
 .L7:
 	adrp	x8, .Ldata2
@@ -1169,101 +1078,54 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	mov	x2, x8
 	bl	misuse
 	mov	w8, w20
-	tbnz	w20, #31, .L17
-	adrp	x9, :got:STATE
-	ldr	x9, [x9, :got_lo12:STATE]
-	ldrb	w10, [x9]
-	mov	x9, x19
-	tbnz	w10, #0, .L21
-	cbz	w10, .L20
+	tbnz	w20, #31, .L10
+	str	w8, [sp]
+	b	.L9
 .L8:
-	mov	w10, #1073741824
+	str	w1, [sp]
 .L9:
-	ldxr	w11, [x9]
-	cmp	w11, w8
-	b.ne	.L10
-	stxr	w12, w10, [x9]
-	cbnz	w12, .L9
-	b	.L11
+	mov	w8, #1073741824
+	add	x0, sp, #8
+	mov	w1, wzr
+	str	w8, [sp, #4]
+	mov	x8, sp
+	stp	x19, x8, [sp, #8]
+	add	x8, sp, #4
+	str	x8, [sp, #24]
+	bl	<ArmDetect as Backend<u32>>::compare_exchange::{closure}
+	mov	w0, wzr
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
+	ret
 .L10:
-	clrex
-.L11:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L12:
-	adrp	x8, :got:STATE
-	ldr	x8, [x8, :got_lo12:STATE]
-	ldrb	w9, [x8]
-	mov	x8, x19
-	tbnz	w9, #0, .L23
-	cbz	w9, .L22
-.L13:
-	mov	w9, #1073741824
-.L14:
-	ldxr	w10, [x8]
-	cmp	w10, w1
-	b.ne	.L15
-	stxr	w11, w9, [x8]
-	cbnz	w11, .L14
-	b	.L16
-.L15:
-	clrex
-.L16:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L17:
 	lsr	w8, w8, #30
 	cmp	w8, #3
 	b.lo	.L5
 	mov	w8, #-536870912
 	str	w8, [x19]
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
-.L18:
+.L11:
 	mov	x19, x0
 	bl	detect
 	mov	w8, w0
 	mov	x0, x19
 	tbz	w8, #0, .L0
-.L19:
+.L12:
 	mov	w8, #-2147483648
 	mov	w9, #1073741824
 	casa	w8, w9, [x0]
+.L13:
 	mov	w9, #-2147483648
 	cmp	w8, w9
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L20:
-	bl	detect
-	mov	w8, w20
-	mov	x9, x19
-	tbz	w0, #0, .L8
-.L21:
-	mov	w10, #1073741824
-	cas	w8, w10, [x9]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L22:
-	bl	detect
-	mov	w1, w20
-	mov	x8, x19
-	tbz	w0, #0, .L13
-.L23:
-	mov	w9, #1073741824
-	cas	w1, w9, [x8]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
 
 // ==== ZeroLockedLow ====
@@ -1487,9 +1349,10 @@ FrozenRefcount<ZeroLockedLow>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
-	mov	x29, sp
+	sub	sp, sp, #64
+	stp	x29, x30, [sp, #32]
+	stp	x20, x19, [sp, #48]
+	add	x29, sp, #32
 	cmp	w2, #1
 	and	w8, w1, #0x80000001
 	b.ne	.L4
@@ -1498,8 +1361,8 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	adrp	x8, :got:STATE
 	ldr	x8, [x8, :got_lo12:STATE]
 	ldrb	w8, [x8]
-	tbnz	w8, #0, .L19
-	cbz	w8, .L18
+	tbnz	w8, #0, .L11
+	cbz	w8, .L10
 .L0:
 	mov	w9, wzr
 	mov	w10, #1
@@ -1515,20 +1378,23 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 .L3:
 	cmp	w8, #1
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
 .L4:
-	tbz	w1, #0, .L5
+	tbz	w1, #0, .L6
 	cmp	w8, #1
-	b.eq	.L6
+	b.eq	.L7
 	mov	w8, #-1073741823
 	str	w8, [x0]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
 .L5:
+	mov	w0, wzr
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
+	ret
+.L6:
 	adrp	x8, .Ldata0
 	add	x8, x8, :lo12:.Ldata0
 	mov	x19, x0
@@ -1538,12 +1404,10 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	mov	w20, w2
 	mov	x2, x8
 	bl	misuse
-	tbnz	w20, #0, .L11
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L6:
+	tbz	w20, #0, .L5
+	mov	w8, w20
+	b	.L8
+.L7:
 	adrp	x8, .Ldata2
 	add	x8, x8, :lo12:.Ldata2
 	mov	x19, x0
@@ -1554,100 +1418,47 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	mov	x2, x8
 	bl	misuse
 	mov	w8, w20
-	tbnz	w20, #0, .L16
-	adrp	x9, :got:STATE
-	ldr	x9, [x9, :got_lo12:STATE]
-	ldrb	w10, [x9]
-	mov	x9, x19
-	tbnz	w10, #0, .L23
-	cbz	w10, .L22
-.L7:
-	mov	w0, wzr
+	tbnz	w20, #0, .L9
 .L8:
-	ldxr	w10, [x9]
-	cmp	w10, w8
-	b.ne	.L9
-	stxr	w11, w0, [x9]
-	cbnz	w11, .L8
-	b	.L10
-.L9:
-	clrex
-.L10:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L11:
-	adrp	x9, :got:STATE
-	mov	w8, w20
-	ldr	x9, [x9, :got_lo12:STATE]
-	ldrb	w9, [x9]
-	tbnz	w9, #0, .L21
-	cbz	w9, .L20
-.L12:
+	stp	w8, wzr, [sp]
+	mov	x8, sp
+	add	x0, sp, #8
+	stp	x19, x8, [sp, #8]
+	add	x8, sp, #4
+	mov	w1, wzr
+	str	x8, [sp, #24]
+	bl	<ArmDetect as Backend<u32>>::compare_exchange::{closure}
 	mov	w0, wzr
-.L13:
-	ldxr	w9, [x19]
-	cmp	w9, w8
-	b.ne	.L14
-	stxr	w10, w0, [x19]
-	cbnz	w10, .L13
-	b	.L15
-.L14:
-	clrex
-.L15:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
-.L16:
+.L9:
 	and	w8, w8, #0x80000001
 	cmp	w8, #1
-	b.ne	.L17
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L17:
+	b.eq	.L5
 	mov	w8, #-1073741823
 	str	w8, [x19]
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
-.L18:
+.L10:
 	mov	x19, x0
 	bl	detect
 	mov	w8, w0
 	mov	x0, x19
 	tbz	w8, #0, .L0
-.L19:
+.L11:
 	mov	w8, #1
 	mov	w9, wzr
 	casa	w8, w9, [x0]
 	cmp	w8, #1
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L20:
-	bl	detect
-	mov	w8, w20
-	tbz	w0, #0, .L12
-.L21:
-	mov	w0, wzr
-	cas	w8, w0, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L22:
-	bl	detect
-	mov	w8, w20
-	mov	x9, x19
-	tbz	w0, #0, .L7
-.L23:
-	mov	w0, wzr
-	cas	w8, w0, [x9]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #64
 	ret
 
 // ==== Tagged ====
@@ -1946,24 +1757,26 @@ FrozenRefcount<Tagged>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<Tagged>::put_slow:
-	stp	x29, x30, [sp, #-48]!
-	str	x21, [sp, #16]
-	stp	x20, x19, [sp, #32]
-	mov	x29, sp
+	sub	sp, sp, #80
+	stp	x29, x30, [sp, #32]
+	str	x21, [sp, #48]
+	stp	x20, x19, [sp, #64]
+	add	x29, sp, #32
 	mov	w8, w2
 	and	x9, x1, #0xc0000000
 	orr	x8, x8, x9
 	cbz	x8, .L1
 	tbnz	w1, #31, .L6
-	tbz	w1, #30, .L11
+	tbz	w1, #30, .L7
 	and	x8, x2, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x0]
 .L0:
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x20, x19, [sp, #64]
+	ldr	x21, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #80
 	ret
 .L1:
 	adrp	x8, :got:STATE
@@ -1971,8 +1784,8 @@ FrozenRefcount<Tagged>::put_slow:
 	ldr	x8, [x8, :got_lo12:STATE]
 	orr	x19, x9, #0xc0000000
 	ldrb	w8, [x8]
-	tbnz	w8, #0, .L19
-	cbz	w8, .L18
+	tbnz	w8, #0, .L12
+	cbz	w8, .L11
 .L2:
 .L3:
 	ldaxr	x8, [x0]
@@ -1984,12 +1797,7 @@ FrozenRefcount<Tagged>::put_slow:
 .L4:
 	clrex
 .L5:
-	cmp	x8, x2
-	cset	w0, eq
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
+	b	.L13
 .L6:
 	adrp	x8, .Ldata0
 	add	x8, x8, :lo12:.Ldata0
@@ -2001,131 +1809,81 @@ FrozenRefcount<Tagged>::put_slow:
 	mov	x2, x8
 	bl	misuse
 	mov	x1, x20
-	tbnz	w1, #31, .L12
-	adrp	x8, :got:STATE
-	mov	x9, x19
-	ldr	x8, [x8, :got_lo12:STATE]
-	ldrb	w10, [x8]
+	tbnz	w1, #31, .L8
 	and	x8, x1, #0xffffffff00000000
+	str	x1, [sp]
 	orr	x8, x8, #0xc0000000
-	tbnz	w10, #0, .L21
-	cbz	w10, .L20
-.L7:
-.L8:
-	ldxr	x10, [x9]
-	cmp	x10, x1
-	b.ne	.L9
-	stxr	w11, x8, [x9]
-	cbnz	w11, .L8
 	b	.L10
-.L9:
-	clrex
-.L10:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L11:
+.L7:
 	adrp	x8, .Ldata2
 	add	x8, x8, :lo12:.Ldata2
-	mov	x21, x1
+	mov	x20, x1
 	mov	x19, x0
 	adrp	x0, .Ldata3
 	add	x0, x0, :lo12:.Ldata3
 	mov	w1, #43
-	mov	x20, x2
+	mov	x21, x2
 	mov	x2, x8
 	bl	misuse
-	mov	x8, x20
-	tbnz	w8, #31, .L13
+	mov	x8, x21
+	tbnz	w8, #31, .L9
 	tbz	w8, #30, .L0
 	and	x8, x8, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x19]
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x20, x19, [sp, #64]
+	ldr	x21, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #80
 	ret
-.L12:
+.L8:
 	mov	x0, x19
 	mov	w2, #1
 	bl	FrozenRefcount<Tagged>::settle_frozen
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x20, x19, [sp, #64]
+	ldr	x21, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #80
 	ret
-.L13:
-	adrp	x9, :got:STATE
-	mov	x10, x19
-	ldr	x9, [x9, :got_lo12:STATE]
-	ldrb	w11, [x9]
-	and	x9, x21, #0xffffffff00000000
-	orr	x9, x9, #0xc0000000
-	tbnz	w11, #0, .L23
-	cbz	w11, .L22
-.L14:
-.L15:
-	ldxr	x11, [x10]
-	cmp	x11, x8
-	b.ne	.L16
-	stxr	w12, x9, [x10]
-	cbnz	w12, .L15
-	b	.L17
-.L16:
-	clrex
-.L17:
+.L9:
+	and	x9, x20, #0xffffffff00000000
+	str	x8, [sp]
+	orr	x8, x9, #0xc0000000
+.L10:
+	str	x8, [x29, #24]
+	mov	x8, sp
+	add	x0, sp, #8
+	stp	x19, x8, [sp, #8]
+	add	x8, x29, #24
+	mov	w1, wzr
+	str	x8, [sp, #24]
+	bl	<ArmDetect as Backend<u64>>::compare_exchange::{closure}
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x20, x19, [sp, #64]
+	ldr	x21, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #80
 	ret
-.L18:
-	mov	x21, x2
+.L11:
 	mov	x20, x0
+	mov	x21, x2
 	bl	detect
 	mov	x2, x21
 	mov	w8, w0
 	mov	x0, x20
 	tbz	w8, #0, .L2
-.L19:
+.L12:
 	mov	x8, x2
 	casa	x8, x19, [x0]
+.L13:
 	cmp	x8, x2
 	cset	w0, eq
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L20:
-	mov	x21, x8
-	bl	detect
-	mov	x8, x21
-	mov	x1, x20
-	mov	x9, x19
-	tbz	w0, #0, .L7
-.L21:
-	cas	x1, x8, [x9]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L22:
-	mov	x21, x9
-	bl	detect
-	mov	x9, x21
-	mov	x8, x20
-	mov	x10, x19
-	tbz	w0, #0, .L14
-.L23:
-	cas	x8, x9, [x10]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x20, x19, [sp, #64]
+	ldr	x21, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #80
 	ret
 
 // ==== Classic ====
@@ -2398,10 +2156,11 @@ FrozenRefcount<Classic>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<Classic>::put_slow:
-	stp	x29, x30, [sp, #-48]!
-	str	x21, [sp, #16]
-	stp	x20, x19, [sp, #32]
-	mov	x29, sp
+	sub	sp, sp, #80
+	stp	x29, x30, [sp, #32]
+	str	x21, [sp, #48]
+	stp	x20, x19, [sp, #64]
+	add	x29, sp, #32
 	orr	w8, w2, w1, lsr #30
 	mov	x19, x0
 	cmp	w8, #0
@@ -2409,9 +2168,10 @@ FrozenRefcount<Classic>::put_slow:
 	cbnz	w8, .L1
 	dmb	ishld
 .L0:
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x20, x19, [sp, #64]
+	ldr	x21, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #80
 	ret
 .L1:
 	lsr	w8, w1, #30
@@ -2425,9 +2185,10 @@ FrozenRefcount<Classic>::put_slow:
 	b.ne	.L2
 	mov	w8, #1610612736
 	str	w8, [x19]
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x20, x19, [sp, #64]
+	ldr	x21, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #80
 	ret
 .L2:
 	mov	w21, w2
@@ -2439,17 +2200,17 @@ FrozenRefcount<Classic>::put_slow:
 	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #43
 	bl	misuse
-	mov	w8, w21
 	cmp	w21, #1
-	b.lt	.L8
-	lsr	w8, w8, #30
+	b.lt	.L4
+	lsr	w8, w21, #30
 	mov	w0, w20
 	cbz	w8, .L0
 	mov	w8, #1610612736
 	str	w8, [x19]
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x20, x19, [sp, #64]
+	ldr	x21, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #80
 	ret
 .L3:
 	adrp	x0, .Ldata2
@@ -2460,85 +2221,33 @@ FrozenRefcount<Classic>::put_slow:
 	bl	misuse
 	mov	w1, w21
 	cmp	w21, #1
-	b.lt	.L13
-	adrp	x8, :got:STATE
-	mov	w0, w20
-	mov	x9, x19
-	ldr	x8, [x8, :got_lo12:STATE]
-	ldrb	w8, [x8]
-	tbnz	w8, #0, .L15
-	cbz	w8, .L14
+	b.lt	.L6
+	str	w1, [x29, #24]
+	b	.L5
 .L4:
-	mov	w8, wzr
+	str	w21, [x29, #24]
 .L5:
-	ldxr	w10, [x9]
-	cmp	w10, w1
-	b.ne	.L6
-	stxr	w11, w8, [x9]
-	cbnz	w11, .L5
-	b	.L7
-.L6:
-	clrex
-.L7:
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L8:
-	adrp	x9, :got:STATE
-	ldr	x9, [x9, :got_lo12:STATE]
-	ldrb	w9, [x9]
-	tbnz	w9, #0, .L17
-	cbz	w9, .L16
-.L9:
-	mov	w9, wzr
-.L10:
-	ldxr	w10, [x19]
-	cmp	w10, w8
-	b.ne	.L11
-	stxr	w11, w9, [x19]
-	cbnz	w11, .L10
-	b	.L12
-.L11:
-	clrex
-.L12:
+	add	x8, x29, #24
+	add	x0, sp, #8
+	mov	w1, wzr
+	stp	x19, x8, [sp, #8]
+	add	x8, x29, #28
+	str	wzr, [x29, #28]
+	str	x8, [sp, #24]
+	bl	<ArmDetect as Backend<u32>>::compare_exchange::{closure}
 	mov	w0, w20
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x20, x19, [sp, #64]
+	ldr	x21, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #80
 	ret
-.L13:
+.L6:
 	mov	x0, x19
 	mov	w2, #1
 	bl	FrozenRefcount<Classic>::settle_frozen
 	mov	w0, w20
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L14:
-	bl	detect
-	mov	w1, w21
-	mov	w8, w0
-	mov	x9, x19
-	mov	w0, w20
-	tbz	w8, #0, .L4
-.L15:
-	mov	w8, wzr
-	cas	w1, w8, [x9]
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L16:
-	bl	detect
-	mov	w8, w21
-	tbz	w0, #0, .L9
-.L17:
-	mov	w9, wzr
-	cas	w8, w9, [x19]
-	mov	w0, w20
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x20, x19, [sp, #64]
+	ldr	x21, [sp, #48]
+	ldp	x29, x30, [sp, #32]
+	add	sp, sp, #80
 	ret

@@ -37,7 +37,7 @@
 //! atomic: any store to the granule, an LSE atomic included, clears the
 //! exclusive monitors, so the LL/SC loop retries.
 
-use super::arm_llsc::{cas_order, Llsc};
+use super::arm_llsc::{cas_order, cas_result, Llsc};
 use super::arm_lse::Lse;
 use super::Backend;
 use crate::Word;
@@ -190,18 +190,14 @@ macro_rules! impl_backend {
                 success: Ordering,
                 failure: Ordering,
             ) -> Result<$w, $w> {
-                let order = cas_order(success, failure);
-                let prev = if lse() {
-                    // SAFETY: as above.
-                    unsafe { <$w as Lse>::cas(a, current, new, order) }
-                } else {
-                    <$w as Llsc>::cas(a, current, new, order)
-                };
-                if prev == current {
-                    Ok(prev)
-                } else {
-                    Err(prev)
-                }
+                cas_result(current, success, failure, |order| {
+                    if lse() {
+                        // SAFETY: as above.
+                        unsafe { <$w as Lse>::cas(a, current, new, order) }
+                    } else {
+                        <$w as Llsc>::cas(a, current, new, order)
+                    }
+                })
             }
             #[inline(always)]
             fn compare_exchange_weak(

@@ -62,6 +62,25 @@ pub(super) fn cas_order(success: Ordering, failure: Ordering) -> Ordering {
     }
 }
 
+/// A compare-and-swap as `Backend::compare_exchange` wants it, for the three
+/// AArch64 backends: merges the two orderings into the one a `cas*` / LL/SC
+/// instruction takes, runs `cas` (which returns the value it found), and
+/// reports success iff that value was `current`.
+#[inline(always)]
+pub(super) fn cas_result<W: Eq + Copy>(
+    current: W,
+    success: Ordering,
+    failure: Ordering,
+    cas: impl FnOnce(Ordering) -> W,
+) -> Result<W, W> {
+    let prev = cas(cas_order(success, failure));
+    if prev == current {
+        Ok(prev)
+    } else {
+        Err(prev)
+    }
+}
+
 /// Expands `$mac!(acquire_suffix, release_suffix, args…)` once per ordering,
 /// with `"a"`/`""` and `"l"`/`""` chosen from `$order` (the table in the
 /// module docs). Callers concatenate them into mnemonics: `ld{a}xr`,
@@ -306,13 +325,9 @@ macro_rules! impl_backend {
                 success: Ordering,
                 failure: Ordering,
             ) -> Result<$w, $w> {
-                let order = cas_order(success, failure);
-                let prev = <$w as Llsc>::cas(a, current, new, order);
-                if prev == current {
-                    Ok(prev)
-                } else {
-                    Err(prev)
-                }
+                cas_result(current, success, failure, |order| {
+                    <$w as Llsc>::cas(a, current, new, order)
+                })
             }
             #[inline(always)]
             fn compare_exchange_weak(

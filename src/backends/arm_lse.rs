@@ -41,7 +41,7 @@
 
 use super::arm_llsc::{by_order, Llsc};
 #[cfg(target_feature = "lse")]
-use super::{arm_llsc::cas_order, Backend};
+use super::{arm_llsc::cas_result, Backend};
 use crate::Word;
 use core::arch::asm;
 use core::sync::atomic::Ordering;
@@ -199,14 +199,10 @@ macro_rules! impl_backend {
                 success: Ordering,
                 failure: Ordering,
             ) -> Result<$w, $w> {
-                let order = cas_order(success, failure);
-                // SAFETY: as above.
-                let prev = unsafe { <$w as Lse>::cas(a, current, new, order) };
-                if prev == current {
-                    Ok(prev)
-                } else {
-                    Err(prev)
-                }
+                cas_result(current, success, failure, |order| {
+                    // SAFETY: as above.
+                    unsafe { <$w as Lse>::cas(a, current, new, order) }
+                })
             }
             // compare_exchange_weak: the default (strong); `cas` never fails
             // spuriously.
