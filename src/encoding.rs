@@ -69,10 +69,9 @@ pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
     const B: u32 = Self::LAYOUT.state_bits;
     #[doc(hidden)]
     const SHIFT: u32 = if Self::LAYOUT.low { 1 } else { 0 };
+    /// (For `Classic`, the MSB marks an underflowed, dead count.)
     #[doc(hidden)]
-    const STATE_BIT_U64: u64 = if Self::LAYOUT.zero_is_dead {
-        bit(Self::B - 1) // Classic: the MSB marks an underflowed (dead) count
-    } else if Self::LAYOUT.low {
+    const STATE_BIT_U64: u64 = if Self::LAYOUT.low {
         1
     } else {
         bit(Self::B - 1)
