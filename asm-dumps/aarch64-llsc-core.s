@@ -126,143 +126,118 @@ FrozenRefcount<HighBit>::get_slow:
 	str	w8, [x0]
 	ret
 .L0:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
-	mov	x29, sp
-	mov	x19, x0
+	mov	w8, #-536870911
+	cmp	w1, w8
+	b.lo	.L2
+	mov	w8, #-1073741824
+.L1:
+	ldxr	w9, [x0]
+	cmp	w9, w1
+	b.ne	.L3
+	stxr	w9, w8, [x0]
+	cbnz	w9, .L1
+.L2:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	w20, w1
 	mov	w1, #23
-	bl	misuse
-	mov	w9, #-536870911
-	cmp	w20, w9
-	b.lo	.L2
-	mov	w8, w20
-	mov	w9, #-1073741824
-.L1:
-	ldxr	w11, [x19]
-	cmp	w11, w8
-	b.ne	.L3
-	stxr	w11, w9, [x19]
-	cbnz	w11, .L1
-.L2:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	b	misuse
 .L3:
 	clrex
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<HighBit>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
-	lsr	w9, w1, #30
-	mov	x8, x0
-	cbnz	w9, .L2
-	cbnz	w2, .L2
+	lsr	w8, w1, #30
+	cbnz	w8, .L1
+	cbnz	w2, .L1
 	mov	w9, #-1073741824
-	mov	w0, #1
 .L0:
-	ldaxr	w10, [x8]
-	cbnz	w10, .L11
-	stxr	w10, w9, [x8]
+	ldaxr	w8, [x0]
+	cbnz	w8, .L9
+	stxr	w10, w9, [x0]
+	mov	w8, #1
 	cbnz	w10, .L0
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
+	ret
 .L1:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	tbnz	w1, #31, .L2
+	cbz	w8, .L5
+	mov	w9, #1610612736
+	mov	w8, wzr
+	str	w9, [x0]
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
 	ret
 .L2:
-	tbnz	w1, #31, .L3
-	cbz	w9, .L5
-	mov	w9, #1610612736
-	mov	w0, wzr
-	str	w9, [x8]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	lsr	w8, w2, #29
+	cmp	w8, #4
+	b.hi	.L4
+	mov	w8, #-1073741824
 .L3:
-	mov	x19, x8
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #31, .L6
-	mov	w9, #-1073741824
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L10
+	stxr	w9, w8, [x0]
+	cbnz	w9, .L3
 .L4:
-	ldxr	w10, [x19]
-	cmp	w10, w8
-	b.ne	.L11
-	stxr	w10, w9, [x19]
-	mov	w0, wzr
-	cbz	w10, .L1
-	b	.L4
-.L5:
-	mov	x19, x8
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
 	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #31, .L8
-	lsr	w8, w8, #30
-	mov	w0, wzr
-	cbz	w8, .L1
+	mov	w8, wzr
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
+	ret
+.L5:
+	tbnz	w2, #31, .L6
+	lsr	w8, w2, #30
+	cbz	w8, .L8
 	mov	w8, #1610612736
-	str	w8, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	str	w8, [x0]
+	b	.L8
 .L6:
-	lsr	w9, w8, #29
-	cmp	w9, #4
-	b.hi	.L10
-	mov	x9, x19
-	mov	w10, #-1073741824
+	mov	w8, #-1073741824
 .L7:
-	ldxr	w11, [x9]
-	cmp	w11, w8
+	ldxr	w9, [x0]
+	cmp	w9, w2
 	b.ne	.L11
-	stxr	w11, w10, [x9]
-	mov	w0, wzr
-	cbz	w11, .L1
-	b	.L7
+	stxr	w9, w8, [x0]
+	cbnz	w9, .L7
 .L8:
-	mov	w9, #-1073741824
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
+	mov	w8, wzr
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
+	ret
 .L9:
-	ldxr	w10, [x19]
-	cmp	w10, w8
-	b.ne	.L11
-	stxr	w10, w9, [x19]
-	mov	w0, wzr
-	cbz	w10, .L1
-	b	.L9
-.L10:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L11:
-	mov	w0, wzr
+	mov	w8, wzr
 	clrex
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
 	ret
+.L10:
+	clrex
+	b	.L4
+.L11:
+	clrex
+	b	.L8
 
 // ==== LowBit ====
 
@@ -381,92 +356,85 @@ FrozenRefcount<LowBit>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<LowBit>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
 	and	w8, w1, #0x80000001
-	orr	w9, w2, w8
-	mov	x8, x0
-	cbz	w9, .L1
+	orr	w8, w2, w8
+	cbz	w8, .L1
 	tbnz	w1, #0, .L2
-	tbz	w1, #31, .L4
+	tbz	w1, #31, .L5
 	mov	w9, #-1073741824
-	mov	w0, wzr
-	str	w9, [x8]
+	mov	w8, wzr
+	str	w9, [x0]
 .L0:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
 	ret
 .L1:
-	ldaxr	w9, [x8]
-	cmp	w9, w2
-	b.ne	.L8
-	mov	w0, #1
-	stxr	w9, w0, [x8]
+	ldaxr	w8, [x0]
+	cmp	w8, w2
+	b.ne	.L9
+	mov	w8, #1
+	stxr	w9, w8, [x0]
 	cbz	w9, .L0
 	b	.L1
 .L2:
-	mov	x19, x8
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	tbnz	w20, #0, .L5
-	mov	w8, w20
-	mov	w9, #1
-	mov	x10, x19
+	tbnz	w2, #0, .L4
+	mov	w8, #1
 .L3:
-	ldxr	w11, [x10]
-	cmp	w11, w8
-	b.ne	.L8
-	stxr	w11, w9, [x10]
-	mov	w0, wzr
-	cbz	w11, .L0
-	b	.L3
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L10
+	stxr	w9, w8, [x0]
+	cbnz	w9, .L3
 .L4:
-	mov	x19, x8
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
 	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #0, .L6
-	mov	w0, wzr
-	tbz	w8, #31, .L0
-	mov	w8, #-1073741824
-	str	w8, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	mov	w8, wzr
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
 	ret
 .L5:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	tbnz	w2, #0, .L6
+	tbz	w2, #31, .L8
+	mov	w8, #-1073741824
+	str	w8, [x0]
+	b	.L8
 .L6:
-	mov	w9, #1
+	mov	w8, #1
 .L7:
-	ldxr	w10, [x19]
-	cmp	w10, w8
-	b.ne	.L8
-	stxr	w10, w9, [x19]
-	mov	w0, wzr
-	cbz	w10, .L0
-	b	.L7
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L11
+	stxr	w9, w8, [x0]
+	cbnz	w9, .L7
 .L8:
-	mov	w0, wzr
-	clrex
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
+	mov	w8, wzr
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
 	ret
+.L9:
+	mov	w8, wzr
+	clrex
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
+	ret
+.L10:
+	clrex
+	b	.L4
+.L11:
+	clrex
+	b	.L8
 
 // ==== ZeroLockedHigh ====
 
@@ -595,150 +563,125 @@ FrozenRefcount<ZeroLockedHigh>::get_slow:
 	str	w8, [x0]
 	ret
 .L0:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
-	mov	x29, sp
-	mov	x19, x0
+	mov	w8, #1610612736
+	cmp	w1, w8
+	b.ls	.L2
+	mov	w8, #1073741824
+.L1:
+	ldxr	w9, [x0]
+	cmp	w9, w1
+	b.ne	.L3
+	stxr	w9, w8, [x0]
+	cbnz	w9, .L1
+.L2:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	w20, w1
 	mov	w1, #23
-	bl	misuse
-	mov	w9, #1610612736
-	cmp	w20, w9
-	b.ls	.L2
-	mov	w8, w20
-	mov	w9, #1073741824
-.L1:
-	ldxr	w11, [x19]
-	cmp	w11, w8
-	b.ne	.L3
-	stxr	w11, w9, [x19]
-	cbnz	w11, .L1
-.L2:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	b	misuse
 .L3:
 	clrex
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
 	mov	w8, #-1073741825
 	cmp	w1, w8
-	mov	x8, x0
-	b.gt	.L2
+	b.gt	.L1
 	mov	w9, #-2147483648
 	cmp	w2, w9
-	b.ne	.L2
+	b.ne	.L1
 	mov	w10, #1073741824
-	mov	w0, #1
 .L0:
-	ldaxr	w11, [x8]
-	cmp	w11, w9
-	b.ne	.L12
-	stxr	w11, w10, [x8]
+	ldaxr	w8, [x0]
+	cmp	w8, w9
+	b.ne	.L9
+	stxr	w11, w10, [x0]
+	mov	w8, #1
 	cbnz	w11, .L0
-.L1:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
 	ret
-.L2:
-	tbz	w1, #31, .L3
-	lsr	w9, w1, #30
-	cmp	w9, #2
+.L1:
+	tbz	w1, #31, .L2
+	lsr	w8, w1, #30
+	cmp	w8, #2
 	b.ls	.L5
 	mov	w9, #-536870912
-	mov	w0, wzr
-	str	w9, [x8]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	mov	w8, wzr
+	str	w9, [x0]
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
 	ret
+.L2:
+	mov	w8, #536870911
+	cmp	w2, w8
+	b.gt	.L4
+	mov	w8, #1073741824
 .L3:
-	mov	x19, x8
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #31, .L7
-	lsr	w10, w8, #29
-	cbnz	w10, .L10
-	mov	x9, x19
-	mov	w10, #1073741824
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L10
+	stxr	w9, w8, [x0]
+	cbnz	w9, .L3
 .L4:
-	ldxr	w11, [x9]
-	cmp	w11, w8
-	b.ne	.L12
-	stxr	w11, w10, [x9]
-	mov	w0, wzr
-	cbz	w11, .L1
-	b	.L4
-.L5:
-	mov	x19, x8
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
 	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #31, .L9
-	mov	w9, #1073741824
+	mov	w8, wzr
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
+	ret
+.L5:
+	tbnz	w2, #31, .L7
+	mov	w8, #1073741824
 .L6:
-	ldxr	w10, [x19]
-	cmp	w10, w8
-	b.ne	.L12
-	stxr	w10, w9, [x19]
-	mov	w0, wzr
-	cbz	w10, .L1
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L11
+	stxr	w9, w8, [x0]
+	cbz	w9, .L8
 	b	.L6
 .L7:
-	mov	w9, #1073741824
-.L8:
-	ldxr	w10, [x19]
-	cmp	w10, w8
-	b.ne	.L12
-	stxr	w10, w9, [x19]
-	mov	w0, wzr
-	cbz	w10, .L1
-	b	.L8
-.L9:
-	lsr	w8, w8, #30
+	lsr	w8, w2, #30
 	cmp	w8, #3
-	b.hs	.L11
-.L10:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L11:
+	b.lo	.L8
 	mov	w8, #-536870912
-	mov	w0, wzr
-	str	w8, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	str	w8, [x0]
+.L8:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
+	mov	w8, wzr
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
 	ret
-.L12:
-	mov	w0, wzr
+.L9:
+	mov	w8, wzr
 	clrex
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
 	ret
+.L10:
+	clrex
+	b	.L4
+.L11:
+	clrex
+	b	.L8
 
 // ==== ZeroLockedLow ====
 
@@ -860,104 +803,89 @@ FrozenRefcount<ZeroLockedLow>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
-	mov	x8, x0
 	cmp	w2, #1
-	and	w9, w1, #0x80000001
-	b.ne	.L2
-	cmp	w9, #1
-	b.ne	.L2
-	mov	w0, #1
+	and	w8, w1, #0x80000001
+	b.ne	.L1
+	cmp	w8, #1
+	b.ne	.L1
 .L0:
-	ldaxr	w9, [x8]
-	cmp	w9, #1
-	b.ne	.L10
-	stxr	w9, wzr, [x8]
-	cbnz	w9, .L0
-.L1:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L2:
-	tbz	w1, #0, .L3
-	cmp	w9, #1
-	b.eq	.L4
-	mov	w9, #-1073741823
-	mov	w0, wzr
-	str	w9, [x8]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L3:
-	mov	x19, x8
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	tbnz	w20, #0, .L6
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L4:
-	mov	x19, x8
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #0, .L8
-	mov	x9, x19
-.L5:
-	ldxr	w10, [x9]
-	cmp	w10, w8
-	b.ne	.L10
-	stxr	w10, wzr, [x9]
-	mov	w0, wzr
-	cbz	w10, .L1
-	b	.L5
-.L6:
-	mov	w8, w20
-	mov	x9, x19
-.L7:
-	ldxr	w10, [x9]
-	cmp	w10, w8
-	b.ne	.L10
-	stxr	w10, wzr, [x9]
-	mov	w0, wzr
-	cbz	w10, .L1
-	b	.L7
-.L8:
-	and	w8, w8, #0x80000001
+	ldaxr	w8, [x0]
 	cmp	w8, #1
 	b.ne	.L9
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	stxr	w9, wzr, [x0]
+	cbnz	w9, .L0
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
+	ret
+.L1:
+	tbz	w1, #0, .L2
+	cmp	w8, #1
+	b.eq	.L5
+	mov	w9, #-1073741823
+	mov	w8, wzr
+	str	w9, [x0]
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
+	ret
+.L2:
+	tbz	w2, #0, .L4
+.L3:
+	ldxr	w8, [x0]
+	cmp	w8, w2
+	b.ne	.L10
+	stxr	w8, wzr, [x0]
+	cbnz	w8, .L3
+.L4:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
+	mov	w8, wzr
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
+	ret
+.L5:
+	tbnz	w2, #0, .L7
+.L6:
+	ldxr	w8, [x0]
+	cmp	w8, w2
+	b.ne	.L11
+	stxr	w8, wzr, [x0]
+	cbz	w8, .L8
+	b	.L6
+.L7:
+	and	w8, w2, #0x80000001
+	cmp	w8, #1
+	b.eq	.L8
+	mov	w8, #-1073741823
+	str	w8, [x0]
+.L8:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
+	mov	w8, wzr
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
 	ret
 .L9:
-	mov	w8, #-1073741823
-	mov	w0, wzr
-	str	w8, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	mov	w8, wzr
+	clrex
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
 	ret
 .L10:
-	mov	w0, wzr
 	clrex
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	b	.L4
+.L11:
+	clrex
+	b	.L8
 
 // ==== Tagged ====
 
@@ -1099,162 +1027,134 @@ FrozenRefcount<Tagged>::get_slow:
 	str	x8, [x0]
 	ret
 .L0:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
-	mov	x29, sp
-	mov	x19, x0
+	mov	w8, #1073741824
+	mov	x9, #-536870913
+	add	w8, w1, w8
+	add	x8, x8, x9
+	mov	w9, #1610612735
+	cmp	x8, x9
+	b.hs	.L2
+	and	x8, x1, #0xffffffff00000000
+	orr	x8, x8, #0xc0000000
+.L1:
+	ldxr	x9, [x0]
+	cmp	x9, x1
+	b.ne	.L3
+	stxr	w9, x8, [x0]
+	cbnz	w9, .L1
+.L2:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	x20, x1
 	mov	w1, #23
-	bl	misuse
-	mov	x8, x20
-	mov	w9, #1073741824
-	mov	x10, #-536870913
-	add	w9, w8, w9
-	add	x9, x9, x10
-	mov	w10, #1610612735
-	cmp	x9, x10
-	b.hs	.L2
-	and	x9, x8, #0xffffffff00000000
-	orr	x9, x9, #0xc0000000
-.L1:
-	ldxr	x11, [x19]
-	cmp	x11, x8
-	b.ne	.L3
-	stxr	w11, x9, [x19]
-	cbnz	w11, .L1
-.L2:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	b	misuse
 .L3:
 	clrex
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<Tagged>::put_slow:
-	stp	x29, x30, [sp, #-48]!
-	str	x21, [sp, #16]
-	stp	x20, x19, [sp, #32]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
 	mov	w8, w2
 	and	x9, x1, #0xc0000000
-	orr	x9, x8, x9
-	mov	x8, x0
-	cbz	x9, .L1
+	orr	x8, x8, x9
+	cbz	x8, .L1
 	tbnz	w1, #31, .L3
-	tbz	w1, #30, .L5
+	tbz	w1, #30, .L7
 	and	x9, x2, #0xffffffff00000000
-	mov	w0, wzr
+	mov	w8, wzr
 	orr	x9, x9, #0x60000000
-	str	x9, [x8]
+	str	x9, [x0]
 .L0:
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
 	ret
 .L1:
-	and	x9, x2, #0xffffffff00000000
-	mov	w0, #1
-	orr	x9, x9, #0xc0000000
+	and	x8, x2, #0xffffffff00000000
+	orr	x9, x8, #0xc0000000
 .L2:
-	ldaxr	x10, [x8]
-	cmp	x10, x2
+	ldaxr	x8, [x0]
+	cmp	x8, x2
 	b.ne	.L11
-	stxr	w10, x9, [x8]
+	stxr	w10, x9, [x0]
+	mov	w8, #1
 	cbz	w10, .L0
 	b	.L2
 .L3:
-	mov	x19, x8
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	x20, x2
-	mov	x2, x8
-	bl	misuse
-	mov	x8, x20
-	tbnz	w8, #31, .L6
-	and	x9, x8, #0xffffffff00000000
-	orr	x9, x9, #0xc0000000
+	tbz	w2, #31, .L4
+	mov	w8, #-1073741824
+	mov	x9, #-536870913
+	sub	w8, w8, w2
+	add	x8, x8, x9
+	mov	w9, #1610612735
+	cmp	x8, x9
+	b.hs	.L6
 .L4:
-	ldxr	x10, [x19]
-	cmp	x10, x8
-	b.ne	.L11
-	stxr	w10, x9, [x19]
-	mov	w0, wzr
-	cbz	w10, .L0
-	b	.L4
+	and	x8, x2, #0xffffffff00000000
+	orr	x8, x8, #0xc0000000
 .L5:
-	mov	x19, x8
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x20, x1
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	x21, x2
-	mov	x2, x8
-	bl	misuse
-	mov	x8, x21
-	tbnz	w8, #31, .L8
-	mov	w0, wzr
-	tbz	w8, #30, .L0
-	and	x8, x8, #0xffffffff00000000
-	orr	x8, x8, #0x60000000
-	str	x8, [x19]
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
+	ldxr	x9, [x0]
+	cmp	x9, x2
+	b.ne	.L12
+	stxr	w9, x8, [x0]
+	cbnz	w9, .L5
 .L6:
-	mov	w9, #-1073741824
-	mov	x10, #-536870913
-	sub	w9, w9, w8
-	add	x9, x9, x10
-	mov	w10, #1610612735
-	cmp	x9, x10
-	b.hs	.L10
-	and	x9, x8, #0xffffffff00000000
-	orr	x9, x9, #0xc0000000
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
+	mov	w8, wzr
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
+	ret
 .L7:
-	ldxr	x10, [x19]
-	cmp	x10, x8
-	b.ne	.L11
-	stxr	w10, x9, [x19]
-	mov	w0, wzr
-	cbz	w10, .L0
-	b	.L7
+	tbnz	w2, #31, .L8
+	tbz	w2, #30, .L10
+	and	x8, x2, #0xffffffff00000000
+	orr	x8, x8, #0x60000000
+	str	x8, [x0]
+	b	.L10
 .L8:
-	and	x9, x20, #0xffffffff00000000
-	orr	x9, x9, #0xc0000000
+	and	x8, x1, #0xffffffff00000000
+	orr	x8, x8, #0xc0000000
 .L9:
-	ldxr	x10, [x19]
-	cmp	x10, x8
-	b.ne	.L11
-	stxr	w10, x9, [x19]
-	mov	w0, wzr
-	cbz	w10, .L0
-	b	.L9
+	ldxr	x9, [x0]
+	cmp	x9, x2
+	b.ne	.L13
+	stxr	w9, x8, [x0]
+	cbnz	w9, .L9
 .L10:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
+	mov	w8, wzr
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
 	ret
 .L11:
-	mov	w0, wzr
+	mov	w8, wzr
 	clrex
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
 	ret
+.L12:
+	clrex
+	b	.L6
+.L13:
+	clrex
+	b	.L10
 
 // ==== Classic ====
 
@@ -1360,8 +1260,8 @@ frc_Classic_core_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<Classic>::get_slow:
-	tbnz	w1, #31, .L0
-	cbz	w1, .L0
+	cmp	w1, #1
+	b.lt	.L0
 	mov	w8, #1610612736
 	str	w8, [x0]
 	ret
@@ -1375,22 +1275,19 @@ FrozenRefcount<Classic>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<Classic>::put_slow:
-	stp	x29, x30, [sp, #-48]!
-	str	x21, [sp, #16]
-	stp	x20, x19, [sp, #32]
+	stp	x29, x30, [sp, #-32]!
+	str	x19, [sp, #16]
 	mov	x29, sp
 	orr	w9, w2, w1, lsr #30
-	mov	x8, x0
 	cmp	w9, #0
-	cset	w0, eq
-	cbnz	w9, .L1
+	cset	w8, eq
+	cbnz	w9, .L0
 	dmb	ishld
-.L0:
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	mov	w0, w8
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
-.L1:
+.L0:
 	lsr	w9, w1, #30
 	mov	w10, #2
 	cmp	w9, #0
@@ -1399,88 +1296,69 @@ FrozenRefcount<Classic>::put_slow:
 	cmp	w1, #1
 	csel	w9, w10, w9, lt
 	cmp	w9, #3
-	b.ne	.L2
+	b.ne	.L1
 	mov	w9, #1610612736
-	str	w9, [x8]
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	str	w9, [x0]
+	mov	w0, w8
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
-.L2:
-	mov	w21, w2
-	mov	x20, x8
-	mov	w19, w0
+.L1:
+	mov	w19, w8
+	cmp	w2, #0
 	cbnz	w9, .L3
+	b.gt	.L6
+.L2:
+	ldxr	w8, [x0]
+	cmp	w8, w2
+	b.ne	.L8
+	stxr	w8, wzr, [x0]
+	cbz	w8, .L7
+	b	.L2
+.L3:
+	b.gt	.L4
+	sub	w8, w2, #1
+	mov	w9, #-536870913
+	cmp	w8, w9
+	b.ge	.L5
+.L4:
+	ldxr	w8, [x0]
+	cmp	w8, w2
+	b.ne	.L9
+	stxr	w8, wzr, [x0]
+	cbnz	w8, .L4
+.L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	w1, #43
+	mov	w1, #23
 	bl	misuse
-	cmp	w21, #0
-	b.le	.L5
-	lsr	w8, w21, #30
-	mov	w0, w19
-	cbz	w8, .L0
-	mov	w8, #1610612736
-	str	w8, [x20]
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	mov	w8, w19
+	mov	w0, w8
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
-.L3:
+.L6:
+	lsr	w8, w2, #30
+	cbz	w8, .L7
+	mov	w8, #1610612736
+	str	w8, [x0]
+.L7:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
 	add	x2, x2, :lo12:.Ldata3
-	mov	w1, #23
+	mov	w1, #43
 	bl	misuse
-	mov	w8, w21
-	subs	w9, w21, #1
-	b.lt	.L7
-	mov	w0, w19
-.L4:
-	ldxr	w9, [x20]
-	cmp	w9, w8
-	b.ne	.L9
-	stxr	w9, wzr, [x20]
-	cbz	w9, .L0
-	b	.L4
-.L5:
-	mov	w0, w19
-.L6:
-	ldxr	w8, [x20]
-	cmp	w8, w21
-	b.ne	.L9
-	stxr	w8, wzr, [x20]
-	cbz	w8, .L0
-	b	.L6
-.L7:
-	mov	w10, #-536870913
-	mov	w0, w19
-	cmp	w9, w10
-	b.ge	.L0
-	mov	x9, x20
+	mov	w8, w19
+	mov	w0, w8
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
 .L8:
-	ldxr	w9, [x9]
-	cmp	w9, w8
-	b.ne	.L10
-	stxr	w10, wzr, [x20]
-	mov	x9, x20
-	mov	w0, w19
-	mov	w8, w21
-	cbz	w10, .L0
-	b	.L8
+	clrex
+	b	.L7
 .L9:
 	clrex
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L10:
-	mov	w0, w19
-	clrex
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
+	b	.L5

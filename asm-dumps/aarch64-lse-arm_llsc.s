@@ -127,50 +127,36 @@ FrozenRefcount<HighBit>::try_get_slow:
 
 // out of line, called above:
 FrozenRefcount<HighBit>::get_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
-	mov	x29, sp
 	tbnz	w1, #31, .L0
 	mov	w8, #1610612736
 	str	w8, [x0]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
 	ret
 .L0:
-	mov	x19, x0
-	adrp	x0, .Ldata0
-	add	x0, x0, :lo12:.Ldata0
-	adrp	x2, .Ldata1
-	add	x2, x2, :lo12:.Ldata1
-	mov	w20, w1
-	mov	w1, #23
-	bl	misuse
-	mov	w9, #-536870911
-	cmp	w20, w9
+	mov	w8, #-536870911
+	cmp	w1, w8
 	b.lo	.L4
-	mov	w9, #-1073741824
+	mov	w8, #-1073741824
 .L1:
-	ldxr	w10, [x19]
-	cmp	w10, w20
+	ldxr	w9, [x0]
+	cmp	w9, w1
 	b.ne	.L2
-	stxr	w11, w9, [x19]
-	cbnz	w11, .L1
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L1
 	b	.L3
 .L2:
 	clrex
 .L3:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
 .L4:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<HighBit>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
 	lsr	w8, w1, #30
 	cbnz	w8, .L3
@@ -189,100 +175,83 @@ FrozenRefcount<HighBit>::put_slow:
 .L2:
 	cmp	w10, #0
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L3:
-	tbnz	w1, #31, .L5
-	cbz	w8, .L9
+	tbnz	w1, #31, .L4
+	cbz	w8, .L8
 	mov	w8, #1610612736
 	str	w8, [x0]
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
+	ret
 .L4:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	tbnz	w2, #31, .L9
+	mov	w8, #-1073741824
 .L5:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	mov	x19, x0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #31, .L10
-	mov	w9, #-1073741824
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L6
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L5
+	b	.L7
 .L6:
-	ldxr	w10, [x19]
-	cmp	w10, w8
-	b.ne	.L7
-	stxr	w11, w9, [x19]
-	cbnz	w11, .L6
-	b	.L8
+	clrex
 .L7:
-	clrex
-.L8:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L9:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x19, x0
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #31, .L14
-	lsr	w8, w8, #30
-	cbz	w8, .L4
-	mov	w8, #1610612736
-	str	w8, [x19]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L10:
-	lsr	w9, w8, #29
-	cmp	w9, #4
-	b.hi	.L4
-	mov	w9, #-1073741824
-.L11:
-	ldxr	w10, [x19]
-	cmp	w10, w8
-	b.ne	.L12
-	stxr	w11, w9, [x19]
-	cbnz	w11, .L11
 	b	.L13
-.L12:
+.L8:
+	tbnz	w2, #31, .L14
+	lsr	w8, w2, #30
+	cbz	w8, .L18
+	mov	w8, #1610612736
+	str	w8, [x0]
+	b	.L18
+.L9:
+	lsr	w8, w2, #29
+	cmp	w8, #4
+	b.hi	.L13
+	mov	w8, #-1073741824
+.L10:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L11
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L10
+	b	.L12
+.L11:
 	clrex
+.L12:
 .L13:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L14:
-	mov	w9, #-1073741824
+	mov	w8, #-1073741824
 .L15:
-	ldxr	w10, [x19]
-	cmp	w10, w8
+	ldxr	w9, [x0]
+	cmp	w9, w2
 	b.ne	.L16
-	stxr	w11, w9, [x19]
-	cbnz	w11, .L15
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L15
 	b	.L17
 .L16:
 	clrex
 .L17:
+.L18:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 
 // ==== LowBit ====
@@ -407,98 +376,84 @@ FrozenRefcount<LowBit>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<LowBit>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
 	and	w8, w1, #0x80000001
 	orr	w8, w2, w8
-	cbz	w8, .L1
-	tbnz	w1, #0, .L5
+	cbz	w8, .L0
+	tbnz	w1, #0, .L4
 	tbz	w1, #31, .L9
 	mov	w8, #-1073741824
 	str	w8, [x0]
-.L0:
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
-.L1:
+.L0:
 	mov	w8, #1
-.L2:
+.L1:
 	ldaxr	w9, [x0]
 	cmp	w9, w2
-	b.ne	.L3
+	b.ne	.L2
 	stxr	w10, w8, [x0]
-	cbnz	w10, .L2
-	b	.L4
-.L3:
+	cbnz	w10, .L1
+	b	.L3
+.L2:
 	clrex
-.L4:
+.L3:
 	cmp	w9, w2
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
+.L4:
+	tbnz	w2, #0, .L8
+	mov	w8, #1
 .L5:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	mov	x19, x0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	tbnz	w20, #0, .L0
-	mov	w9, #1
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L6
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L5
+	b	.L7
 .L6:
-	ldxr	w10, [x19]
-	cmp	w10, w20
-	b.ne	.L7
-	stxr	w11, w9, [x19]
-	cbnz	w11, .L6
-	b	.L8
-.L7:
 	clrex
+.L7:
 .L8:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L9:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x19, x0
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #0, .L10
-	tbz	w8, #31, .L0
+	tbnz	w2, #0, .L10
+	tbz	w2, #31, .L14
 	mov	w8, #-1073741824
-	str	w8, [x19]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	str	w8, [x0]
+	b	.L14
 .L10:
-	mov	w9, #1
+	mov	w8, #1
 .L11:
-	ldxr	w10, [x19]
-	cmp	w10, w8
+	ldxr	w9, [x0]
+	cmp	w9, w2
 	b.ne	.L12
-	stxr	w11, w9, [x19]
-	cbnz	w11, .L11
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L11
 	b	.L13
 .L12:
 	clrex
 .L13:
+.L14:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 
 // ==== ZeroLockedHigh ====
@@ -628,50 +583,36 @@ FrozenRefcount<ZeroLockedHigh>::try_get_slow:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
-	mov	x29, sp
 	tbz	w1, #31, .L0
 	mov	w8, #-536870912
 	str	w8, [x0]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
 	ret
 .L0:
-	mov	x19, x0
-	adrp	x0, .Ldata0
-	add	x0, x0, :lo12:.Ldata0
-	adrp	x2, .Ldata1
-	add	x2, x2, :lo12:.Ldata1
-	mov	w20, w1
-	mov	w1, #23
-	bl	misuse
-	mov	w9, #1610612736
-	cmp	w20, w9
+	mov	w8, #1610612736
+	cmp	w1, w8
 	b.ls	.L4
-	mov	w9, #1073741824
+	mov	w8, #1073741824
 .L1:
-	ldxr	w10, [x19]
-	cmp	w10, w20
+	ldxr	w9, [x0]
+	cmp	w9, w1
 	b.ne	.L2
-	stxr	w11, w9, [x19]
-	cbnz	w11, .L1
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L1
 	b	.L3
 .L2:
 	clrex
 .L3:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
 .L4:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
 	mov	w8, #-1073741825
 	cmp	w1, w8
@@ -692,102 +633,85 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 .L2:
 	cmp	w10, w8
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L3:
-	tbz	w1, #31, .L5
+	tbz	w1, #31, .L4
 	lsr	w8, w1, #30
 	cmp	w8, #2
-	b.ls	.L9
+	b.ls	.L8
 	mov	w8, #-536870912
 	str	w8, [x0]
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
+	ret
 .L4:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	tbnz	w2, #31, .L12
+	lsr	w8, w2, #29
+	cbnz	w8, .L16
+	mov	w8, #1073741824
 .L5:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	mov	x19, x0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #31, .L13
-	lsr	w9, w8, #29
-	cbnz	w9, .L4
-	mov	w9, #1073741824
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L6
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L5
+	b	.L7
 .L6:
-	ldxr	w10, [x19]
-	cmp	w10, w8
-	b.ne	.L7
-	stxr	w11, w9, [x19]
-	cbnz	w11, .L6
-	b	.L8
+	clrex
 .L7:
-	clrex
-.L8:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L9:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x19, x0
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #31, .L17
-	mov	w9, #1073741824
-.L10:
-	ldxr	w10, [x19]
-	cmp	w10, w8
-	b.ne	.L11
-	stxr	w11, w9, [x19]
-	cbnz	w11, .L10
-	b	.L12
-.L11:
-	clrex
-.L12:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L13:
-	mov	w9, #1073741824
-.L14:
-	ldxr	w10, [x19]
-	cmp	w10, w8
-	b.ne	.L15
-	stxr	w11, w9, [x19]
-	cbnz	w11, .L14
 	b	.L16
-.L15:
+.L8:
+	tbnz	w2, #31, .L17
+	mov	w8, #1073741824
+.L9:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L10
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L9
+	b	.L11
+.L10:
 	clrex
+.L11:
+	b	.L18
+.L12:
+	mov	w8, #1073741824
+.L13:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L14
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L13
+	b	.L15
+.L14:
+	clrex
+.L15:
 .L16:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L17:
-	lsr	w8, w8, #30
+	lsr	w8, w2, #30
 	cmp	w8, #3
-	b.lo	.L4
+	b.lo	.L18
 	mov	w8, #-536870912
-	str	w8, [x19]
+	str	w8, [x0]
+.L18:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 
 // ==== ZeroLockedLow ====
@@ -915,8 +839,7 @@ FrozenRefcount<ZeroLockedLow>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
 	cmp	w2, #1
 	and	w8, w1, #0x80000001
@@ -937,89 +860,69 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 .L2:
 	cmp	w10, #1
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L3:
 	tbz	w1, #0, .L4
 	cmp	w8, #1
-	b.eq	.L5
+	b.eq	.L9
 	mov	w8, #-1073741823
 	str	w8, [x0]
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L4:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	mov	x19, x0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	tbnz	w20, #0, .L9
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	tbz	w2, #0, .L8
+	mov	w8, wzr
 .L5:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x19, x0
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #0, .L13
-	mov	w0, wzr
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L6
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L5
+	b	.L7
 .L6:
-	ldxr	w9, [x19]
-	cmp	w9, w8
-	b.ne	.L7
-	stxr	w10, w0, [x19]
-	cbnz	w10, .L6
-	b	.L8
-.L7:
 	clrex
+.L7:
 .L8:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
 	ret
 .L9:
-	mov	w0, wzr
+	tbnz	w2, #0, .L13
+	mov	w8, wzr
 .L10:
-	ldxr	w9, [x19]
-	cmp	w9, w20
+	ldxr	w9, [x0]
+	cmp	w9, w2
 	b.ne	.L11
-	stxr	w10, w0, [x19]
+	stxr	w10, w8, [x0]
 	cbnz	w10, .L10
 	b	.L12
 .L11:
 	clrex
 .L12:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	b	.L14
 .L13:
-	and	w8, w8, #0x80000001
+	and	w8, w2, #0x80000001
 	cmp	w8, #1
-	b.ne	.L14
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L14:
+	b.eq	.L14
 	mov	w8, #-1073741823
-	str	w8, [x19]
+	str	w8, [x0]
+.L14:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 
 // ==== Tagged ====
@@ -1163,186 +1066,146 @@ FrozenRefcount<Tagged>::try_get_slow:
 
 // out of line, called above:
 FrozenRefcount<Tagged>::get_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
-	mov	x29, sp
 	tbnz	w1, #31, .L0
 	and	x8, x1, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x0]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
 	ret
 .L0:
-	mov	x19, x0
-	adrp	x0, .Ldata0
-	add	x0, x0, :lo12:.Ldata0
-	adrp	x2, .Ldata1
-	add	x2, x2, :lo12:.Ldata1
-	mov	x20, x1
-	mov	w1, #23
-	bl	misuse
-	mov	x8, x20
-	mov	w9, #1073741824
-	mov	x10, #-536870913
-	add	w9, w8, w9
-	add	x9, x9, x10
-	mov	w10, #1610612735
-	cmp	x9, x10
+	mov	w8, #1073741824
+	mov	x9, #-536870913
+	add	w8, w1, w8
+	add	x8, x8, x9
+	mov	w9, #1610612735
+	cmp	x8, x9
 	b.hs	.L4
-	and	x9, x8, #0xffffffff00000000
-	orr	x9, x9, #0xc0000000
+	and	x8, x1, #0xffffffff00000000
+	orr	x8, x8, #0xc0000000
 .L1:
-	ldxr	x10, [x19]
-	cmp	x10, x8
+	ldxr	x9, [x0]
+	cmp	x9, x1
 	b.ne	.L2
-	stxr	w11, x9, [x19]
-	cbnz	w11, .L1
+	stxr	w10, x8, [x0]
+	cbnz	w10, .L1
 	b	.L3
 .L2:
 	clrex
 .L3:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
 .L4:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<Tagged>::put_slow:
-	stp	x29, x30, [sp, #-48]!
-	str	x21, [sp, #16]
-	stp	x20, x19, [sp, #32]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
 	mov	w8, w2
 	and	x9, x1, #0xc0000000
 	orr	x8, x8, x9
-	cbz	x8, .L1
-	tbnz	w1, #31, .L5
-	tbz	w1, #30, .L9
+	cbz	x8, .L0
+	tbnz	w1, #31, .L4
+	tbz	w1, #30, .L8
 	and	x8, x2, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x0]
-.L0:
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x29, x30, [sp], #16
 	ret
-.L1:
+.L0:
 	and	x8, x2, #0xffffffff00000000
 	orr	x8, x8, #0xc0000000
-.L2:
+.L1:
 	ldaxr	x9, [x0]
 	cmp	x9, x2
-	b.ne	.L3
+	b.ne	.L2
 	stxr	w10, x8, [x0]
-	cbnz	w10, .L2
-	b	.L4
-.L3:
+	cbnz	w10, .L1
+	b	.L3
+.L2:
 	clrex
-.L4:
+.L3:
 	cmp	x9, x2
 	cset	w0, eq
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x29, x30, [sp], #16
 	ret
+.L4:
+	tbnz	w2, #31, .L9
+	and	x8, x2, #0xffffffff00000000
+	orr	x8, x8, #0xc0000000
 .L5:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	mov	x19, x0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	x20, x2
-	mov	x2, x8
-	bl	misuse
-	mov	x8, x20
-	tbnz	w8, #31, .L10
-	and	x9, x8, #0xffffffff00000000
-	orr	x9, x9, #0xc0000000
+	ldxr	x9, [x0]
+	cmp	x9, x2
+	b.ne	.L6
+	stxr	w10, x8, [x0]
+	cbnz	w10, .L5
+	b	.L7
 .L6:
-	ldxr	x10, [x19]
-	cmp	x10, x8
-	b.ne	.L7
-	stxr	w11, x9, [x19]
-	cbnz	w11, .L6
-	b	.L8
+	clrex
 .L7:
-	clrex
-.L8:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L9:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x20, x1
-	mov	x19, x0
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	x21, x2
-	mov	x2, x8
-	bl	misuse
-	mov	x8, x21
-	tbnz	w8, #31, .L14
-	tbz	w8, #30, .L0
-	and	x8, x8, #0xffffffff00000000
-	orr	x8, x8, #0x60000000
-	str	x8, [x19]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L10:
-	mov	w9, #-1073741824
-	mov	x10, #-536870913
-	sub	w9, w9, w8
-	add	x9, x9, x10
-	mov	w10, #1610612735
-	cmp	x9, x10
-	b.hs	.L0
-	and	x9, x8, #0xffffffff00000000
-	orr	x9, x9, #0xc0000000
-.L11:
-	ldxr	x10, [x19]
-	cmp	x10, x8
-	b.ne	.L12
-	stxr	w11, x9, [x19]
-	cbnz	w11, .L11
 	b	.L13
-.L12:
+.L8:
+	tbnz	w2, #31, .L14
+	tbz	w2, #30, .L18
+	and	x8, x2, #0xffffffff00000000
+	orr	x8, x8, #0x60000000
+	str	x8, [x0]
+	b	.L18
+.L9:
+	mov	w8, #-1073741824
+	mov	x9, #-536870913
+	sub	w8, w8, w2
+	add	x8, x8, x9
+	mov	w9, #1610612735
+	cmp	x8, x9
+	b.hs	.L13
+	and	x8, x2, #0xffffffff00000000
+	orr	x8, x8, #0xc0000000
+.L10:
+	ldxr	x9, [x0]
+	cmp	x9, x2
+	b.ne	.L11
+	stxr	w10, x8, [x0]
+	cbnz	w10, .L10
+	b	.L12
+.L11:
 	clrex
+.L12:
 .L13:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x29, x30, [sp], #16
 	ret
 .L14:
-	and	x9, x20, #0xffffffff00000000
-	orr	x9, x9, #0xc0000000
+	and	x8, x1, #0xffffffff00000000
+	orr	x8, x8, #0xc0000000
 .L15:
-	ldxr	x10, [x19]
-	cmp	x10, x8
+	ldxr	x9, [x0]
+	cmp	x9, x2
 	b.ne	.L16
-	stxr	w11, x9, [x19]
-	cbnz	w11, .L15
+	stxr	w10, x8, [x0]
+	cbnz	w10, .L15
 	b	.L17
 .L16:
 	clrex
 .L17:
+.L18:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x29, x30, [sp], #16
 	ret
 
 // ==== Classic ====
@@ -1453,8 +1316,8 @@ frc_Classic_arm_llsc_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<Classic>::get_slow:
-	tbnz	w1, #31, .L0
-	cbz	w1, .L0
+	cmp	w1, #1
+	b.lt	.L0
 	mov	w8, #1610612736
 	str	w8, [x0]
 	ret
@@ -1468,22 +1331,19 @@ FrozenRefcount<Classic>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<Classic>::put_slow:
-	stp	x29, x30, [sp, #-48]!
-	str	x21, [sp, #16]
-	stp	x20, x19, [sp, #32]
+	stp	x29, x30, [sp, #-32]!
+	str	x19, [sp, #16]
 	mov	x29, sp
 	orr	w9, w2, w1, lsr #30
-	mov	x8, x0
 	cmp	w9, #0
-	cset	w0, eq
-	cbnz	w9, .L1
+	cset	w8, eq
+	cbnz	w9, .L0
 	dmb	ishld
-.L0:
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	mov	w0, w8
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
-.L1:
+.L0:
 	lsr	w9, w1, #30
 	mov	w10, #2
 	cmp	w9, #0
@@ -1492,94 +1352,86 @@ FrozenRefcount<Classic>::put_slow:
 	cmp	w1, #1
 	csel	w9, w10, w9, lt
 	cmp	w9, #3
-	b.ne	.L2
+	b.ne	.L1
 	mov	w9, #1610612736
-	str	w9, [x8]
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	str	w9, [x0]
+	mov	w0, w8
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
+.L1:
+	mov	w19, w8
+	cbnz	w9, .L5
+	cmp	w2, #1
+	b.ge	.L9
+	mov	w8, wzr
 .L2:
-	mov	w21, w2
-	mov	x20, x8
-	mov	w19, w0
-	cbnz	w9, .L3
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L3
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L2
+	b	.L4
+.L3:
+	clrex
+.L4:
+	b	.L10
+.L5:
+	subs	w9, w2, #1
+	b.ge	.L11
+	mov	w8, #-536870913
+	cmp	w9, w8
+	b.ge	.L15
+	mov	w8, wzr
+.L6:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L7
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L6
+	b	.L8
+.L7:
+	clrex
+.L8:
+	b	.L15
+.L9:
+	lsr	w8, w2, #30
+	cbz	w8, .L10
+	mov	w8, #1610612736
+	str	w8, [x0]
+.L10:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #43
 	bl	misuse
-	cmp	w21, #1
-	b.lt	.L7
-	lsr	w8, w21, #30
-	mov	w0, w19
-	cbz	w8, .L0
-	mov	w8, #1610612736
-	str	w8, [x20]
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	mov	w8, w19
+	mov	w0, w8
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
-.L3:
+.L11:
+	mov	w8, wzr
+.L12:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L13
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L12
+	b	.L14
+.L13:
+	clrex
+.L14:
+.L15:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
 	add	x2, x2, :lo12:.Ldata3
 	mov	w1, #23
 	bl	misuse
-	subs	w8, w21, #1
-	b.lt	.L11
-	mov	w8, wzr
-.L4:
-	ldxr	w9, [x20]
-	cmp	w9, w21
-	b.ne	.L5
-	stxr	w10, w8, [x20]
-	cbnz	w10, .L4
-	b	.L6
-.L5:
-	clrex
-.L6:
-	mov	w0, w19
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L7:
-	mov	w8, wzr
-.L8:
-	ldxr	w9, [x20]
-	cmp	w9, w21
-	b.ne	.L9
-	stxr	w10, w8, [x20]
-	cbnz	w10, .L8
-	b	.L10
-.L9:
-	clrex
-.L10:
-	mov	w0, w19
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L11:
-	mov	w9, #-536870913
-	mov	w0, w19
-	cmp	w8, w9
-	b.ge	.L0
-	mov	w8, wzr
-.L12:
-	ldxr	w9, [x20]
-	cmp	w9, w21
-	b.ne	.L13
-	stxr	w10, w8, [x20]
-	cbnz	w10, .L12
-	b	.L14
-.L13:
-	clrex
-.L14:
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	mov	w8, w19
+	mov	w0, w8
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret

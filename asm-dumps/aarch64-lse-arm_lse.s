@@ -99,42 +99,27 @@ FrozenRefcount<HighBit>::try_get_slow:
 
 // out of line, called above:
 FrozenRefcount<HighBit>::get_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
-	mov	x29, sp
 	tbnz	w1, #31, .L0
 	mov	w8, #1610612736
 	str	w8, [x0]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
 	ret
 .L0:
-	mov	x19, x0
+	mov	w8, #-536870911
+	cmp	w1, w8
+	b.lo	.L1
+	mov	w8, #-1073741824
+	cas	w1, w8, [x0]
+.L1:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	w20, w1
 	mov	w1, #23
-	bl	misuse
-	mov	w9, #-536870911
-	cmp	w20, w9
-	b.lo	.L1
-	mov	w8, w20
-	mov	w9, #-1073741824
-	cas	w8, w9, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L1:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<HighBit>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
 	lsr	w8, w1, #30
 	cbnz	w8, .L0
@@ -144,73 +129,56 @@ FrozenRefcount<HighBit>::put_slow:
 	casa	w8, w9, [x0]
 	cmp	w8, #0
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L0:
-	tbnz	w1, #31, .L2
-	cbz	w8, .L3
+	tbnz	w1, #31, .L1
+	cbz	w8, .L2
 	mov	w8, #1610612736
 	str	w8, [x0]
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
+	ret
 .L1:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	tbnz	w2, #31, .L3
+	mov	w8, #-1073741824
+	cas	w2, w8, [x0]
+	b	.L4
 .L2:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	mov	x19, x0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #31, .L4
-	mov	w9, #-1073741824
-	cas	w8, w9, [x19]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L3:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x19, x0
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #31, .L5
-	lsr	w8, w8, #30
-	cbz	w8, .L1
+	tbnz	w2, #31, .L5
+	lsr	w8, w2, #30
+	cbz	w8, .L6
 	mov	w8, #1610612736
-	str	w8, [x19]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	str	w8, [x0]
+	b	.L6
+.L3:
+	lsr	w8, w2, #29
+	cmp	w8, #4
+	b.hi	.L4
+	mov	w8, #-1073741824
+	cas	w2, w8, [x0]
 .L4:
-	lsr	w9, w8, #29
-	cmp	w9, #4
-	b.hi	.L1
-	mov	w9, #-1073741824
-	cas	w8, w9, [x19]
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L5:
-	mov	w9, #-1073741824
-	cas	w8, w9, [x19]
+	mov	w8, #-1073741824
+	cas	w2, w8, [x0]
+.L6:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 
 // ==== LowBit ====
@@ -315,73 +283,58 @@ FrozenRefcount<LowBit>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<LowBit>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
 	and	w8, w1, #0x80000001
 	orr	w8, w2, w8
-	cbz	w8, .L1
-	tbnz	w1, #0, .L2
+	cbz	w8, .L0
+	tbnz	w1, #0, .L1
 	tbz	w1, #31, .L3
 	mov	w8, #-1073741824
 	str	w8, [x0]
-.L0:
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
-.L1:
+.L0:
 	mov	w9, w2
 	mov	w8, #1
 	casa	w9, w8, [x0]
 	cmp	w9, w2
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
+.L1:
+	tbnz	w2, #0, .L2
+	mov	w8, #1
+	cas	w2, w8, [x0]
 .L2:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	mov	x19, x0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
 	bl	misuse
-	tbnz	w20, #0, .L0
-	mov	w8, w20
-	mov	w9, #1
-	cas	w8, w9, [x19]
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L3:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x19, x0
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #0, .L4
-	tbz	w8, #31, .L0
+	tbnz	w2, #0, .L4
+	tbz	w2, #31, .L5
 	mov	w8, #-1073741824
-	str	w8, [x19]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	str	w8, [x0]
+	b	.L5
 .L4:
-	mov	w9, #1
-	cas	w8, w9, [x19]
+	mov	w8, #1
+	cas	w2, w8, [x0]
+.L5:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 
 // ==== ZeroLockedHigh ====
@@ -483,42 +436,27 @@ FrozenRefcount<ZeroLockedHigh>::try_get_slow:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
-	mov	x29, sp
 	tbz	w1, #31, .L0
 	mov	w8, #-536870912
 	str	w8, [x0]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
 	ret
 .L0:
-	mov	x19, x0
+	mov	w8, #1610612736
+	cmp	w1, w8
+	b.ls	.L1
+	mov	w8, #1073741824
+	cas	w1, w8, [x0]
+.L1:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	w20, w1
 	mov	w1, #23
-	bl	misuse
-	mov	w9, #1610612736
-	cmp	w20, w9
-	b.ls	.L1
-	mov	w8, w20
-	mov	w9, #1073741824
-	cas	w8, w9, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L1:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
 	mov	w8, #-1073741825
 	cmp	w1, w8
@@ -531,75 +469,58 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	casa	w10, w9, [x0]
 	cmp	w10, w8
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L0:
-	tbz	w1, #31, .L2
+	tbz	w1, #31, .L1
 	lsr	w8, w1, #30
 	cmp	w8, #2
-	b.ls	.L3
+	b.ls	.L2
 	mov	w8, #-536870912
 	str	w8, [x0]
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
+	ret
 .L1:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	tbnz	w2, #31, .L3
+	lsr	w8, w2, #29
+	cbnz	w8, .L4
+	mov	w8, #1073741824
+	cas	w2, w8, [x0]
+	b	.L4
 .L2:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	mov	x19, x0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #31, .L4
-	lsr	w9, w8, #29
-	cbnz	w9, .L1
-	mov	w9, #1073741824
-	cas	w8, w9, [x19]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	tbnz	w2, #31, .L5
+	mov	w8, #1073741824
+	cas	w2, w8, [x0]
+	b	.L6
 .L3:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x19, x0
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #31, .L5
-	mov	w9, #1073741824
-	cas	w8, w9, [x19]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	mov	w8, #1073741824
+	cas	w2, w8, [x0]
 .L4:
-	mov	w9, #1073741824
-	cas	w8, w9, [x19]
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L5:
-	lsr	w8, w8, #30
+	lsr	w8, w2, #30
 	cmp	w8, #3
-	b.lo	.L1
+	b.lo	.L6
 	mov	w8, #-536870912
-	str	w8, [x19]
+	str	w8, [x0]
+.L6:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 
 // ==== ZeroLockedLow ====
@@ -707,8 +628,7 @@ FrozenRefcount<ZeroLockedLow>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
 	cmp	w2, #1
 	and	w8, w1, #0x80000001
@@ -720,72 +640,51 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	casa	w9, w8, [x0]
 	cmp	w9, #1
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L0:
 	tbz	w1, #0, .L1
 	cmp	w8, #1
-	b.eq	.L2
+	b.eq	.L3
 	mov	w8, #-1073741823
 	str	w8, [x0]
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L1:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	mov	x19, x0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	tbnz	w20, #0, .L3
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	tbz	w2, #0, .L2
+	mov	w8, wzr
+	cas	w2, w8, [x0]
 .L2:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x19, x0
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
 	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #0, .L4
 	mov	w0, wzr
-	cas	w8, w0, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L3:
-	mov	w8, w20
-	mov	w0, wzr
-	cas	w8, w0, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	tbnz	w2, #0, .L4
+	mov	w8, wzr
+	cas	w2, w8, [x0]
+	b	.L5
 .L4:
-	and	w8, w8, #0x80000001
+	and	w8, w2, #0x80000001
 	cmp	w8, #1
-	b.ne	.L5
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L5:
+	b.eq	.L5
 	mov	w8, #-1073741823
-	str	w8, [x19]
+	str	w8, [x0]
+.L5:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 
 // ==== Tagged ====
@@ -901,142 +800,102 @@ FrozenRefcount<Tagged>::try_get_slow:
 
 // out of line, called above:
 FrozenRefcount<Tagged>::get_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
-	mov	x29, sp
 	tbnz	w1, #31, .L0
 	and	x8, x1, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x0]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
 	ret
 .L0:
-	mov	x19, x0
+	mov	w8, #1073741824
+	mov	x9, #-536870913
+	add	w8, w1, w8
+	add	x8, x8, x9
+	mov	w9, #1610612735
+	cmp	x8, x9
+	b.hs	.L1
+	and	x8, x1, #0xffffffff00000000
+	orr	x8, x8, #0xc0000000
+	cas	x1, x8, [x0]
+.L1:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	x20, x1
 	mov	w1, #23
-	bl	misuse
-	mov	x8, x20
-	mov	w9, #1073741824
-	mov	x10, #-536870913
-	add	w9, w8, w9
-	add	x9, x9, x10
-	mov	w10, #1610612735
-	cmp	x9, x10
-	b.hs	.L1
-	and	x9, x8, #0xffffffff00000000
-	orr	x9, x9, #0xc0000000
-	cas	x8, x9, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L1:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<Tagged>::put_slow:
-	stp	x29, x30, [sp, #-48]!
-	str	x21, [sp, #16]
-	stp	x20, x19, [sp, #32]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
 	mov	w8, w2
 	and	x9, x1, #0xc0000000
 	orr	x8, x8, x9
-	cbz	x8, .L1
-	tbnz	w1, #31, .L2
-	tbz	w1, #30, .L3
+	cbz	x8, .L0
+	tbnz	w1, #31, .L1
+	tbz	w1, #30, .L2
 	and	x8, x2, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x0]
-.L0:
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x29, x30, [sp], #16
 	ret
-.L1:
+.L0:
 	and	x8, x2, #0xffffffff00000000
 	mov	x9, x2
 	orr	x8, x8, #0xc0000000
 	casa	x9, x8, [x0]
 	cmp	x9, x2
 	cset	w0, eq
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x29, x30, [sp], #16
 	ret
+.L1:
+	tbnz	w2, #31, .L3
+	and	x8, x2, #0xffffffff00000000
+	orr	x8, x8, #0xc0000000
+	cas	x2, x8, [x0]
+	b	.L4
 .L2:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	mov	x19, x0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	x20, x2
-	mov	x2, x8
-	bl	misuse
-	mov	x8, x20
-	tbnz	w8, #31, .L4
-	and	x9, x8, #0xffffffff00000000
-	orr	x9, x9, #0xc0000000
-	cas	x8, x9, [x19]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L3:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x20, x1
-	mov	x19, x0
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	x21, x2
-	mov	x2, x8
-	bl	misuse
-	mov	x8, x21
-	tbnz	w8, #31, .L5
-	tbz	w8, #30, .L0
-	and	x8, x8, #0xffffffff00000000
+	tbnz	w2, #31, .L5
+	tbz	w2, #30, .L6
+	and	x8, x2, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
-	str	x8, [x19]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
+	str	x8, [x0]
+	b	.L6
+.L3:
+	mov	w8, #-1073741824
+	mov	x9, #-536870913
+	sub	w8, w8, w2
+	add	x8, x8, x9
+	mov	w9, #1610612735
+	cmp	x8, x9
+	b.hs	.L4
+	and	x8, x2, #0xffffffff00000000
+	orr	x8, x8, #0xc0000000
+	cas	x2, x8, [x0]
 .L4:
-	mov	w9, #-1073741824
-	mov	x10, #-536870913
-	sub	w9, w9, w8
-	add	x9, x9, x10
-	mov	w10, #1610612735
-	cmp	x9, x10
-	b.hs	.L0
-	and	x9, x8, #0xffffffff00000000
-	orr	x9, x9, #0xc0000000
-	cas	x8, x9, [x19]
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x29, x30, [sp], #16
 	ret
 .L5:
-	and	x9, x20, #0xffffffff00000000
-	orr	x9, x9, #0xc0000000
-	cas	x8, x9, [x19]
+	and	x8, x1, #0xffffffff00000000
+	orr	x8, x8, #0xc0000000
+	cas	x2, x8, [x0]
+.L6:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x29, x30, [sp], #16
 	ret
 
 // ==== Classic ====
@@ -1125,8 +984,8 @@ frc_Classic_arm_lse_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<Classic>::get_slow:
-	tbnz	w1, #31, .L0
-	cbz	w1, .L0
+	cmp	w1, #1
+	b.lt	.L0
 	mov	w8, #1610612736
 	str	w8, [x0]
 	ret
@@ -1140,22 +999,19 @@ FrozenRefcount<Classic>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<Classic>::put_slow:
-	stp	x29, x30, [sp, #-48]!
-	str	x21, [sp, #16]
-	stp	x20, x19, [sp, #32]
+	stp	x29, x30, [sp, #-32]!
+	str	x19, [sp, #16]
 	mov	x29, sp
 	orr	w9, w2, w1, lsr #30
-	mov	x8, x0
 	cmp	w9, #0
-	cset	w0, eq
-	cbnz	w9, .L1
+	cset	w8, eq
+	cbnz	w9, .L0
 	dmb	ishld
-.L0:
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	mov	w0, w8
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
-.L1:
+.L0:
 	lsr	w9, w1, #30
 	mov	w10, #2
 	cmp	w9, #0
@@ -1164,67 +1020,59 @@ FrozenRefcount<Classic>::put_slow:
 	cmp	w1, #1
 	csel	w9, w10, w9, lt
 	cmp	w9, #3
-	b.ne	.L2
+	b.ne	.L1
 	mov	w9, #1610612736
-	str	w9, [x8]
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	str	w9, [x0]
+	mov	w0, w8
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
+.L1:
+	mov	w19, w8
+	cbnz	w9, .L2
+	cmp	w2, #1
+	b.ge	.L3
+	mov	w8, wzr
+	cas	w2, w8, [x0]
+	b	.L4
 .L2:
-	mov	w21, w2
-	mov	x20, x8
-	mov	w19, w0
-	cbnz	w9, .L3
+	subs	w9, w2, #1
+	b.ge	.L5
+	mov	w8, #-536870913
+	cmp	w9, w8
+	b.ge	.L6
+	mov	w8, wzr
+	cas	w2, w8, [x0]
+	b	.L6
+.L3:
+	lsr	w8, w2, #30
+	cbz	w8, .L4
+	mov	w8, #1610612736
+	str	w8, [x0]
+.L4:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #43
 	bl	misuse
-	cmp	w21, #1
-	b.lt	.L4
-	lsr	w8, w21, #30
-	mov	w0, w19
-	cbz	w8, .L0
-	mov	w8, #1610612736
-	str	w8, [x20]
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	mov	w8, w19
+	mov	w0, w8
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
-.L3:
+.L5:
+	mov	w8, wzr
+	cas	w2, w8, [x0]
+.L6:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
 	add	x2, x2, :lo12:.Ldata3
 	mov	w1, #23
 	bl	misuse
-	subs	w8, w21, #1
-	b.lt	.L5
-	mov	w8, wzr
-	cas	w21, w8, [x20]
-	mov	w0, w19
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L4:
-	mov	w8, wzr
-	cas	w21, w8, [x20]
-	mov	w0, w19
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L5:
-	mov	w9, #-536870913
-	mov	w0, w19
-	cmp	w8, w9
-	b.ge	.L0
-	mov	w8, wzr
-	cas	w21, w8, [x20]
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	mov	w8, w19
+	mov	w0, w8
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret

@@ -260,31 +260,23 @@ FrozenRefcount<HighBit>::get_slow:
 	str	w8, [x0]
 	ret
 .L0:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
+	mov	w2, wzr
+	bl	FrozenRefcount<HighBit>::settle_frozen
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	x19, x0
-	mov	x0, x8
-	mov	w20, w1
 	mov	w1, #23
-	bl	misuse
-	mov	x0, x19
-	mov	w1, w20
-	mov	w2, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	b	FrozenRefcount<HighBit>::settle_frozen
+	ldp	x29, x30, [sp], #16
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<HighBit>::put_slow:
 	sub	sp, sp, #64
-	stp	x29, x30, [sp, #32]
-	stp	x20, x19, [sp, #48]
-	add	x29, sp, #32
+	stp	x29, x30, [sp, #48]
+	add	x29, sp, #48
 	lsr	w8, w1, #30
 	cbnz	w8, .L4
 	cbnz	w2, .L4
@@ -308,87 +300,78 @@ FrozenRefcount<HighBit>::put_slow:
 .L3:
 	cmp	w8, #0
 	cset	w0, eq
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
 .L4:
-	tbnz	w1, #31, .L6
-	cbz	w8, .L7
+	tbnz	w1, #31, .L5
+	cbz	w8, .L6
 	mov	w8, #1610612736
 	str	w8, [x0]
-.L5:
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
+.L5:
+	tbnz	w2, #31, .L7
+	mov	w8, #-1073741824
+	mov	w1, wzr
+	stp	w2, w8, [sp, #16]
+	add	x8, sp, #16
+	stp	x0, x8, [sp, #24]
+	add	x8, sp, #20
+	add	x0, sp, #24
+	str	x8, [sp, #40]
+	bl	<ArmDetect as Native<u32>>::compare_exchange::{closure}
+	b	.L8
 .L6:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	mov	x19, x0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w1, w20
-	tbnz	w20, #31, .L8
-	str	w1, [sp]
+	tbnz	w2, #31, .L9
+	lsr	w8, w2, #30
+	cbz	w8, .L10
+	mov	w8, #1610612736
+	str	w8, [x0]
 	b	.L10
 .L7:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x19, x0
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #31, .L9
-	lsr	w8, w8, #30
-	cbz	w8, .L5
-	mov	w8, #1610612736
-	str	w8, [x19]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
-	add	sp, sp, #64
-	ret
-.L8:
-	mov	x0, x19
+	mov	w1, w2
 	mov	w2, #1
 	bl	FrozenRefcount<HighBit>::settle_frozen
+.L8:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
 .L9:
-	str	w8, [sp]
-.L10:
 	mov	w8, #-1073741824
-	add	x0, sp, #8
 	mov	w1, wzr
-	str	w8, [sp, #4]
-	mov	x8, sp
-	stp	x19, x8, [sp, #8]
-	add	x8, sp, #4
-	str	x8, [sp, #24]
-	bl	<ArmDetect as Backend<u32>>::compare_exchange::{closure}
+	stp	w2, w8, [sp, #16]
+	add	x8, sp, #16
+	stp	x0, x8, [sp, #24]
+	add	x8, sp, #20
+	add	x0, sp, #24
+	str	x8, [sp, #40]
+	bl	<ArmDetect as Native<u32>>::compare_exchange::{closure}
+.L10:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
 .L11:
-	mov	x19, x0
+	str	x0, [sp, #8]
 	bl	detect
 	mov	w8, w0
-	mov	x0, x19
+	ldr	x0, [sp, #8]
 	tbz	w8, #0, .L0
 .L12:
 	mov	w8, wzr
@@ -396,8 +379,7 @@ FrozenRefcount<HighBit>::put_slow:
 	casa	w8, w9, [x0]
 	cmp	w8, #0
 	cset	w0, eq
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
 
@@ -619,111 +601,106 @@ FrozenRefcount<LowBit>::get_slow:
 // out of line, called above:
 FrozenRefcount<LowBit>::put_slow:
 	sub	sp, sp, #64
-	stp	x29, x30, [sp, #32]
-	stp	x20, x19, [sp, #48]
-	add	x29, sp, #32
+	stp	x29, x30, [sp, #48]
+	add	x29, sp, #48
 	and	w8, w1, #0x80000001
 	orr	w8, w2, w8
-	cbz	w8, .L1
-	tbnz	w1, #0, .L6
+	cbz	w8, .L0
+	tbnz	w1, #0, .L5
 	tbz	w1, #31, .L7
 	mov	w8, #-1073741824
 	str	w8, [x0]
-.L0:
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
-.L1:
+.L0:
 	adrp	x8, :got:STATE
 	ldr	x8, [x8, :got_lo12:STATE]
 	ldrb	w8, [x8]
-	tbnz	w8, #0, .L10
-	cbz	w8, .L9
-.L2:
+	tbnz	w8, #0, .L11
+	cbz	w8, .L10
+.L1:
 	mov	w9, #1
-.L3:
+.L2:
 	ldaxr	w8, [x0]
 	cmp	w8, w2
-	b.ne	.L4
+	b.ne	.L3
 	stxr	w10, w9, [x0]
-	cbnz	w10, .L3
-	b	.L5
-.L4:
+	cbnz	w10, .L2
+	b	.L4
+.L3:
 	clrex
-.L5:
+.L4:
 	cmp	w8, w2
 	cset	w0, eq
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
-.L6:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	mov	x19, x0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	tbnz	w20, #0, .L0
-	mov	w8, w20
-	b	.L8
-.L7:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x19, x0
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #0, .L8
-	tbz	w8, #31, .L0
-	mov	w8, #-1073741824
-	str	w8, [x19]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
-	add	sp, sp, #64
-	ret
-.L8:
-	str	w8, [sp]
+.L5:
+	tbnz	w2, #0, .L6
 	mov	w8, #1
-	add	x0, sp, #8
-	str	w8, [sp, #4]
-	mov	x8, sp
 	mov	w1, wzr
-	stp	x19, x8, [sp, #8]
-	add	x8, sp, #4
-	str	x8, [sp, #24]
-	bl	<ArmDetect as Backend<u32>>::compare_exchange::{closure}
+	stp	w2, w8, [sp, #16]
+	add	x8, sp, #16
+	stp	x0, x8, [sp, #24]
+	add	x8, sp, #20
+	add	x0, sp, #24
+	str	x8, [sp, #40]
+	bl	<ArmDetect as Native<u32>>::compare_exchange::{closure}
+.L6:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
+.L7:
+	tbnz	w2, #0, .L8
+	tbz	w2, #31, .L9
+	mov	w8, #-1073741824
+	str	w8, [x0]
+	b	.L9
+.L8:
+	mov	w8, #1
+	mov	w1, wzr
+	stp	w2, w8, [sp, #16]
+	add	x8, sp, #16
+	stp	x0, x8, [sp, #24]
+	add	x8, sp, #20
+	add	x0, sp, #24
+	str	x8, [sp, #40]
+	bl	<ArmDetect as Native<u32>>::compare_exchange::{closure}
 .L9:
-	mov	x19, x0
-	mov	w20, w2
-	bl	detect
-	mov	w2, w20
-	mov	w8, w0
-	mov	x0, x19
-	tbz	w8, #0, .L2
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
+	mov	w0, wzr
+	ldp	x29, x30, [sp, #48]
+	add	sp, sp, #64
+	ret
 .L10:
+	str	x0, [sp, #8]
+	str	w2, [sp, #4]
+	bl	detect
+	ldr	w2, [sp, #4]
+	mov	w8, w0
+	ldr	x0, [sp, #8]
+	tbz	w8, #0, .L1
+.L11:
 	mov	w8, w2
 	mov	w9, #1
 	casa	w8, w9, [x0]
 	cmp	w8, w2
 	cset	w0, eq
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
 
@@ -984,31 +961,23 @@ FrozenRefcount<ZeroLockedHigh>::get_slow:
 	str	w8, [x0]
 	ret
 .L0:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
+	mov	w2, wzr
+	bl	FrozenRefcount<ZeroLockedHigh>::settle_frozen
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	x19, x0
-	mov	x0, x8
-	mov	w20, w1
 	mov	w1, #23
-	bl	misuse
-	mov	x0, x19
-	mov	w1, w20
-	mov	w2, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	b	FrozenRefcount<ZeroLockedHigh>::settle_frozen
+	ldp	x29, x30, [sp], #16
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::put_slow:
 	sub	sp, sp, #64
-	stp	x29, x30, [sp, #32]
-	stp	x20, x19, [sp, #48]
-	add	x29, sp, #32
+	stp	x29, x30, [sp, #48]
+	add	x29, sp, #48
 	mov	w8, #-1073741825
 	cmp	w1, w8
 	b.gt	.L4
@@ -1033,98 +1002,93 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 .L2:
 	clrex
 .L3:
-	b	.L13
+	mov	w9, #-2147483648
+	cmp	w8, w9
+	cset	w0, eq
+	ldp	x29, x30, [sp, #48]
+	add	sp, sp, #64
+	ret
 .L4:
-	tbz	w1, #31, .L6
+	tbz	w1, #31, .L5
 	lsr	w8, w1, #30
 	cmp	w8, #2
-	b.ls	.L7
+	b.ls	.L6
 	mov	w8, #-536870912
 	str	w8, [x0]
-.L5:
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
-.L6:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	mov	x19, x0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w1, w20
-	tbnz	w20, #31, .L8
-	mov	x0, x19
+.L5:
+	tbnz	w2, #31, .L7
+	mov	w1, w2
 	mov	w2, #1
 	bl	FrozenRefcount<ZeroLockedHigh>::settle_frozen
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
-	add	sp, sp, #64
-	ret
-.L7:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x19, x0
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #31, .L10
-	str	w8, [sp]
-	b	.L9
-.L8:
-	str	w1, [sp]
-.L9:
+	b	.L8
+.L6:
+	tbnz	w2, #31, .L9
 	mov	w8, #1073741824
-	add	x0, sp, #8
 	mov	w1, wzr
-	str	w8, [sp, #4]
-	mov	x8, sp
-	stp	x19, x8, [sp, #8]
-	add	x8, sp, #4
-	str	x8, [sp, #24]
-	bl	<ArmDetect as Backend<u32>>::compare_exchange::{closure}
+	stp	w2, w8, [sp, #16]
+	add	x8, sp, #16
+	stp	x0, x8, [sp, #24]
+	add	x8, sp, #20
+	add	x0, sp, #24
+	str	x8, [sp, #40]
+	bl	<ArmDetect as Native<u32>>::compare_exchange::{closure}
+	b	.L10
+.L7:
+	mov	w8, #1073741824
+	mov	w1, wzr
+	stp	w2, w8, [sp, #16]
+	add	x8, sp, #16
+	stp	x0, x8, [sp, #24]
+	add	x8, sp, #20
+	add	x0, sp, #24
+	str	x8, [sp, #40]
+	bl	<ArmDetect as Native<u32>>::compare_exchange::{closure}
+.L8:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
-.L10:
-	lsr	w8, w8, #30
+.L9:
+	lsr	w8, w2, #30
 	cmp	w8, #3
-	b.lo	.L5
+	b.lo	.L10
 	mov	w8, #-536870912
-	str	w8, [x19]
+	str	w8, [x0]
+.L10:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
 .L11:
-	mov	x19, x0
+	str	x0, [sp, #8]
 	bl	detect
 	mov	w8, w0
-	mov	x0, x19
+	ldr	x0, [sp, #8]
 	tbz	w8, #0, .L0
 .L12:
 	mov	w8, #-2147483648
 	mov	w9, #1073741824
 	casa	w8, w9, [x0]
-.L13:
 	mov	w9, #-2147483648
 	cmp	w8, w9
 	cset	w0, eq
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
 
@@ -1350,9 +1314,8 @@ FrozenRefcount<ZeroLockedLow>::get_slow:
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::put_slow:
 	sub	sp, sp, #64
-	stp	x29, x30, [sp, #32]
-	stp	x20, x19, [sp, #48]
-	add	x29, sp, #32
+	stp	x29, x30, [sp, #48]
+	add	x29, sp, #48
 	cmp	w2, #1
 	and	w8, w1, #0x80000001
 	b.ne	.L4
@@ -1378,77 +1341,73 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 .L3:
 	cmp	w8, #1
 	cset	w0, eq
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
 .L4:
-	tbz	w1, #0, .L6
+	tbz	w1, #0, .L5
 	cmp	w8, #1
 	b.eq	.L7
 	mov	w8, #-1073741823
 	str	w8, [x0]
+	mov	w0, wzr
+	ldp	x29, x30, [sp, #48]
+	add	sp, sp, #64
+	ret
 .L5:
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
-	add	sp, sp, #64
-	ret
-.L6:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	mov	x19, x0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	tbz	w20, #0, .L5
-	mov	w8, w20
-	b	.L8
-.L7:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x19, x0
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w8, w20
-	tbnz	w20, #0, .L9
-.L8:
-	stp	w8, wzr, [sp]
-	mov	x8, sp
-	add	x0, sp, #8
-	stp	x19, x8, [sp, #8]
-	add	x8, sp, #4
+	tbz	w2, #0, .L6
+	add	x8, sp, #16
 	mov	w1, wzr
-	str	x8, [sp, #24]
-	bl	<ArmDetect as Backend<u32>>::compare_exchange::{closure}
+	stp	w2, wzr, [sp, #16]
+	stp	x0, x8, [sp, #24]
+	add	x8, sp, #20
+	add	x0, sp, #24
+	str	x8, [sp, #40]
+	bl	<ArmDetect as Native<u32>>::compare_exchange::{closure}
+.L6:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
-.L9:
-	and	w8, w8, #0x80000001
+.L7:
+	tbnz	w2, #0, .L8
+	add	x8, sp, #16
+	mov	w1, wzr
+	stp	w2, wzr, [sp, #16]
+	stp	x0, x8, [sp, #24]
+	add	x8, sp, #20
+	add	x0, sp, #24
+	str	x8, [sp, #40]
+	bl	<ArmDetect as Native<u32>>::compare_exchange::{closure}
+	b	.L9
+.L8:
+	and	w8, w2, #0x80000001
 	cmp	w8, #1
-	b.eq	.L5
+	b.eq	.L9
 	mov	w8, #-1073741823
-	str	w8, [x19]
+	str	w8, [x0]
+.L9:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
 .L10:
-	mov	x19, x0
+	str	x0, [sp, #8]
 	bl	detect
 	mov	w8, w0
-	mov	x0, x19
+	ldr	x0, [sp, #8]
 	tbz	w8, #0, .L0
 .L11:
 	mov	w8, #1
@@ -1456,8 +1415,7 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	casa	w8, w9, [x0]
 	cmp	w8, #1
 	cset	w0, eq
-	ldp	x20, x19, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
 
@@ -1736,153 +1694,131 @@ FrozenRefcount<Tagged>::get_slow:
 	str	x8, [x0]
 	ret
 .L0:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
+	mov	w2, wzr
+	bl	FrozenRefcount<Tagged>::settle_frozen
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	x19, x0
-	mov	x0, x8
-	mov	x20, x1
 	mov	w1, #23
-	bl	misuse
-	mov	x0, x19
-	mov	x1, x20
-	mov	w2, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	b	FrozenRefcount<Tagged>::settle_frozen
+	ldp	x29, x30, [sp], #16
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<Tagged>::put_slow:
 	sub	sp, sp, #80
-	stp	x29, x30, [sp, #32]
-	str	x21, [sp, #48]
-	stp	x20, x19, [sp, #64]
-	add	x29, sp, #32
+	stp	x29, x30, [sp, #64]
+	add	x29, sp, #64
 	mov	w8, w2
 	and	x9, x1, #0xc0000000
 	orr	x8, x8, x9
-	cbz	x8, .L1
-	tbnz	w1, #31, .L6
-	tbz	w1, #30, .L7
+	cbz	x8, .L0
+	tbnz	w1, #31, .L5
+	tbz	w1, #30, .L6
 	and	x8, x2, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x0]
-.L0:
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #64]
-	ldr	x21, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #64]
 	add	sp, sp, #80
 	ret
-.L1:
+.L0:
 	adrp	x8, :got:STATE
 	and	x9, x2, #0xffffffff00000000
 	ldr	x8, [x8, :got_lo12:STATE]
-	orr	x19, x9, #0xc0000000
+	orr	x9, x9, #0xc0000000
 	ldrb	w8, [x8]
 	tbnz	w8, #0, .L12
 	cbz	w8, .L11
+.L1:
 .L2:
-.L3:
 	ldaxr	x8, [x0]
 	cmp	x8, x2
-	b.ne	.L4
-	stxr	w9, x19, [x0]
-	cbnz	w9, .L3
-	b	.L5
-.L4:
+	b.ne	.L3
+	stxr	w10, x9, [x0]
+	cbnz	w10, .L2
+	b	.L4
+.L3:
 	clrex
-.L5:
-	b	.L13
-.L6:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	mov	x19, x0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	x20, x2
-	mov	x2, x8
-	bl	misuse
-	mov	x1, x20
-	tbnz	w1, #31, .L8
-	and	x8, x1, #0xffffffff00000000
-	str	x1, [sp]
-	orr	x8, x8, #0xc0000000
-	b	.L10
-.L7:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x20, x1
-	mov	x19, x0
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	x21, x2
-	mov	x2, x8
-	bl	misuse
-	mov	x8, x21
-	tbnz	w8, #31, .L9
-	tbz	w8, #30, .L0
-	and	x8, x8, #0xffffffff00000000
-	orr	x8, x8, #0x60000000
-	str	x8, [x19]
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #64]
-	ldr	x21, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+.L4:
+	cmp	x8, x2
+	cset	w0, eq
+	ldp	x29, x30, [sp, #64]
 	add	sp, sp, #80
 	ret
-.L8:
-	mov	x0, x19
+.L5:
+	tbnz	w2, #31, .L7
+	and	x8, x2, #0xffffffff00000000
+	mov	w1, wzr
+	orr	x8, x8, #0xc0000000
+	stp	x2, x8, [sp, #24]
+	add	x8, sp, #24
+	stp	x0, x8, [x29, #-24]
+	add	x8, sp, #32
+	sub	x0, x29, #24
+	stur	x8, [x29, #-8]
+	bl	<ArmDetect as Native<u64>>::compare_exchange::{closure}
+	b	.L8
+.L6:
+	tbnz	w2, #31, .L9
+	tbz	w2, #30, .L10
+	and	x8, x2, #0xffffffff00000000
+	orr	x8, x8, #0x60000000
+	str	x8, [x0]
+	b	.L10
+.L7:
+	mov	x1, x2
 	mov	w2, #1
 	bl	FrozenRefcount<Tagged>::settle_frozen
+.L8:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #64]
-	ldr	x21, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #64]
 	add	sp, sp, #80
 	ret
 .L9:
-	and	x9, x20, #0xffffffff00000000
-	str	x8, [sp]
-	orr	x8, x9, #0xc0000000
-.L10:
-	str	x8, [x29, #24]
-	mov	x8, sp
-	add	x0, sp, #8
-	stp	x19, x8, [sp, #8]
-	add	x8, x29, #24
+	and	x8, x1, #0xffffffff00000000
 	mov	w1, wzr
-	str	x8, [sp, #24]
-	bl	<ArmDetect as Backend<u64>>::compare_exchange::{closure}
+	orr	x8, x8, #0xc0000000
+	stp	x2, x8, [sp, #24]
+	add	x8, sp, #24
+	stp	x0, x8, [x29, #-24]
+	add	x8, sp, #32
+	sub	x0, x29, #24
+	stur	x8, [x29, #-8]
+	bl	<ArmDetect as Native<u64>>::compare_exchange::{closure}
+.L10:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #64]
-	ldr	x21, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #64]
 	add	sp, sp, #80
 	ret
 .L11:
-	mov	x20, x0
-	mov	x21, x2
+	stp	x9, x0, [sp, #8]
+	str	x2, [sp]
 	bl	detect
-	mov	x2, x21
+	ldp	x2, x9, [sp]
 	mov	w8, w0
-	mov	x0, x20
-	tbz	w8, #0, .L2
+	ldr	x0, [sp, #16]
+	tbz	w8, #0, .L1
 .L12:
 	mov	x8, x2
-	casa	x8, x19, [x0]
-.L13:
+	casa	x8, x9, [x0]
 	cmp	x8, x2
 	cset	w0, eq
-	ldp	x20, x19, [sp, #64]
-	ldr	x21, [sp, #48]
-	ldp	x29, x30, [sp, #32]
+	ldp	x29, x30, [sp, #64]
 	add	sp, sp, #80
 	ret
 
@@ -2135,119 +2071,103 @@ FrozenRefcount<Classic>::get_slow:
 	str	w8, [x0]
 	ret
 .L0:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
+	mov	w2, wzr
+	bl	FrozenRefcount<Classic>::settle_frozen
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	x19, x0
-	mov	x0, x8
-	mov	w20, w1
 	mov	w1, #23
-	bl	misuse
-	mov	x0, x19
-	mov	w1, w20
-	mov	w2, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	b	FrozenRefcount<Classic>::settle_frozen
+	ldp	x29, x30, [sp], #16
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<Classic>::put_slow:
-	sub	sp, sp, #80
+	sub	sp, sp, #64
 	stp	x29, x30, [sp, #32]
-	str	x21, [sp, #48]
-	stp	x20, x19, [sp, #64]
+	str	x19, [sp, #48]
 	add	x29, sp, #32
-	orr	w8, w2, w1, lsr #30
-	mov	x19, x0
-	cmp	w8, #0
-	cset	w0, eq
-	cbnz	w8, .L1
+	orr	w9, w2, w1, lsr #30
+	cmp	w9, #0
+	cset	w8, eq
+	cbnz	w9, .L0
 	dmb	ishld
-.L0:
-	ldp	x20, x19, [sp, #64]
-	ldr	x21, [sp, #48]
+	mov	w0, w8
 	ldp	x29, x30, [sp, #32]
-	add	sp, sp, #80
+	ldr	x19, [sp, #48]
+	add	sp, sp, #64
+	ret
+.L0:
+	lsr	w9, w1, #30
+	mov	w10, #2
+	cmp	w9, #0
+	mov	w9, #3
+	csel	w9, wzr, w9, eq
+	cmp	w1, #1
+	csel	w9, w10, w9, lt
+	cmp	w9, #3
+	b.ne	.L1
+	mov	w9, #1610612736
+	str	w9, [x0]
+	mov	w0, w8
+	ldp	x29, x30, [sp, #32]
+	ldr	x19, [sp, #48]
+	add	sp, sp, #64
 	ret
 .L1:
-	lsr	w8, w1, #30
-	mov	w9, #2
-	cmp	w8, #0
-	mov	w8, #3
-	csel	w8, wzr, w8, eq
-	cmp	w1, #1
-	csel	w8, w9, w8, lt
-	cmp	w8, #3
-	b.ne	.L2
-	mov	w8, #1610612736
-	str	w8, [x19]
-	ldp	x20, x19, [sp, #64]
-	ldr	x21, [sp, #48]
-	ldp	x29, x30, [sp, #32]
-	add	sp, sp, #80
-	ret
+	mov	w19, w8
+	cmp	w2, #1
+	cbnz	w9, .L2
+	b.ge	.L3
+	add	x8, x29, #24
+	mov	w1, wzr
+	stp	w2, wzr, [x29, #24]
+	stp	x0, x8, [sp, #8]
+	add	x8, x29, #28
+	add	x0, sp, #8
+	str	x8, [sp, #24]
+	bl	<ArmDetect as Native<u32>>::compare_exchange::{closure}
+	b	.L4
 .L2:
-	mov	w21, w2
-	mov	w20, w0
-	cbnz	w8, .L3
+	b.ge	.L5
+	mov	w1, w2
+	mov	w2, #1
+	bl	FrozenRefcount<Classic>::settle_frozen
+	b	.L6
+.L3:
+	lsr	w8, w2, #30
+	cbz	w8, .L4
+	mov	w8, #1610612736
+	str	w8, [x0]
+.L4:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #43
-	bl	misuse
-	cmp	w21, #1
-	b.lt	.L4
-	lsr	w8, w21, #30
-	mov	w0, w20
-	cbz	w8, .L0
-	mov	w8, #1610612736
-	str	w8, [x19]
-	ldp	x20, x19, [sp, #64]
-	ldr	x21, [sp, #48]
-	ldp	x29, x30, [sp, #32]
-	add	sp, sp, #80
-	ret
-.L3:
+	b	.L7
+.L5:
+	add	x8, x29, #24
+	mov	w1, wzr
+	stp	w2, wzr, [x29, #24]
+	stp	x0, x8, [sp, #8]
+	add	x8, x29, #28
+	add	x0, sp, #8
+	str	x8, [sp, #24]
+	bl	<ArmDetect as Native<u32>>::compare_exchange::{closure}
+.L6:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
 	add	x2, x2, :lo12:.Ldata3
 	mov	w1, #23
+.L7:
 	bl	misuse
-	mov	w1, w21
-	cmp	w21, #1
-	b.lt	.L6
-	str	w1, [x29, #24]
-	b	.L5
-.L4:
-	str	w21, [x29, #24]
-.L5:
-	add	x8, x29, #24
-	add	x0, sp, #8
-	mov	w1, wzr
-	stp	x19, x8, [sp, #8]
-	add	x8, x29, #28
-	str	wzr, [x29, #28]
-	str	x8, [sp, #24]
-	bl	<ArmDetect as Backend<u32>>::compare_exchange::{closure}
-	mov	w0, w20
-	ldp	x20, x19, [sp, #64]
-	ldr	x21, [sp, #48]
+	mov	w8, w19
+	mov	w0, w8
 	ldp	x29, x30, [sp, #32]
-	add	sp, sp, #80
-	ret
-.L6:
-	mov	x0, x19
-	mov	w2, #1
-	bl	FrozenRefcount<Classic>::settle_frozen
-	mov	w0, w20
-	ldp	x20, x19, [sp, #64]
-	ldr	x21, [sp, #48]
-	ldp	x29, x30, [sp, #32]
-	add	sp, sp, #80
+	ldr	x19, [sp, #48]
+	add	sp, sp, #64
 	ret

@@ -143,99 +143,92 @@ FrozenRefcount<HighBit>::try_get_slow:
 
 // out of line, called above:
 FrozenRefcount<HighBit>::get_slow:
+	mov	x2, x0
 	tbnz	w1, #31, .L0
 	mov	w8, #1610612736
-	str	w8, [x0]
+	str	w8, [x2]
 	ret
 .L0:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	mov	w8, #-536870911
+	cmp	w1, w8
+	b.lo	.L1
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
-	mov	x19, x0
+	mov	w0, w1
+	mov	w1, #-1073741824
+	bl	__aarch64_cas4_relax
+	ldp	x29, x30, [sp], #16
+.L1:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	w20, w1
 	mov	w1, #23
-	bl	misuse
-	mov	w8, #-536870911
-	cmp	w20, w8
-	b.lo	.L1
-	mov	w0, w20
-	mov	w1, #-1073741824
-	mov	x2, x19
-	bl	__aarch64_cas4_relax
-.L1:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<HighBit>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
-	lsr	w8, w1, #30
-	mov	x19, x0
-	cbnz	w8, .L0
+	lsr	w9, w1, #30
+	mov	x8, x0
+	cbnz	w9, .L0
 	cbnz	w2, .L0
 	mov	w0, wzr
 	mov	w1, #-1073741824
-	mov	x2, x19
+	mov	x2, x8
 	bl	__aarch64_cas4_acq
 	cmp	w0, #0
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L0:
-	tbnz	w1, #31, .L2
-	cbz	w8, .L3
-.L1:
-	mov	w8, #1610612736
+	tbnz	w1, #31, .L1
+	cbz	w9, .L3
+	mov	w9, #1610612736
 	mov	w0, wzr
-	str	w8, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	str	w9, [x8]
+	ldp	x29, x30, [sp], #16
 	ret
+.L1:
+	lsr	w9, w2, #29
+	cmp	w9, #5
+	b.hs	.L2
+	mov	w0, w2
+	mov	w1, #-1073741824
+	mov	x2, x8
+	bl	__aarch64_cas4_relax
 .L2:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
 	bl	misuse
-	mov	w0, w20
-	tbz	w20, #31, .L4
-	lsr	w8, w0, #29
-	cmp	w8, #4
-	b.ls	.L4
-	b	.L5
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
+	ret
 .L3:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w0, w20
-	tbnz	w20, #31, .L4
-	lsr	w8, w0, #30
-	cbnz	w8, .L1
+	tbnz	w2, #31, .L4
+	lsr	w9, w2, #30
+	cbz	w9, .L5
+	mov	w9, #1610612736
+	str	w9, [x8]
 	b	.L5
 .L4:
+	mov	w0, w2
 	mov	w1, #-1073741824
-	mov	x2, x19
+	mov	x2, x8
 	bl	__aarch64_cas4_relax
 .L5:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 
 // ==== LowBit ====
@@ -375,64 +368,65 @@ FrozenRefcount<LowBit>::get_slow:
 // out of line, called above:
 FrozenRefcount<LowBit>::put_slow:
 	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	str	x19, [sp, #16]
 	mov	x29, sp
 	and	w8, w1, #0x80000001
-	mov	x19, x0
+	mov	w19, w2
 	orr	w8, w2, w8
-	cbz	w8, .L1
-	tbnz	w1, #0, .L2
+	mov	x2, x0
+	cbz	w8, .L0
+	tbnz	w1, #0, .L1
 	tbz	w1, #31, .L3
-.L0:
 	mov	w8, #-1073741824
 	mov	w0, wzr
-	str	w8, [x19]
-	ldp	x20, x19, [sp, #16]
+	str	w8, [x2]
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L0:
+	mov	w0, w19
+	mov	w1, #1
+	bl	__aarch64_cas4_acq
+	cmp	w0, w19
+	cset	w0, eq
+	ldr	x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
 .L1:
-	mov	w0, w2
+	tbnz	w19, #0, .L2
+	mov	w0, w19
 	mov	w1, #1
-	mov	w20, w2
-	mov	x2, x19
-	bl	__aarch64_cas4_acq
-	cmp	w0, w20
-	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
+	bl	__aarch64_cas4_relax
+.L2:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
+	mov	w0, wzr
+	ldr	x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L2:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	tbnz	w20, #0, .L5
-	mov	w0, w20
-	b	.L4
 .L3:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w0, w20
-	tbnz	w20, #0, .L4
-	tbz	w0, #31, .L5
-	b	.L0
+	tbnz	w19, #0, .L4
+	tbz	w19, #31, .L5
+	mov	w8, #-1073741824
+	str	w8, [x2]
+	b	.L5
 .L4:
+	mov	w0, w19
 	mov	w1, #1
-	mov	x2, x19
 	bl	__aarch64_cas4_relax
 .L5:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
+	ldr	x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
 
@@ -578,106 +572,104 @@ FrozenRefcount<ZeroLockedHigh>::try_get_slow:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
+	mov	x2, x0
 	tbz	w1, #31, .L0
 	mov	w8, #-536870912
-	str	w8, [x0]
+	str	w8, [x2]
 	ret
 .L0:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	mov	w8, #1610612736
+	cmp	w1, w8
+	b.ls	.L1
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
-	mov	x19, x0
+	mov	w0, w1
+	mov	w1, #1073741824
+	bl	__aarch64_cas4_relax
+	ldp	x29, x30, [sp], #16
+.L1:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	w20, w1
 	mov	w1, #23
-	bl	misuse
-	mov	w8, #1610612736
-	cmp	w20, w8
-	b.ls	.L1
-	mov	w0, w20
-	mov	w1, #1073741824
-	mov	x2, x19
-	bl	__aarch64_cas4_relax
-.L1:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::put_slow:
 	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	str	x19, [sp, #16]
 	mov	x29, sp
 	mov	w8, #-1073741825
-	mov	x19, x0
 	cmp	w1, w8
+	mov	x8, x0
 	b.gt	.L0
-	mov	w20, #-2147483648
-	cmp	w2, w20
+	mov	w19, #-2147483648
+	cmp	w2, w19
 	b.ne	.L0
 	mov	w0, #-2147483648
 	mov	w1, #1073741824
-	mov	x2, x19
+	mov	x2, x8
 	bl	__aarch64_cas4_acq
-	cmp	w0, w20
+	cmp	w0, w19
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
+	ldr	x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
 .L0:
-	tbz	w1, #31, .L2
-	lsr	w8, w1, #30
-	cmp	w8, #2
+	tbz	w1, #31, .L1
+	lsr	w9, w1, #30
+	cmp	w9, #2
 	b.ls	.L3
+	mov	w9, #-536870912
+	mov	w0, wzr
+	str	w9, [x8]
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
 .L1:
-	mov	w8, #-536870912
-	mov	w0, wzr
-	str	w8, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L2:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w0, w20
-	tbnz	w20, #31, .L4
-	lsr	w8, w0, #29
-	cbz	w8, .L4
-	b	.L5
-.L3:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w0, w20
-	tbnz	w20, #31, .L6
-.L4:
+	mov	w9, #536870912
+	cmp	w2, w9
+	b.ge	.L2
+	mov	w0, w2
 	mov	w1, #1073741824
-	mov	x2, x19
+	mov	x2, x8
 	bl	__aarch64_cas4_relax
-.L5:
+.L2:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
+	ldr	x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L6:
-	lsr	w8, w0, #30
-	cmp	w8, #3
-	b.hs	.L1
+.L3:
+	tbnz	w2, #31, .L4
+	mov	w0, w2
+	mov	w1, #1073741824
+	mov	x2, x8
+	bl	__aarch64_cas4_relax
 	b	.L5
+.L4:
+	lsr	w9, w2, #30
+	cmp	w9, #3
+	b.lo	.L5
+	mov	w9, #-536870912
+	str	w9, [x8]
+.L5:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
+	mov	w0, wzr
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
 
 // ==== ZeroLockedLow ====
 
@@ -820,72 +812,70 @@ FrozenRefcount<ZeroLockedLow>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
+	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
-	mov	x19, x0
+	mov	x8, x0
 	cmp	w2, #1
-	and	w8, w1, #0x80000001
+	and	w9, w1, #0x80000001
 	b.ne	.L0
-	cmp	w8, #1
+	cmp	w9, #1
 	b.ne	.L0
 	mov	w0, #1
 	mov	w1, wzr
-	mov	x2, x19
+	mov	x2, x8
 	bl	__aarch64_cas4_acq
 	cmp	w0, #1
 	cset	w0, eq
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
 .L0:
-	tbz	w1, #0, .L2
-	cmp	w8, #1
+	tbz	w1, #0, .L1
+	cmp	w9, #1
 	b.eq	.L3
+	mov	w9, #-1073741823
+	mov	w0, wzr
+	str	w9, [x8]
+	ldp	x29, x30, [sp], #16
+	ret
 .L1:
-	mov	w8, #-1073741823
-	mov	w0, wzr
-	str	w8, [x19]
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L2:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	tbz	w20, #0, .L5
-	mov	w0, w20
-	b	.L4
-.L3:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	w20, w2
-	mov	x2, x8
-	bl	misuse
-	mov	w0, w20
-	tbnz	w20, #0, .L6
-.L4:
+	tbz	w2, #0, .L2
+	mov	w0, w2
 	mov	w1, wzr
-	mov	x2, x19
+	mov	x2, x8
 	bl	__aarch64_cas4_relax
-.L5:
+.L2:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x29, x30, [sp], #16
 	ret
-.L6:
-	and	w8, w0, #0x80000001
-	cmp	w8, #1
-	b.ne	.L1
+.L3:
+	tbnz	w2, #0, .L4
+	mov	w0, w2
+	mov	w1, wzr
+	mov	x2, x8
+	bl	__aarch64_cas4_relax
 	b	.L5
+.L4:
+	and	w9, w2, #0x80000001
+	cmp	w9, #1
+	b.eq	.L5
+	mov	w9, #-1073741823
+	str	w9, [x8]
+.L5:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
+	ret
 
 // ==== Tagged ====
 
@@ -1043,129 +1033,115 @@ FrozenRefcount<Tagged>::try_get_slow:
 
 // out of line, called above:
 FrozenRefcount<Tagged>::get_slow:
+	mov	x2, x0
 	tbnz	w1, #31, .L0
 	and	x8, x1, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
-	str	x8, [x0]
+	str	x8, [x2]
 	ret
 .L0:
-	stp	x29, x30, [sp, #-32]!
-	stp	x20, x19, [sp, #16]
-	mov	x29, sp
-	mov	x19, x0
-	adrp	x0, .Ldata0
-	add	x0, x0, :lo12:.Ldata0
-	adrp	x2, .Ldata1
-	add	x2, x2, :lo12:.Ldata1
-	mov	x20, x1
-	mov	w1, #23
-	bl	misuse
-	mov	x0, x20
 	mov	w8, #1073741824
 	mov	x9, #-536870913
-	add	w8, w0, w8
+	add	w8, w1, w8
 	add	x8, x8, x9
 	mov	w9, #1610612735
 	cmp	x8, x9
 	b.hs	.L1
-	and	x8, x0, #0xffffffff00000000
-	mov	x2, x19
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	and	x8, x1, #0xffffffff00000000
+	mov	x0, x1
 	orr	x1, x8, #0xc0000000
 	bl	__aarch64_cas8_relax
+	ldp	x29, x30, [sp], #16
 .L1:
-	ldp	x20, x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	b	misuse
 
 // out of line, called above:
 FrozenRefcount<Tagged>::put_slow:
-	stp	x29, x30, [sp, #-48]!
-	str	x21, [sp, #16]
-	stp	x20, x19, [sp, #32]
+	stp	x29, x30, [sp, #-32]!
+	str	x19, [sp, #16]
 	mov	x29, sp
 	mov	w8, w2
 	and	x9, x1, #0xc0000000
-	mov	x19, x0
-	orr	x8, x8, x9
-	cbz	x8, .L0
+	orr	x9, x8, x9
+	mov	x8, x0
+	cbz	x9, .L0
 	tbnz	w1, #31, .L1
-	tbz	w1, #30, .L3
+	tbz	w1, #30, .L4
+	and	x9, x2, #0xffffffff00000000
 	mov	w0, wzr
-	and	x8, x2, #0xffffffff00000000
-	orr	x8, x8, #0x60000000
-	str	x8, [x19]
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	orr	x9, x9, #0x60000000
+	str	x9, [x8]
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
 .L0:
-	and	x8, x2, #0xffffffff00000000
+	and	x9, x2, #0xffffffff00000000
 	mov	x0, x2
-	mov	x20, x2
-	orr	x1, x8, #0xc0000000
-	mov	x2, x19
+	mov	x19, x2
+	orr	x1, x9, #0xc0000000
+	mov	x2, x8
 	bl	__aarch64_cas8_acq
-	cmp	x0, x20
+	cmp	x0, x19
 	cset	w0, eq
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
 .L1:
-	adrp	x8, .Ldata0
-	add	x8, x8, :lo12:.Ldata0
-	adrp	x0, .Ldata1
-	add	x0, x0, :lo12:.Ldata1
-	mov	w1, #23
-	mov	x20, x2
-	mov	x2, x8
-	bl	misuse
-	mov	x0, x20
-	tbz	w0, #31, .L2
-	mov	w8, #-1073741824
-	mov	x9, #-536870913
-	sub	w8, w8, w0
-	add	x8, x8, x9
-	mov	w9, #1610612735
-	cmp	x8, x9
-	b.hs	.L6
+	tbz	w2, #31, .L2
+	mov	w9, #-1073741824
+	mov	x10, #-536870913
+	sub	w9, w9, w2
+	add	x9, x9, x10
+	mov	w10, #1610612735
+	cmp	x9, x10
+	b.hs	.L3
 .L2:
-	and	x8, x0, #0xffffffff00000000
-	orr	x1, x8, #0xc0000000
-	b	.L5
-.L3:
-	adrp	x8, .Ldata2
-	add	x8, x8, :lo12:.Ldata2
-	mov	x20, x1
-	adrp	x0, .Ldata3
-	add	x0, x0, :lo12:.Ldata3
-	mov	w1, #43
-	mov	x21, x2
+	and	x9, x2, #0xffffffff00000000
+	mov	x0, x2
 	mov	x2, x8
+	orr	x1, x9, #0xc0000000
+	bl	__aarch64_cas8_relax
+.L3:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
 	bl	misuse
-	mov	x8, x21
-	tbnz	w8, #31, .L4
-	tbz	w8, #30, .L6
 	mov	w0, wzr
-	and	x8, x8, #0xffffffff00000000
-	orr	x8, x8, #0x60000000
-	str	x8, [x19]
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
 .L4:
-	and	x9, x20, #0xffffffff00000000
-	mov	x0, x8
-	orr	x1, x9, #0xc0000000
+	tbnz	w2, #31, .L5
+	tbz	w2, #30, .L6
+	and	x9, x2, #0xffffffff00000000
+	orr	x9, x9, #0x60000000
+	str	x9, [x8]
+	b	.L6
 .L5:
-	mov	x2, x19
+	and	x9, x1, #0xffffffff00000000
+	mov	x0, x2
+	mov	x2, x8
+	orr	x1, x9, #0xc0000000
 	bl	__aarch64_cas8_relax
 .L6:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
 	mov	w0, wzr
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
 
 // ==== Classic ====
@@ -1287,8 +1263,8 @@ frc_Classic_portable_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<Classic>::get_slow:
-	tbnz	w1, #31, .L0
-	cbz	w1, .L0
+	cmp	w1, #1
+	b.lt	.L0
 	mov	w8, #1610612736
 	str	w8, [x0]
 	ret
@@ -1302,77 +1278,84 @@ FrozenRefcount<Classic>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<Classic>::put_slow:
-	stp	x29, x30, [sp, #-48]!
-	str	x21, [sp, #16]
-	stp	x20, x19, [sp, #32]
+	stp	x29, x30, [sp, #-32]!
+	str	x19, [sp, #16]
 	mov	x29, sp
-	orr	w8, w2, w1, lsr #30
-	mov	x19, x0
-	cmp	w8, #0
-	cset	w0, eq
-	cbnz	w8, .L1
+	orr	w9, w2, w1, lsr #30
+	cmp	w9, #0
+	cset	w8, eq
+	cbnz	w9, .L0
 	dmb	ishld
+	mov	w0, w8
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
 .L0:
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	lsr	w9, w1, #30
+	mov	w10, #2
+	cmp	w9, #0
+	mov	w9, #3
+	csel	w9, wzr, w9, eq
+	cmp	w1, #1
+	csel	w9, w10, w9, lt
+	cmp	w9, #3
+	b.ne	.L1
+	mov	w9, #1610612736
+	str	w9, [x0]
+	mov	w0, w8
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
 .L1:
-	lsr	w8, w1, #30
-	mov	w9, #2
-	cmp	w8, #0
-	mov	w8, #3
-	csel	w8, wzr, w8, eq
-	cmp	w1, #1
-	csel	w8, w9, w8, lt
-	cmp	w8, #3
-	b.ne	.L3
+	mov	w19, w8
+	cbnz	w9, .L2
+	cmp	w2, #1
+	b.ge	.L5
+	mov	x8, x0
+	mov	w0, w2
+	mov	w1, wzr
+	mov	x2, x8
+	bl	__aarch64_cas4_relax
+	b	.L6
 .L2:
-	mov	w8, #1610612736
-	str	w8, [x19]
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
+	cmp	w2, #0
+	b.gt	.L3
+	sub	w8, w2, #1
+	mov	w9, #-536870913
+	cmp	w8, w9
+	b.ge	.L4
 .L3:
-	mov	w21, w2
-	mov	w20, w0
-	cbnz	w8, .L4
+	mov	x8, x0
+	mov	w0, w2
+	mov	w1, wzr
+	mov	x2, x8
+	bl	__aarch64_cas4_relax
+.L4:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	w1, #43
+	mov	w1, #23
 	bl	misuse
-	mov	w0, w21
-	cmp	w21, #1
-	b.lt	.L5
-	lsr	w8, w0, #30
-	mov	w0, w20
-	cbz	w8, .L0
-	b	.L2
-.L4:
+	mov	w8, w19
+	mov	w0, w8
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L5:
+	lsr	w8, w2, #30
+	cbz	w8, .L6
+	mov	w8, #1610612736
+	str	w8, [x0]
+.L6:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
 	add	x2, x2, :lo12:.Ldata3
-	mov	w1, #23
+	mov	w1, #43
 	bl	misuse
-	mov	w0, w21
-	subs	w9, w21, #1
-	b.ge	.L5
-	mov	w10, #-536870913
-	mov	w8, w0
-	mov	w0, w20
-	cmp	w9, w10
-	b.ge	.L0
+	mov	w8, w19
 	mov	w0, w8
-.L5:
-	mov	w1, wzr
-	mov	x2, x19
-	bl	__aarch64_cas4_relax
-	mov	w0, w20
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret

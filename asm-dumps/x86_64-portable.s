@@ -93,30 +93,19 @@ FrozenRefcount<HighBit>::get_slow:
 	movl	$1610612736, (%rdi)
 	retq
 .L0:
-	pushq	%rbp
-	pushq	%rbx
-	pushq	%rax
-	movq	%rdi, %rbx
+	cmpl	$-536870911, %esi
+	jb	.L1
+	movl	$-1073741824, %ecx
+	movl	%esi, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+.L1:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
-	movl	%esi, %ebp
 	movl	$23, %esi
-	callq	*misuse@GOTPCREL(%rip)
-	cmpl	$-536870911, %ebp
-	jb	.L1
-	movl	%ebp, %eax
-	movl	$-1073741824, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
-.L1:
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
-	retq
+	jmpq	*misuse@GOTPCREL(%rip)
 
 # out of line, called above:
 FrozenRefcount<HighBit>::put_slow:
-	pushq	%rbp
-	pushq	%rbx
 	pushq	%rax
 	testl	%edx, %edx
 	sete	%al
@@ -128,55 +117,50 @@ FrozenRefcount<HighBit>::put_slow:
 	xorl	%eax, %eax
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%al
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	popq	%rcx
 	retq
 .L0:
 	testl	%esi, %esi
-	js	.L2
+	js	.L1
 	cmpl	$1073741823, %esi
 	jbe	.L3
 	movl	$1610612736, (%rdi)
-.L1:
 	xorl	%eax, %eax
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	popq	%rcx
 	retq
+.L1:
+	cmpl	$-1610612736, %edx
+	jae	.L2
+	movl	$-1073741824, %ecx
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
 .L2:
-	movq	%rdi, %rbx
 	leaq	.Ldata0(%rip), %rdi
-	leaq	.Ldata1(%rip), %rax
+	leaq	.Ldata1(%rip), %rdx
 	movl	$23, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
 	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %eax
-	testl	%ebp, %ebp
-	jns	.L4
-	cmpl	$-1610612737, %eax
-	ja	.L1
-	jmp	.L4
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
 .L3:
-	movq	%rdi, %rbx
-	leaq	.Ldata2(%rip), %rdi
-	leaq	.Ldata3(%rip), %rax
-	movl	$43, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
-	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %eax
-	testl	%ebp, %ebp
+	testl	%edx, %edx
 	js	.L4
-	cmpl	$1073741824, %eax
-	jb	.L1
-	movl	$1610612736, (%rbx)
-	jmp	.L1
+	cmpl	$1073741824, %edx
+	jb	.L5
+	movl	$1610612736, (%rdi)
+	jmp	.L5
 .L4:
 	movl	$-1073741824, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
-	jmp	.L1
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+.L5:
+	leaq	.Ldata2(%rip), %rdi
+	leaq	.Ldata3(%rip), %rdx
+	movl	$43, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
 
 # ==== LowBit ====
 
@@ -270,64 +254,59 @@ FrozenRefcount<LowBit>::get_slow:
 
 # out of line, called above:
 FrozenRefcount<LowBit>::put_slow:
-	pushq	%rbp
-	pushq	%rbx
 	pushq	%rax
 	movl	%esi, %eax
 	andl	$-2147483647, %eax
 	orl	%edx, %eax
-	je	.L1
+	je	.L0
 	testb	$1, %sil
-	jne	.L2
+	jne	.L1
 	testl	%esi, %esi
 	jns	.L3
 	movl	$-1073741824, (%rdi)
-.L0:
 	xorl	%eax, %eax
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	popq	%rcx
 	retq
-.L1:
+.L0:
 	movl	$1, %ecx
 	movl	%edx, %eax
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%al
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	popq	%rcx
 	retq
+.L1:
+	testb	$1, %dl
+	jne	.L2
+	movl	$1, %ecx
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
 .L2:
-	movq	%rdi, %rbx
 	leaq	.Ldata0(%rip), %rdi
-	leaq	.Ldata1(%rip), %rax
+	leaq	.Ldata1(%rip), %rdx
 	movl	$23, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
 	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %eax
-	testb	$1, %al
-	jne	.L0
-	jmp	.L4
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
 .L3:
-	movq	%rdi, %rbx
-	leaq	.Ldata2(%rip), %rdi
-	leaq	.Ldata3(%rip), %rax
-	movl	$43, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
-	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %eax
-	testb	$1, %al
+	testb	$1, %dl
 	jne	.L4
-	testl	%eax, %eax
-	jns	.L0
-	movl	$-1073741824, (%rbx)
-	jmp	.L0
+	testl	%edx, %edx
+	jns	.L5
+	movl	$-1073741824, (%rdi)
+	jmp	.L5
 .L4:
 	movl	$1, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
-	jmp	.L0
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+.L5:
+	leaq	.Ldata2(%rip), %rdi
+	leaq	.Ldata3(%rip), %rdx
+	movl	$43, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
 
 # ==== ZeroLockedHigh ====
 
@@ -421,30 +400,19 @@ FrozenRefcount<ZeroLockedHigh>::get_slow:
 	movl	$-536870912, (%rdi)
 	retq
 .L0:
-	pushq	%rbp
-	pushq	%rbx
-	pushq	%rax
-	movq	%rdi, %rbx
+	cmpl	$1610612737, %esi
+	jb	.L1
+	movl	$1073741824, %ecx
+	movl	%esi, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+.L1:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
-	movl	%esi, %ebp
 	movl	$23, %esi
-	callq	*misuse@GOTPCREL(%rip)
-	cmpl	$1610612737, %ebp
-	jb	.L1
-	movl	%ebp, %eax
-	movl	$1073741824, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
-.L1:
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
-	retq
+	jmpq	*misuse@GOTPCREL(%rip)
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::put_slow:
-	pushq	%rbp
-	pushq	%rbx
 	pushq	%rax
 	movl	%edx, %eax
 	negl	%eax
@@ -457,56 +425,50 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	movl	$-2147483648, %eax
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%al
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	popq	%rcx
 	retq
 .L0:
 	testl	%esi, %esi
-	jns	.L2
+	jns	.L1
 	cmpl	$-1073741825, %esi
 	jbe	.L3
 	movl	$-536870912, (%rdi)
-.L1:
 	xorl	%eax, %eax
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	popq	%rcx
 	retq
-.L2:
-	movq	%rdi, %rbx
-	leaq	.Ldata0(%rip), %rdi
-	leaq	.Ldata1(%rip), %rax
-	movl	$23, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
-	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %eax
-	testl	%ebp, %ebp
-	js	.L4
-	cmpl	$536870911, %eax
-	ja	.L1
-	jmp	.L4
-.L3:
-	movq	%rdi, %rbx
-	leaq	.Ldata2(%rip), %rdi
-	leaq	.Ldata3(%rip), %rax
-	movl	$43, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
-	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %eax
-	testl	%ebp, %ebp
-	js	.L5
-.L4:
+.L1:
+	cmpl	$536870912, %edx
+	jge	.L2
 	movl	$1073741824, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
-	jmp	.L1
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+.L2:
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$23, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
+.L3:
+	testl	%edx, %edx
+	js	.L4
+	movl	$1073741824, %ecx
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+	jmp	.L5
+.L4:
+	cmpl	$-1073741824, %edx
+	jb	.L5
+	movl	$-536870912, (%rdi)
 .L5:
-	cmpl	$-1073741824, %eax
-	jb	.L1
-	movl	$-536870912, (%rbx)
-	jmp	.L1
+	leaq	.Ldata2(%rip), %rdi
+	leaq	.Ldata3(%rip), %rdx
+	movl	$43, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
 
 # ==== ZeroLockedLow ====
 
@@ -604,8 +566,6 @@ FrozenRefcount<ZeroLockedLow>::get_slow:
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedLow>::put_slow:
-	pushq	%rbp
-	pushq	%rbx
 	pushq	%rax
 	movl	%edx, %ecx
 	xorl	$1, %ecx
@@ -614,64 +574,56 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	movl	%eax, %r8d
 	xorl	$1, %r8d
 	orl	%ecx, %r8d
-	jne	.L1
+	jne	.L0
 	xorl	%ecx, %ecx
 	movl	$1, %eax
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%al
+	popq	%rcx
+	retq
 .L0:
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	testb	$1, %sil
+	je	.L1
+	cmpl	$1, %eax
+	je	.L3
+	movl	$-1073741823, (%rdi)
+	xorl	%eax, %eax
+	popq	%rcx
 	retq
 .L1:
-	testb	$1, %sil
-	je	.L3
-	cmpl	$1, %eax
-	je	.L4
-	movl	$-1073741823, (%rdi)
+	testb	$1, %dl
+	je	.L2
+	xorl	%ecx, %ecx
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
 .L2:
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$23, %esi
+	callq	*misuse@GOTPCREL(%rip)
 	xorl	%eax, %eax
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	popq	%rcx
 	retq
 .L3:
-	movq	%rdi, %rbx
-	leaq	.Ldata0(%rip), %rdi
-	leaq	.Ldata1(%rip), %rax
-	movl	$23, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
-	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %ecx
-	xorl	%eax, %eax
-	testb	$1, %cl
-	je	.L0
-	xorl	%edx, %edx
-	movl	%ecx, %eax
-	lock cmpxchgl	%edx, (%rbx)
-	jmp	.L2
-.L4:
-	movq	%rdi, %rbx
-	leaq	.Ldata2(%rip), %rdi
-	leaq	.Ldata3(%rip), %rax
-	movl	$43, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
-	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %eax
-	testb	$1, %al
-	jne	.L5
+	testb	$1, %dl
+	jne	.L4
 	xorl	%ecx, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
-	jmp	.L2
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+	jmp	.L5
+.L4:
+	andl	$-2147483647, %edx
+	cmpl	$1, %edx
+	je	.L5
+	movl	$-1073741823, (%rdi)
 .L5:
-	andl	$-2147483647, %eax
-	cmpl	$1, %eax
-	je	.L2
-	movl	$-1073741823, (%rbx)
-	jmp	.L2
+	leaq	.Ldata2(%rip), %rdi
+	leaq	.Ldata3(%rip), %rdx
+	movl	$43, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
 
 # ==== Tagged ====
 
@@ -788,56 +740,42 @@ FrozenRefcount<Tagged>::get_slow:
 	movq	%rsi, (%rdi)
 	retq
 .L0:
-	pushq	%r14
-	pushq	%rbx
-	pushq	%rax
-	movq	%rdi, %rbx
+	leal	1073741824(%rsi), %eax
+	addq	$-536870913, %rax
+	cmpq	$1610612734, %rax
+	ja	.L1
+	movabsq	$-4294967296, %rax
+	andq	%rsi, %rax
+	movl	$3221225472, %ecx
+	orq	%rax, %rcx
+	movq	%rsi, %rax
+	lock cmpxchgq	%rcx, (%rdi)
+.L1:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
-	movq	%rsi, %r14
 	movl	$23, %esi
-	callq	*misuse@GOTPCREL(%rip)
-	leal	1073741824(%r14), %ecx
-	addq	$-536870913, %rcx
-	cmpq	$1610612734, %rcx
-	ja	.L1
-	movq	%r14, %rax
-	movabsq	$-4294967296, %rcx
-	andq	%r14, %rcx
-	movl	$3221225472, %edx
-	orq	%rcx, %rdx
-	lock cmpxchgq	%rdx, (%rbx)
-.L1:
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%r14
-	retq
+	jmpq	*misuse@GOTPCREL(%rip)
 
 # out of line, called above:
 FrozenRefcount<Tagged>::put_slow:
-	pushq	%r15
-	pushq	%r14
-	pushq	%rbx
+	pushq	%rax
 	movl	%edx, %eax
 	movl	%esi, %ecx
 	andl	$-1073741824, %ecx
 	orq	%rax, %rcx
-	je	.L1
+	je	.L0
 	testl	%esi, %esi
-	js	.L2
+	js	.L1
 	testl	$1073741824, %esi
 	je	.L4
 	movabsq	$-4294967296, %rax
 	andq	%rax, %rdx
 	orq	$1610612736, %rdx
 	movq	%rdx, (%rdi)
-.L0:
 	xorl	%eax, %eax
-	popq	%rbx
-	popq	%r14
-	popq	%r15
+	popq	%rcx
 	retq
-.L1:
+.L0:
 	movabsq	$-4294967296, %rax
 	andq	%rdx, %rax
 	movl	$3221225472, %ecx
@@ -845,59 +783,56 @@ FrozenRefcount<Tagged>::put_slow:
 	movq	%rdx, %rax
 	lock cmpxchgq	%rcx, (%rdi)
 	sete	%al
-	popq	%rbx
-	popq	%r14
-	popq	%r15
+	popq	%rcx
 	retq
-.L2:
-	movq	%rdi, %r14
-	movl	$3221225472, %ebx
-	leaq	.Ldata0(%rip), %rdi
-	leaq	.Ldata1(%rip), %rax
-	movl	$23, %esi
-	movq	%rdx, %r15
-	movq	%rax, %rdx
-	callq	*misuse@GOTPCREL(%rip)
-	movq	%r15, %rax
-	testl	%eax, %eax
-	jns	.L3
+.L1:
+	movl	$3221225472, %eax
+	testl	%edx, %edx
+	jns	.L2
 	movl	$3221225472, %ecx
-	subl	%eax, %ecx
+	subl	%edx, %ecx
 	addq	$-536870913, %rcx
 	cmpq	$1610612734, %rcx
-	ja	.L0
+	ja	.L3
+.L2:
+	movabsq	$-4294967296, %rcx
+	andq	%rdx, %rcx
+	orq	%rax, %rcx
+	movq	%rdx, %rax
+	lock cmpxchgq	%rcx, (%rdi)
 .L3:
-	movabsq	$-4294967296, %rcx
-	andq	%rax, %rcx
-	orq	%rbx, %rcx
-	lock cmpxchgq	%rcx, (%r14)
-	jmp	.L0
-.L4:
-	movq	%rsi, %r14
-	movq	%rdi, %rbx
-	leaq	.Ldata2(%rip), %rdi
-	leaq	.Ldata3(%rip), %rax
-	movl	$43, %esi
-	movq	%rdx, %r15
-	movq	%rax, %rdx
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$23, %esi
 	callq	*misuse@GOTPCREL(%rip)
-	movq	%r15, %rax
-	testl	%eax, %eax
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
+.L4:
+	testl	%edx, %edx
 	js	.L5
-	testl	$1073741824, %eax
-	je	.L0
-	movabsq	$-4294967296, %rcx
-	andq	%rcx, %rax
-	orq	$1610612736, %rax
-	movq	%rax, (%rbx)
-	jmp	.L0
+	testl	$1073741824, %edx
+	je	.L6
+	movabsq	$-4294967296, %rax
+	andq	%rax, %rdx
+	orq	$1610612736, %rdx
+	movq	%rdx, (%rdi)
+	jmp	.L6
 .L5:
-	movabsq	$-4294967296, %rcx
-	andq	%rcx, %r14
+	movabsq	$-4294967296, %rax
+	andq	%rax, %rsi
 	movl	$3221225472, %ecx
-	orq	%r14, %rcx
-	lock cmpxchgq	%rcx, (%rbx)
-	jmp	.L0
+	orq	%rsi, %rcx
+	movq	%rdx, %rax
+	lock cmpxchgq	%rcx, (%rdi)
+.L6:
+	leaq	.Ldata2(%rip), %rdi
+	leaq	.Ldata3(%rip), %rdx
+	movl	$43, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
 
 # ==== Classic ====
 
@@ -973,8 +908,7 @@ frc_Classic_portable_unfreeze:
 # out of line, called above:
 FrozenRefcount<Classic>::get_slow:
 	testl	%esi, %esi
-	js	.L0
-	je	.L0
+	jle	.L0
 	movl	$1610612736, (%rdi)
 	retq
 .L0:
@@ -1005,54 +939,44 @@ FrozenRefcount<Classic>::put_slow:
 	movl	$1610612736, (%rdi)
 	retq
 .L1:
-	pushq	%r15
-	pushq	%r14
 	pushq	%rbx
-	movq	%rdx, %r15
-	movq	%rdi, %r14
 	movl	%eax, %ebx
 	testl	%ecx, %ecx
 	jne	.L2
+	testl	%edx, %edx
+	jg	.L4
+	xorl	%ecx, %ecx
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+	jmp	.L5
+.L2:
+	testl	%edx, %edx
+	setg	%al
+	leal	-1(%rdx), %ecx
+	cmpl	$-536870913, %ecx
+	setl	%cl
+	orb	%al, %cl
+	je	.L3
+	xorl	%ecx, %ecx
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+.L3:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
-	movl	$43, %esi
-	callq	*misuse@GOTPCREL(%rip)
-	movq	%r15, %rax
-	testl	%eax, %eax
-	jle	.L3
-	cmpl	$1073741824, %eax
-	movl	%ebx, %eax
-	jb	.L5
-	movl	$1610612736, (%r14)
-	popq	%rbx
-	popq	%r14
-	popq	%r15
-	retq
-.L2:
-	leaq	.Ldata2(%rip), %rdi
-	leaq	.Ldata3(%rip), %rdx
 	movl	$23, %esi
 	callq	*misuse@GOTPCREL(%rip)
-	movq	%r15, %rax
-	testl	%eax, %eax
-	jle	.L6
-.L3:
-	xorl	%ecx, %ecx
-	lock cmpxchgl	%ecx, (%r14)
-.L4:
 	movl	%ebx, %eax
-.L5:
 	popq	%rbx
-	popq	%r14
-	popq	%r15
 	retq
-.L6:
-	movq	%rax, %rcx
-	decl	%eax
-	cmpl	$-536870914, %eax
+.L4:
+	cmpl	$1073741824, %edx
+	jb	.L5
+	movl	$1610612736, (%rdi)
+.L5:
+	leaq	.Ldata2(%rip), %rdi
+	leaq	.Ldata3(%rip), %rdx
+	movl	$43, %esi
+	callq	*misuse@GOTPCREL(%rip)
 	movl	%ebx, %eax
-	jg	.L5
-	xorl	%edx, %edx
-	movl	%ecx, %eax
-	lock cmpxchgl	%edx, (%r14)
-	jmp	.L4
+	popq	%rbx
+	retq

@@ -93,40 +93,26 @@ FrozenRefcount<HighBit>::try_get_slow:
 
 # out of line, called above:
 FrozenRefcount<HighBit>::get_slow:
-	pushq	%rbp
-	pushq	%rbx
-	pushq	%rax
 	testl	%esi, %esi
-	js	.L1
+	js	.L0
 	movl	$1610612736, %eax
 	movl	%eax, (%rdi)
-.L0:
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
 	retq
+.L0:
+	cmpl	$-536870911, %esi
+	jb	.L1
+	movl	$-1073741824, %ecx
+	movl	%esi, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%cl
 .L1:
-	movq	%rdi, %rbx
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
-	movl	%esi, %ebp
 	movl	$23, %esi
-	callq	*misuse@GOTPCREL(%rip)
-	cmpl	$-536870911, %ebp
-	jb	.L0
-	movl	%ebp, %eax
-	movl	$-1073741824, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
-	sete	%cl
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
-	retq
+	jmpq	*misuse@GOTPCREL(%rip)
 
 # out of line, called above:
 FrozenRefcount<HighBit>::put_slow:
-	pushq	%rbp
-	pushq	%rbx
 	pushq	%rax
 	testl	%edx, %edx
 	sete	%al
@@ -140,66 +126,62 @@ FrozenRefcount<HighBit>::put_slow:
 	sete	%cl
 	testb	%cl, %cl
 	setne	%al
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	popq	%rcx
 	retq
 .L0:
 	testl	%esi, %esi
-	js	.L2
+	js	.L1
 	cmpl	$1073741823, %esi
-	jbe	.L3
+	jbe	.L2
 	movl	$1610612736, %eax
 	movl	%eax, (%rdi)
-.L1:
 	xorl	%eax, %eax
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	popq	%rcx
 	retq
+.L1:
+	testl	%edx, %edx
+	js	.L3
+	movl	$-1073741824, %ecx
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%cl
+	jmp	.L4
 .L2:
-	movq	%rdi, %rbx
-	leaq	.Ldata0(%rip), %rdi
-	leaq	.Ldata1(%rip), %rax
-	movl	$23, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
-	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %eax
-	testl	%ebp, %ebp
-	js	.L4
-	movl	$-1073741824, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
-	sete	%cl
-	jmp	.L1
-.L3:
-	movq	%rdi, %rbx
-	leaq	.Ldata2(%rip), %rdi
-	leaq	.Ldata3(%rip), %rax
-	movl	$43, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
-	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %eax
-	testl	%ebp, %ebp
+	testl	%edx, %edx
 	js	.L5
-	cmpl	$1073741824, %eax
-	jb	.L1
+	cmpl	$1073741824, %edx
+	jb	.L6
 	movl	$1610612736, %eax
-	movl	%eax, (%rbx)
-	jmp	.L1
-.L4:
-	cmpl	$-1610612737, %eax
-	ja	.L1
+	movl	%eax, (%rdi)
+	jmp	.L6
+.L3:
+	cmpl	$-1610612737, %edx
+	ja	.L4
 	movl	$-1073741824, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
-	jmp	.L1
+.L4:
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$23, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
 .L5:
 	movl	$-1073741824, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
-	jmp	.L1
+.L6:
+	leaq	.Ldata2(%rip), %rdi
+	leaq	.Ldata3(%rip), %rdx
+	movl	$43, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
 
 # ==== LowBit ====
 
@@ -297,72 +279,65 @@ FrozenRefcount<LowBit>::get_slow:
 
 # out of line, called above:
 FrozenRefcount<LowBit>::put_slow:
-	pushq	%rbp
-	pushq	%rbx
 	pushq	%rax
 	movl	%esi, %eax
 	andl	$-2147483647, %eax
 	orl	%edx, %eax
-	je	.L1
+	je	.L0
 	testb	$1, %sil
-	jne	.L2
+	jne	.L1
 	testl	%esi, %esi
 	jns	.L3
 	movl	$-1073741824, %eax
 	movl	%eax, (%rdi)
-.L0:
 	xorl	%eax, %eax
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	popq	%rcx
 	retq
-.L1:
+.L0:
 	movl	$1, %ecx
 	movl	%edx, %eax
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
 	testb	%cl, %cl
 	setne	%al
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	popq	%rcx
 	retq
-.L2:
-	movq	%rdi, %rbx
-	leaq	.Ldata0(%rip), %rdi
-	leaq	.Ldata1(%rip), %rax
-	movl	$23, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
-	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %eax
-	testb	$1, %al
-	jne	.L0
+.L1:
+	testb	$1, %dl
+	jne	.L2
 	movl	$1, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
-	jmp	.L0
-.L3:
-	movq	%rdi, %rbx
-	leaq	.Ldata2(%rip), %rdi
-	leaq	.Ldata3(%rip), %rax
-	movl	$43, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
+.L2:
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$23, %esi
 	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %eax
-	testb	$1, %al
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
+.L3:
+	testb	$1, %dl
 	jne	.L4
-	testl	%eax, %eax
-	jns	.L0
+	testl	%edx, %edx
+	jns	.L5
 	movl	$-1073741824, %eax
-	movl	%eax, (%rbx)
-	jmp	.L0
+	movl	%eax, (%rdi)
+	jmp	.L5
 .L4:
 	movl	$1, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
-	jmp	.L0
+.L5:
+	leaq	.Ldata2(%rip), %rdi
+	leaq	.Ldata3(%rip), %rdx
+	movl	$43, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
 
 # ==== ZeroLockedHigh ====
 
@@ -456,40 +431,26 @@ FrozenRefcount<ZeroLockedHigh>::try_get_slow:
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
-	pushq	%rbp
-	pushq	%rbx
-	pushq	%rax
 	testl	%esi, %esi
-	jns	.L1
+	jns	.L0
 	movl	$-536870912, %eax
 	movl	%eax, (%rdi)
-.L0:
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
 	retq
+.L0:
+	cmpl	$1610612737, %esi
+	jb	.L1
+	movl	$1073741824, %ecx
+	movl	%esi, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%cl
 .L1:
-	movq	%rdi, %rbx
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
-	movl	%esi, %ebp
 	movl	$23, %esi
-	callq	*misuse@GOTPCREL(%rip)
-	cmpl	$1610612737, %ebp
-	jb	.L0
-	movl	%ebp, %eax
-	movl	$1073741824, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
-	sete	%cl
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
-	retq
+	jmpq	*misuse@GOTPCREL(%rip)
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::put_slow:
-	pushq	%rbp
-	pushq	%rbx
 	pushq	%rax
 	movl	%edx, %eax
 	negl	%eax
@@ -504,66 +465,62 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	sete	%cl
 	testb	%cl, %cl
 	setne	%al
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	popq	%rcx
 	retq
 .L0:
 	testl	%esi, %esi
-	jns	.L2
+	jns	.L1
 	cmpl	$-1073741825, %esi
-	jbe	.L3
+	jbe	.L2
 	movl	$-536870912, %eax
 	movl	%eax, (%rdi)
-.L1:
 	xorl	%eax, %eax
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	popq	%rcx
 	retq
-.L2:
-	movq	%rdi, %rbx
-	leaq	.Ldata0(%rip), %rdi
-	leaq	.Ldata1(%rip), %rax
-	movl	$23, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
-	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %eax
-	testl	%ebp, %ebp
-	js	.L4
-	cmpl	$536870911, %eax
-	ja	.L1
+.L1:
+	testl	%edx, %edx
+	js	.L3
+	cmpl	$536870911, %edx
+	ja	.L4
 	movl	$1073741824, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
-	jmp	.L1
-.L3:
-	movq	%rdi, %rbx
-	leaq	.Ldata2(%rip), %rdi
-	leaq	.Ldata3(%rip), %rax
-	movl	$43, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
-	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %eax
-	testl	%ebp, %ebp
+	jmp	.L4
+.L2:
+	testl	%edx, %edx
 	js	.L5
 	movl	$1073741824, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
-	jmp	.L1
-.L4:
+	jmp	.L6
+.L3:
 	movl	$1073741824, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
-	jmp	.L1
+.L4:
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$23, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
 .L5:
-	cmpl	$-1073741824, %eax
-	jb	.L1
+	cmpl	$-1073741824, %edx
+	jb	.L6
 	movl	$-536870912, %eax
-	movl	%eax, (%rbx)
-	jmp	.L1
+	movl	%eax, (%rdi)
+.L6:
+	leaq	.Ldata2(%rip), %rdi
+	leaq	.Ldata3(%rip), %rdx
+	movl	$43, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
 
 # ==== ZeroLockedLow ====
 
@@ -665,8 +622,6 @@ FrozenRefcount<ZeroLockedLow>::get_slow:
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedLow>::put_slow:
-	pushq	%rbp
-	pushq	%rbx
 	pushq	%rax
 	movl	%edx, %ecx
 	xorl	$1, %ecx
@@ -682,60 +637,55 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	sete	%cl
 	testb	%cl, %cl
 	setne	%al
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	popq	%rcx
 	retq
 .L0:
 	testb	$1, %sil
-	je	.L2
+	je	.L1
 	cmpl	$1, %eax
 	je	.L3
 	movl	$-1073741823, %eax
 	movl	%eax, (%rdi)
-.L1:
 	xorl	%eax, %eax
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%rbp
+	popq	%rcx
 	retq
-.L2:
-	movq	%rdi, %rbx
-	leaq	.Ldata0(%rip), %rdi
-	leaq	.Ldata1(%rip), %rax
-	movl	$23, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
-	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %eax
-	testb	$1, %al
-	je	.L1
+.L1:
+	testb	$1, %dl
+	je	.L2
 	xorl	%ecx, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
-	jmp	.L1
-.L3:
-	movq	%rdi, %rbx
-	leaq	.Ldata2(%rip), %rdi
-	leaq	.Ldata3(%rip), %rax
-	movl	$43, %esi
-	movl	%edx, %ebp
-	movq	%rax, %rdx
+.L2:
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$23, %esi
 	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebp, %eax
-	testb	$1, %al
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
+.L3:
+	testb	$1, %dl
 	jne	.L4
 	xorl	%ecx, %ecx
-	lock cmpxchgl	%ecx, (%rbx)
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
-	jmp	.L1
+	jmp	.L5
 .L4:
-	andl	$-2147483647, %eax
-	cmpl	$1, %eax
-	je	.L1
+	andl	$-2147483647, %edx
+	cmpl	$1, %edx
+	je	.L5
 	movl	$-1073741823, %eax
-	movl	%eax, (%rbx)
-	jmp	.L1
+	movl	%eax, (%rdi)
+.L5:
+	leaq	.Ldata2(%rip), %rdi
+	leaq	.Ldata3(%rip), %rdx
+	movl	$43, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
 
 # ==== Tagged ====
 
@@ -847,68 +797,51 @@ FrozenRefcount<Tagged>::try_get_slow:
 
 # out of line, called above:
 FrozenRefcount<Tagged>::get_slow:
-	pushq	%r14
-	pushq	%rbx
-	pushq	%rax
 	testl	%esi, %esi
-	js	.L1
+	js	.L0
 	movabsq	$-4294967296, %rax
 	andq	%rax, %rsi
 	orq	$1610612736, %rsi
 	movq	%rsi, (%rdi)
-.L0:
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%r14
 	retq
+.L0:
+	leal	1073741824(%rsi), %eax
+	addq	$-536870913, %rax
+	cmpq	$1610612734, %rax
+	ja	.L1
+	movabsq	$-4294967296, %rax
+	andq	%rsi, %rax
+	movl	$3221225472, %ecx
+	orq	%rax, %rcx
+	movq	%rsi, %rax
+	lock cmpxchgq	%rcx, (%rdi)
+	sete	%cl
 .L1:
-	movq	%rdi, %rbx
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
-	movq	%rsi, %r14
 	movl	$23, %esi
-	callq	*misuse@GOTPCREL(%rip)
-	leal	1073741824(%r14), %ecx
-	addq	$-536870913, %rcx
-	cmpq	$1610612734, %rcx
-	ja	.L0
-	movq	%r14, %rax
-	movabsq	$-4294967296, %rcx
-	andq	%r14, %rcx
-	movl	$3221225472, %edx
-	orq	%rcx, %rdx
-	lock cmpxchgq	%rdx, (%rbx)
-	sete	%cl
-	addq	$8, %rsp
-	popq	%rbx
-	popq	%r14
-	retq
+	jmpq	*misuse@GOTPCREL(%rip)
 
 # out of line, called above:
 FrozenRefcount<Tagged>::put_slow:
-	pushq	%r15
-	pushq	%r14
-	pushq	%rbx
+	pushq	%rax
 	movl	%edx, %eax
 	movl	%esi, %ecx
 	andl	$-1073741824, %ecx
 	orq	%rax, %rcx
-	je	.L1
+	je	.L0
 	testl	%esi, %esi
-	js	.L2
+	js	.L1
 	testl	$1073741824, %esi
-	je	.L3
+	je	.L2
 	movabsq	$-4294967296, %rax
 	andq	%rax, %rdx
 	orq	$1610612736, %rdx
 	movq	%rdx, (%rdi)
-.L0:
 	xorl	%eax, %eax
-	popq	%rbx
-	popq	%r14
-	popq	%r15
+	popq	%rcx
 	retq
-.L1:
+.L0:
 	movabsq	$-4294967296, %rax
 	andq	%rdx, %rax
 	movl	$3221225472, %ecx
@@ -918,67 +851,65 @@ FrozenRefcount<Tagged>::put_slow:
 	sete	%cl
 	testb	%cl, %cl
 	setne	%al
-	popq	%rbx
-	popq	%r14
-	popq	%r15
+	popq	%rcx
 	retq
-.L2:
-	movq	%rdi, %r14
-	movl	$3221225472, %ebx
-	leaq	.Ldata0(%rip), %rdi
-	leaq	.Ldata1(%rip), %rax
-	movl	$23, %esi
-	movq	%rdx, %r15
-	movq	%rax, %rdx
-	callq	*misuse@GOTPCREL(%rip)
-	movq	%r15, %rax
-	testl	%eax, %eax
-	js	.L4
+.L1:
+	movl	$3221225472, %eax
+	testl	%edx, %edx
+	js	.L3
 	movabsq	$-4294967296, %rcx
-	andq	%rax, %rcx
-	orq	%rbx, %rcx
-	lock cmpxchgq	%rcx, (%r14)
+	andq	%rdx, %rcx
+	orq	%rax, %rcx
+	movq	%rdx, %rax
+	lock cmpxchgq	%rcx, (%rdi)
 	sete	%cl
-	jmp	.L0
-.L3:
-	movq	%rsi, %r14
-	movq	%rdi, %rbx
-	leaq	.Ldata2(%rip), %rdi
-	leaq	.Ldata3(%rip), %rax
-	movl	$43, %esi
-	movq	%rdx, %r15
-	movq	%rax, %rdx
-	callq	*misuse@GOTPCREL(%rip)
-	movq	%r15, %rax
-	testl	%eax, %eax
+	jmp	.L4
+.L2:
+	testl	%edx, %edx
 	js	.L5
-	testl	$1073741824, %eax
-	je	.L0
-	movabsq	$-4294967296, %rcx
-	andq	%rcx, %rax
-	orq	$1610612736, %rax
-	movq	%rax, (%rbx)
-	jmp	.L0
-.L4:
+	testl	$1073741824, %edx
+	je	.L6
+	movabsq	$-4294967296, %rax
+	andq	%rax, %rdx
+	orq	$1610612736, %rdx
+	movq	%rdx, (%rdi)
+	jmp	.L6
+.L3:
 	movl	$3221225472, %ecx
-	subl	%eax, %ecx
+	subl	%edx, %ecx
 	addq	$-536870913, %rcx
 	cmpq	$1610612734, %rcx
-	ja	.L0
+	ja	.L4
 	movabsq	$-4294967296, %rcx
-	andq	%rax, %rcx
-	orq	%rbx, %rcx
-	lock cmpxchgq	%rcx, (%r14)
+	andq	%rdx, %rcx
+	orq	%rax, %rcx
+	movq	%rdx, %rax
+	lock cmpxchgq	%rcx, (%rdi)
 	sete	%cl
-	jmp	.L0
+.L4:
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$23, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
 .L5:
-	movabsq	$-4294967296, %rcx
-	andq	%rcx, %r14
+	movabsq	$-4294967296, %rax
+	andq	%rax, %rsi
 	movl	$3221225472, %ecx
-	orq	%r14, %rcx
-	lock cmpxchgq	%rcx, (%rbx)
+	orq	%rsi, %rcx
+	movq	%rdx, %rax
+	lock cmpxchgq	%rcx, (%rdi)
 	sete	%cl
-	jmp	.L0
+.L6:
+	leaq	.Ldata2(%rip), %rdi
+	leaq	.Ldata3(%rip), %rdx
+	movl	$43, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
 
 # ==== Classic ====
 
@@ -1060,8 +991,7 @@ frc_Classic_x86_asm_unfreeze:
 # out of line, called above:
 FrozenRefcount<Classic>::get_slow:
 	testl	%esi, %esi
-	js	.L0
-	je	.L0
+	jle	.L0
 	movl	$1610612736, %eax
 	movl	%eax, (%rdi)
 	retq
@@ -1081,8 +1011,6 @@ FrozenRefcount<Classic>::put_slow:
 	je	.L0
 	retq
 .L0:
-	pushq	%r15
-	pushq	%r14
 	pushq	%rbx
 	xorl	%ecx, %ecx
 	cmpl	$1073741824, %esi
@@ -1092,66 +1020,56 @@ FrozenRefcount<Classic>::put_slow:
 	movl	$2, %ecx
 	cmovgl	%esi, %ecx
 	cmpl	$3, %ecx
-	jne	.L2
+	jne	.L1
 	movl	$1610612736, %ecx
 	movl	%ecx, (%rdi)
-.L1:
 	popq	%rbx
-	popq	%r14
-	popq	%r15
 	retq
-.L2:
-	movq	%rdx, %r15
-	movq	%rdi, %r14
+.L1:
 	movl	%eax, %ebx
 	testl	%ecx, %ecx
-	jne	.L3
+	jne	.L2
+	testl	%edx, %edx
+	jg	.L3
+	xorl	%ecx, %ecx
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%cl
+	jmp	.L4
+.L2:
+	testl	%edx, %edx
+	jg	.L5
+	leal	-1(%rdx), %eax
+	cmpl	$-536870914, %eax
+	jg	.L6
+	xorl	%ecx, %ecx
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%cl
+	jmp	.L6
+.L3:
+	cmpl	$1073741824, %edx
+	jb	.L4
+	movl	$1610612736, %eax
+	movl	%eax, (%rdi)
+.L4:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
 	movl	$43, %esi
 	callq	*misuse@GOTPCREL(%rip)
-	movq	%r15, %rax
-	testl	%eax, %eax
-	jle	.L4
-	cmpl	$1073741824, %eax
 	movl	%ebx, %eax
-	jb	.L1
-	movl	$1610612736, %ecx
-	movl	%ecx, (%r14)
 	popq	%rbx
-	popq	%r14
-	popq	%r15
 	retq
-.L3:
+.L5:
+	xorl	%ecx, %ecx
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%cl
+.L6:
 	leaq	.Ldata2(%rip), %rdi
 	leaq	.Ldata3(%rip), %rdx
 	movl	$23, %esi
 	callq	*misuse@GOTPCREL(%rip)
-	movq	%r15, %rax
-	testl	%eax, %eax
-	jle	.L5
-	xorl	%ecx, %ecx
-	lock cmpxchgl	%ecx, (%r14)
-	sete	%cl
-	jmp	.L6
-.L4:
-	xorl	%ecx, %ecx
-	lock cmpxchgl	%ecx, (%r14)
-	sete	%cl
-	jmp	.L6
-.L5:
-	movq	%rax, %rcx
-	decl	%eax
-	cmpl	$-536870914, %eax
-	movl	%ebx, %eax
-	jg	.L1
-	xorl	%edx, %edx
-	movl	%ecx, %eax
-	lock cmpxchgl	%edx, (%r14)
-	sete	%cl
-.L6:
 	movl	%ebx, %eax
 	popq	%rbx
-	popq	%r14
-	popq	%r15
 	retq

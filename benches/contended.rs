@@ -34,7 +34,7 @@ impl V<'_, '_> {
 }
 
 impl Visit for V<'_, '_> {
-    fn counter<E: Encoding, B: Backend<E::Word>>(&mut self) {
+    fn counter<E: Encoding, B: Backend>(&mut self) {
         self.subject::<Counter<E, B>>();
     }
     fn baseline<S: Subject>(&mut self) {

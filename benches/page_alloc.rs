@@ -25,18 +25,12 @@ use std::time::{Duration, Instant};
 
 const STEPS: usize = 4096;
 
-struct Populated<E: Encoding>
-where
-    CoreAtomics: frozen_refcount::Backend<E::Word>,
-{
+struct Populated<E: Encoding> {
     alloc: PageAllocator<E, CoreAtomics>,
     held: Vec<Folio>,
 }
 
-impl<E: Encoding> Populated<E>
-where
-    CoreAtomics: frozen_refcount::Backend<E::Word>,
-{
+impl<E: Encoding> Populated<E> {
     fn new() -> Self {
         let alloc = PageAllocator::<E, CoreAtomics>::new(6, 64);
         let mut rng = Rng::new(7);
@@ -74,10 +68,7 @@ where
     }
 }
 
-impl<E: Encoding> Drop for Populated<E>
-where
-    CoreAtomics: frozen_refcount::Backend<E::Word>,
-{
+impl<E: Encoding> Drop for Populated<E> {
     fn drop(&mut self) {
         for f in self.held.drain(..) {
             assert!(self.alloc.put(f).is_last());
@@ -87,10 +78,7 @@ where
     }
 }
 
-fn walk_all<E: Encoding>(a: &PageAllocator<E, CoreAtomics>, pfns: &[u32], peek: bool) -> u32
-where
-    CoreAtomics: frozen_refcount::Backend<E::Word>,
-{
+fn walk_all<E: Encoding>(a: &PageAllocator<E, CoreAtomics>, pfns: &[u32], peek: bool) -> u32 {
     let mut hits = 0;
     for &p in pfns {
         let p = black_box(p);
@@ -108,10 +96,7 @@ where
     hits
 }
 
-fn bench_encoding<E: Encoding>(c: &mut Criterion)
-where
-    CoreAtomics: frozen_refcount::Backend<E::Word>,
-{
+fn bench_encoding<E: Encoding>(c: &mut Criterion) {
     let pop = Populated::<E>::new();
     let random = pop.pfns(|_| true);
     let heads = pop.pfns(|p| pop.is_head(p));

@@ -137,7 +137,7 @@ impl<S: Subject> Row for Plain<S> {
     }
 }
 
-struct Counted<E: Encoding, B: Backend<E::Word>> {
+struct Counted<E: Encoding, B: Backend> {
     plain: Plain<Counter<E, B>>,
     counting: Arc<CachePadded<Counter<E, Counting<B>>>>,
 }
@@ -151,7 +151,7 @@ fn add(a: Counts, b: Counts) -> Counts {
     }
 }
 
-impl<E: Encoding, B: Backend<E::Word>> Row for Counted<E, B> {
+impl<E: Encoding, B: Backend> Row for Counted<E, B> {
     fn encoding(&self) -> &'static str {
         self.plain.encoding()
     }
@@ -247,7 +247,7 @@ impl CollectPc {
 }
 
 impl Visit for CollectPc {
-    fn counter<E: Encoding, B: Backend<E::Word>>(&mut self) {
+    fn counter<E: Encoding, B: Backend>(&mut self) {
         if E::NAME == "HighBit" || E::NAME == "Classic" {
             self.push::<Counter<E, B>>();
         }
@@ -266,7 +266,7 @@ struct Collect<'a> {
 }
 
 impl Visit for Collect<'_> {
-    fn counter<E: Encoding, B: Backend<E::Word>>(&mut self) {
+    fn counter<E: Encoding, B: Backend>(&mut self) {
         // Classic always stays: it is a column of the table.
         let keep =
             E::NAME == "Classic" || self.only.map_or(true, |o| o.eq_ignore_ascii_case(E::NAME));

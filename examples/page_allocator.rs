@@ -97,7 +97,7 @@ fn usage(msg: &str) -> ! {
 /// With an encoding whose zero word is frozen, the descriptor array comes
 /// from `alloc_zeroed` and is never initialised; show that every page is
 /// then frozen and that walkers find nothing.
-fn zero_filled_start<E: Encoding, B: Backend<E::Word>>(pages: u32) -> bool {
+fn zero_filled_start<E: Encoding, B: Backend>(pages: u32) -> bool {
     let t = Instant::now();
     let Some(a) = PageAllocator::<E, B>::new_zeroed(MAX_ORDER, pages >> MAX_ORDER) else {
         println!(
@@ -129,7 +129,7 @@ fn zero_filled_start<E: Encoding, B: Backend<E::Word>>(pages: u32) -> bool {
     ok
 }
 
-fn run<E: Encoding, B: Backend<E::Word>>(args: &Args) -> (&'static str, Report, bool) {
+fn run<E: Encoding, B: Backend>(args: &Args) -> (&'static str, Report, bool) {
     let blocks = args.pages >> MAX_ORDER;
     // No init pass where zero is frozen; an explicit frozen init elsewhere.
     let (a, zeroed) = match PageAllocator::<E, B>::new_zeroed(MAX_ORDER, blocks) {

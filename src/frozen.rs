@@ -5,7 +5,7 @@
 use crate::backends::{Backend, DefaultBackend};
 use crate::encoding::{Encoding, HighBit};
 use crate::primitive::{self, const_fn_unless_loom};
-use crate::Word;
+use crate::word::Word;
 use core::fmt;
 use core::marker::PhantomData;
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
@@ -25,6 +25,7 @@ pub enum Put {
 impl Put {
     /// `true` for [`Put::Last`].
     #[inline]
+    #[must_use]
     pub fn is_last(self) -> bool {
         matches!(self, Put::Last)
     }
@@ -71,6 +72,41 @@ pub enum State {
 /// assert!(rc.is_frozen() && !rc.try_get());
 /// ```
 ///
+/// # Layout
+///
+/// Guaranteed: `FrozenRefcount<E, B>` has the size of `E::Word` and the
+/// alignment of its atomic (`AtomicU32` for `u32` words), which equals the
+/// word's alignment on every target except for `u64` on a few 32-bit ones
+/// (x86). `repr(transparent)`: it can be embedded in a `repr(C)` struct
+/// shared with C, and [`from_ptr`](Self::from_ptr),
+/// [`from_mut`](Self::from_mut), [`from_mut_slice`](Self::from_mut_slice)
+/// and [`from_atomic_slice`](Self::from_atomic_slice) view memory owned
+/// elsewhere as counters. `tests/embed.rs` checks both.
+///
+/// # Bit patterns
+///
+/// Every bit pattern of the word is a valid counter in some state, never
+/// undefined behaviour, so memory written by someone else can be viewed
+/// as is. What a pattern means ([`state`](Self::state) reads it):
+///
+/// | encoding | all-zero word | any other word |
+/// | --- | --- | --- |
+/// | [`HighBit`], [`LowBit`](crate::LowBit), [`Tagged`](crate::Tagged) | live, count 0 (the transient zero: one `try_get` resurrects it) | frozen if the state bit is set, else live or saturated |
+/// | [`ZeroLockedHigh`](crate::ZeroLockedHigh), [`ZeroLockedLow`](crate::ZeroLockedLow) | **frozen** | frozen if the LIVE bit is clear, else live or saturated |
+/// | [`Classic`](crate::Classic) | dead (frozen) | dead if the MSB is set (underflow), else live or saturated |
+///
+/// Zeroed memory is thus a table of frozen counters, owned by whoever
+/// zeroed it, for the zero-locked encodings only; for the others it is a
+/// table of live zero counts that any `try_get` takes.
+///
+/// The crate's own operations keep every word far from the boundaries
+/// between the regions (saturated words are re-centred, drifted garbage is
+/// reset). A foreign writer can store a word one increment from a boundary
+/// (the top of the saturation band, the top of a high-bit encoding's frozen
+/// half); the next increment then crosses it, and that one `try_get` answers
+/// for the state it made. `tests/embed.rs` walks all 256 patterns of every
+/// 8-bit encoding and finds at most one such word per boundary.
+///
 /// # Misuse
 ///
 /// A `put` on a frozen or zero count, a `put_many` of more references than are
@@ -96,14 +132,14 @@ pub enum State {
 /// - `unfreeze` on a live counter overwrites the count. No second `Last` is
 ///   handed out for it (a `put` that finds the word frozen returns `Kept`).
 #[repr(transparent)]
-pub struct FrozenRefcount<E: Encoding = HighBit, B: Backend<E::Word> = DefaultBackend> {
+pub struct FrozenRefcount<E: Encoding = HighBit, B: Backend = DefaultBackend> {
     word: <E::Word as Word>::Atomic,
     _marker: PhantomData<fn() -> (E, B)>,
 }
 
 type W<E> = <E as Encoding>::Word;
 
-impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
+impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     /// Largest live count that is stored exactly. One more makes the counter
     /// saturated. `2^(bits-2) - 1`: 63 for 8-bit words, `2^30 - 1` for 32-bit
     /// words and [`Tagged`](crate::Tagged), `2^31 - 1` for 64-bit words.
@@ -121,6 +157,7 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
         /// `const`, so it can initialise a `static`. Panics unless
         /// `1 <= count <= MAX_COUNT`.
         #[inline]
+        #[must_use]
         pub fn new(count: u32) -> Self {
             assert!(count >= 1 && count <= E::MAX_COUNT, "FrozenRefcount::new: count out of 1..=MAX_COUNT");
             Self::from_bits(E::LIVE_MARK_U64 | ((count as u64) << E::SHIFT))
@@ -131,6 +168,7 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
         /// A frozen counter, owned by the caller (the kernel's "initialize as
         /// frozen"): every `try_get` fails until [`unfreeze`](Self::unfreeze).
         #[inline]
+        #[must_use]
         pub fn new_frozen() -> Self {
             Self::from_bits(E::FROZEN_U64)
         }
@@ -143,11 +181,133 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
         }
     }
 
+    // ---- memory owned elsewhere ----
+
+    /// A counter over a word that lives somewhere else: a kernel's
+    /// `struct page` field that C code also updates, a frame table in a
+    /// zero-filled `mmap`, a slot in shared memory.
+    ///
+    /// Every bit pattern is a valid counter (see [the table](#bit-patterns)),
+    /// so this never reads an invalid value; for the zero-locked encodings a
+    /// word nobody has written is frozen.
+    ///
+    /// # Safety
+    ///
+    /// As [`AtomicU32::from_ptr`](core::sync::atomic::AtomicU32::from_ptr):
+    /// - `ptr` is aligned to `align_of::<FrozenRefcount<E, B>>()` (the
+    ///   atomic's alignment: on some 32-bit targets stricter than `u64`'s);
+    /// - `ptr` is valid for reads and writes for the whole lifetime `'a`;
+    /// - during `'a`, every access to the word is atomic (through this
+    ///   counter, another view of it, or foreign code's atomics of the same
+    ///   width), never a non-atomic access racing with one of ours.
+    #[cfg(not(frozen_refcount_loom))]
+    #[inline]
+    #[must_use]
+    pub unsafe fn from_ptr<'a>(ptr: *mut E::Word) -> &'a Self {
+        // SAFETY: `Self` is `repr(transparent)` over `E::Word`'s atomic,
+        // which has the size of `E::Word` and accepts every bit pattern; the
+        // caller guarantees alignment, validity for `'a` and atomic access.
+        unsafe { &*ptr.cast::<Self>() }
+    }
+
+    /// The address of the word, for foreign code (C's `atomic_t`, a kernel's
+    /// `page_ref_*` helpers) that updates it atomically. Writing it
+    /// non-atomically while the counter is shared is a data race.
+    #[cfg(not(frozen_refcount_loom))]
+    #[inline]
+    #[must_use]
+    pub fn as_ptr(&self) -> *mut E::Word {
+        <E::Word as Word>::as_ptr(&self.word)
+    }
+
+    /// A counter over a word the caller holds exclusively (a table it just
+    /// allocated, before sharing it).
+    ///
+    /// A compile-time error where `E::Word`'s alignment is below its
+    /// atomic's (`u64` on 32-bit x86): use [`from_ptr`](Self::from_ptr)
+    /// with memory aligned for the atomic there.
+    #[cfg(not(frozen_refcount_loom))]
+    #[inline]
+    #[must_use]
+    pub fn from_mut(word: &mut E::Word) -> &mut Self {
+        const {
+            assert!(
+                Self::WORD_ALIGN_IS_ATOMIC_ALIGN,
+                "word less aligned than its atomic"
+            )
+        };
+        // SAFETY: same size (repr(transparent) over the atomic), same
+        // alignment (asserted above), every bit pattern valid, and the
+        // exclusive borrow rules out any other access for its lifetime.
+        unsafe { &mut *(word as *mut E::Word).cast::<Self>() }
+    }
+
+    /// [`from_mut`](Self::from_mut) for a whole table: `&mut [E::Word]` (for
+    /// instance zeroed memory, which for the zero-locked encodings is a table
+    /// of frozen counters with no initialisation pass) viewed as counters.
+    #[cfg(not(frozen_refcount_loom))]
+    #[inline]
+    #[must_use]
+    pub fn from_mut_slice(words: &mut [E::Word]) -> &mut [Self] {
+        const {
+            assert!(
+                Self::WORD_ALIGN_IS_ATOMIC_ALIGN,
+                "word less aligned than its atomic"
+            )
+        };
+        let len = words.len();
+        // SAFETY: as for `from_mut`, element by element: same size, so the
+        // same length covers the same bytes.
+        unsafe { core::slice::from_raw_parts_mut(words.as_mut_ptr().cast::<Self>(), len) }
+    }
+
+    /// A slice of the word's atomics (core's `AtomicU32` for `u32` words)
+    /// viewed as counters: for tables whose storage is typed as atomics, such
+    /// as bindings of a C `atomic_t` array.
+    #[cfg(not(frozen_refcount_loom))]
+    #[inline]
+    #[must_use]
+    pub fn from_atomic_slice(atomics: &[<E::Word as Word>::Atomic]) -> &[Self] {
+        // SAFETY: `Self` is `repr(transparent)` over exactly this atomic type
+        // (plus a zero-sized marker), so the layouts are identical.
+        unsafe { core::slice::from_raw_parts(atomics.as_ptr().cast::<Self>(), atomics.len()) }
+    }
+
+    /// The word, through an exclusive borrow: a plain access, no atomic step.
+    #[cfg(not(frozen_refcount_loom))]
+    #[inline]
+    #[must_use]
+    pub fn get_mut(&mut self) -> &mut E::Word {
+        // SAFETY: the atomic has the size of `E::Word` and at least its
+        // alignment; the exclusive borrow rules out concurrent access.
+        unsafe { &mut *self.as_ptr() }
+    }
+
+    /// Consumes the counter and returns its raw word.
+    #[inline]
+    #[must_use]
+    pub fn into_raw(self) -> E::Word {
+        self.load_raw()
+    }
+
+    /// Consumes the counter and returns its atomic word (core's `AtomicU32`
+    /// for `u32` words; loom's under loom), for storage typed as atomics.
+    #[inline]
+    #[must_use]
+    pub fn into_atomic(self) -> <E::Word as Word>::Atomic {
+        self.word
+    }
+
+    #[cfg(not(frozen_refcount_loom))]
+    const WORD_ALIGN_IS_ATOMIC_ALIGN: bool =
+        core::mem::align_of::<E::Word>() == core::mem::align_of::<Self>();
+
     /// Speculatively takes a reference to an object found without holding
     /// one (an RCU reader, a PFN walker). Fails iff the counter is frozen.
     ///
     /// One atomic add and never a loop (`Classic`: a load and a CAS loop).
     #[inline]
+    #[must_use = "on `true` the caller holds a reference and must `put` it"]
     pub fn try_get(&self) -> bool {
         self.try_get_many(1)
     }
@@ -155,6 +315,7 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
     /// [`try_get`](Self::try_get) for `n` references at once
     /// (`1 <= n <= MAX_MANY`, else panics).
     #[inline]
+    #[must_use = "on `true` the caller holds `n` references and must `put_many` them"]
     pub fn try_get_many(&self, n: u32) -> bool {
         let delta = Self::delta(n);
         if E::LAYOUT.zero_is_dead {
@@ -173,6 +334,32 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
             return true;
         }
         self.try_get_slow(new)
+    }
+
+    /// [`try_get`](Self::try_get) for callers that expect mostly misses (a
+    /// PFN walker over mostly free pages): one Relaxed load first, and a
+    /// frozen word returns `false` with no write, so a miss leaves the cache
+    /// line shared instead of taking it exclusive. Otherwise the usual
+    /// one-RMW `try_get`, whose returned value alone decides: the load is a
+    /// hint, never trusted for the answer (a word unfrozen or frozen after it
+    /// is judged by the RMW, as in Linux's `rcuref` slow paths).
+    ///
+    /// Costs one load more than `try_get` on a hit; see
+    /// `docs/` for the hit rates at which each one wins. `Classic` is
+    /// the same as its `try_get`, which already starts with a load.
+    #[inline]
+    #[must_use = "on `true` the caller holds a reference and must `put` it"]
+    pub fn try_get_unless_frozen(&self) -> bool {
+        if !E::LAYOUT.zero_is_dead {
+            // Relaxed: a hint only. On `false` nothing is read from the
+            // object; on a live word the RMW below orders (Acquire) and
+            // decides.
+            let seen = B::load::<E::Word>(&self.word, Relaxed);
+            if Self::frozen(seen) {
+                return false;
+            }
+        }
+        self.try_get()
     }
 
     /// Takes another reference when the caller already holds one.
@@ -230,6 +417,7 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
     /// One CAS (`Tagged`: a load of the generation, then the CAS). Panics
     /// unless `1 <= expected <= MAX_COUNT`.
     #[inline]
+    #[must_use = "on `true` the caller owns the object (as after `Put::Last`)"]
     pub fn freeze(&self, expected: u32) -> bool {
         assert!(
             expected >= 1 && expected <= E::MAX_COUNT,
@@ -239,7 +427,7 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
         // stale one makes the CAS fail, which is the right answer for a
         // counter that changed hands.
         let generation = if E::LAYOUT.tagged {
-            Self::gen_bits(B::load(&self.word, Relaxed))
+            Self::gen_bits(B::load::<E::Word>(&self.word, Relaxed))
         } else {
             W::<E>::ZERO
         };
@@ -271,24 +459,26 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
         // Relaxed load: the generation bits were last written by this
         // counter's owners, and ownership was handed to us with Acquire.
         let cur = if E::LAYOUT.tagged || cfg!(debug_assertions) {
-            B::load(&self.word, Relaxed)
+            B::load::<E::Word>(&self.word, Relaxed)
         } else {
             E::FROZEN
         };
-        if cfg!(debug_assertions) && !Self::frozen(cur) {
-            misuse("unfreeze of a live counter");
-        }
         // A store, not a CAS: it discards the garbage of failed try_gets, whose
         // increments lost the race by definition. Release: publishes the
         // object's initialisation to every try_get that succeeds on the new
         // life (they Acquire).
         let next = Self::gen_bits(cur).wrapping_add(E::GEN_ONE) | Self::live_word(count);
-        B::store(&self.word, next, Release)
+        B::store(&self.word, next, Release);
+        // After the store: the word is what a release build leaves.
+        if cfg!(debug_assertions) && !Self::frozen(cur) {
+            misuse("unfreeze of a live counter");
+        }
     }
 
     /// The live count: 0 when frozen or in the transient zero, `u32::MAX`
     /// when saturated. A Relaxed snapshot, stale as soon as it is read.
     #[inline]
+    #[must_use = "a snapshot that is not read is a wasted load"]
     pub fn count(&self) -> u32 {
         match self.state() {
             State::Live(n) => n,
@@ -299,18 +489,21 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
 
     /// Whether the counter is frozen (a Relaxed snapshot).
     #[inline]
+    #[must_use = "a snapshot that is not read is a wasted load"]
     pub fn is_frozen(&self) -> bool {
         Self::frozen(self.load_raw())
     }
 
     /// Whether the counter is saturated (a Relaxed snapshot).
     #[inline]
+    #[must_use = "a snapshot that is not read is a wasted load"]
     pub fn is_saturated(&self) -> bool {
         self.state() == State::Saturated
     }
 
     /// What the word means now (a Relaxed snapshot).
     #[inline]
+    #[must_use = "a snapshot that is not read is a wasted load"]
     pub fn state(&self) -> State {
         Self::classify(self.load_raw())
     }
@@ -318,9 +511,10 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
     /// The raw word (a Relaxed load), for debugging and tests. Its meaning is
     /// the encoding's business; see the table in `encoding.rs`.
     #[inline]
+    #[must_use = "a snapshot that is not read is a wasted load"]
     pub fn load_raw(&self) -> E::Word {
         // Relaxed: a snapshot; nothing is read through it.
-        B::load(&self.word, Relaxed)
+        B::load::<E::Word>(&self.word, Relaxed)
     }
 
     // ---- cold paths ----
@@ -329,7 +523,7 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
     #[inline]
     fn try_get_cas_loop(&self, delta: E::Word) -> bool {
         // Relaxed: only the guess for the first CAS, which re-checks it.
-        let mut cur = B::load(&self.word, Relaxed);
+        let mut cur = B::load::<E::Word>(&self.word, Relaxed);
         loop {
             if Self::frozen(cur) {
                 return false;
@@ -368,8 +562,8 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
     #[inline(never)]
     fn get_slow(&self, new: E::Word) {
         if Self::frozen(new) {
-            misuse("get on a frozen counter");
             self.settle_frozen(new, Drift::Up);
+            misuse("get on a frozen counter");
         } else {
             self.resaturate(new);
         }
@@ -387,7 +581,6 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
                 Put::Kept
             }
             State::Frozen => {
-                misuse("put on a frozen counter");
                 if Self::frozen(new) {
                     self.settle_frozen(new, Drift::Down);
                 } else {
@@ -401,10 +594,12 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
                         Relaxed,
                     );
                 }
+                // Repaired first, then reported: a caught panic (or another
+                // thread) finds the word exactly as a release build leaves it.
+                misuse("put on a frozen counter");
                 Put::Kept
             }
             State::Zero | State::Live(_) => {
-                misuse("put of more references than the count holds");
                 if Self::frozen(new) {
                     // The subtract went below zero: `new` is at the top of the
                     // frozen half, one increment from a live zero, and for
@@ -422,6 +617,7 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
                 } else if !Self::exact(new) {
                     self.resaturate(new);
                 }
+                misuse("put of more references than the count holds");
                 Put::Kept
             }
         }
@@ -434,7 +630,7 @@ impl<E: Encoding, B: Backend<E::Word>> FrozenRefcount<E, B> {
         if E::LAYOUT.zero_is_dead {
             // Classic: zero is final. Acquire pairs with the Release subtract
             // of every earlier put, as in `Arc::drop`.
-            B::acquire_fence(&self.word);
+            B::acquire_fence::<E::Word>(&self.word);
             return Put::Last;
         }
         // Strong CAS from the exact word our subtract produced (for Tagged:
@@ -560,22 +756,23 @@ fn misuse(what: &str) {
 }
 
 #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
-impl<B: Backend<u64>> FrozenRefcount<crate::Tagged, B> {
+impl<B: Backend> FrozenRefcount<crate::encoding::Tagged, B> {
     /// The generation: how many times the counter was unfrozen, modulo 2^32.
     #[inline]
+    #[must_use = "a snapshot that is not read is a wasted load"]
     pub fn generation(&self) -> u32 {
         (self.load_raw() >> 32) as u32
     }
 }
 
-impl<E: Encoding, B: Backend<E::Word>> Default for FrozenRefcount<E, B> {
+impl<E: Encoding, B: Backend> Default for FrozenRefcount<E, B> {
     /// A frozen counter, as [`new_frozen`](FrozenRefcount::new_frozen).
     fn default() -> Self {
         Self::new_frozen()
     }
 }
 
-impl<E: Encoding, B: Backend<E::Word>> fmt::Debug for FrozenRefcount<E, B> {
+impl<E: Encoding, B: Backend> fmt::Debug for FrozenRefcount<E, B> {
     /// `FrozenRefcount<HighBit>(Live(2))`; `Tagged` adds the generation.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let w = self.load_raw();

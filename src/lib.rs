@@ -56,14 +56,42 @@
 //!
 //! # Features
 //!
-//! - `std`: [`Counting`]'s per-thread step counts.
+//! - `std`: `Counting`'s per-thread step counts.
 //! - `portable-atomic`: the `PortableAtomics` backend.
-//! - `model`: [`model`], the sequential reference model used by the tests
-//!   and the fuzzers.
+//! - `model`: `frozen_refcount::model`, the sequential reference model used
+//!   by the tests and the fuzzers.
+//! - `bytemuck`: `bytemuck::Zeroable` for [`ZeroLockedHigh`] and
+//!   [`ZeroLockedLow`] counters (an all-zero word is frozen), so that
+//!   `bytemuck::zeroed_slice_box` allocates a frozen table from `calloc`.
+//!
+//! # Generic code and memory owned elsewhere
+//!
+//! `FrozenRefcount<E, B>` needs no bound beyond `E: Encoding` and
+//! `B: Backend`, so generic code names it as it is:
+//!
+//! ```
+//! use frozen_refcount::{Encoding, FrozenRefcount, ZeroLockedLow};
+//!
+//! fn first_live<E: Encoding>(table: &[FrozenRefcount<E>]) -> Option<usize> {
+//!     table.iter().position(|rc| !rc.is_frozen())
+//! }
+//!
+//! // A zeroed table of zero-locked counters is already frozen: no write pass.
+//! let mut words = vec![0u32; 1024];
+//! let table = FrozenRefcount::<ZeroLockedLow>::from_mut_slice(&mut words);
+//! assert_eq!(first_live(table), None);
+//! table[7].unfreeze(1);
+//! assert_eq!(first_live(table), Some(7));
+//! ```
 //!
 //! The crate is `no_std` and never allocates.
 #![no_std]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+// Badges name the features and targets a user chooses, not the test cfgs.
+#![cfg_attr(
+    docsrs,
+    doc(auto_cfg(hide(frozen_refcount_loom, frozen_refcount_tsan, miri)))
+)]
 
 #[cfg(feature = "std")]
 extern crate std;
@@ -75,6 +103,8 @@ mod frozen;
 pub mod model;
 mod primitive;
 mod word;
+#[cfg(all(feature = "bytemuck", not(frozen_refcount_loom)))]
+mod zeroable;
 
 #[cfg(all(
     target_arch = "aarch64",

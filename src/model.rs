@@ -145,7 +145,7 @@ impl Model {
 }
 
 /// Applies `op` to a real counter.
-pub fn apply_real<E: Encoding, B: Backend<E::Word>>(c: &FrozenRefcount<E, B>, op: Op) -> Outcome {
+pub fn apply_real<E: Encoding, B: Backend>(c: &FrozenRefcount<E, B>, op: Op) -> Outcome {
     match op {
         Op::TryGet(k) => Outcome::Bool(c.try_get_many(k)),
         Op::Get(k) => {
@@ -162,7 +162,7 @@ pub fn apply_real<E: Encoding, B: Backend<E::Word>>(c: &FrozenRefcount<E, B>, op
 }
 
 /// A real counter and the model side by side.
-pub struct Checker<E: Encoding, B: Backend<E::Word>> {
+pub struct Checker<E: Encoding, B: Backend> {
     /// The counter under test.
     pub real: FrozenRefcount<E, B>,
     /// The reference.
@@ -188,7 +188,7 @@ pub struct Mismatch {
     pub raw: u64,
 }
 
-impl<E: Encoding, B: Backend<E::Word>> Checker<E, B> {
+impl<E: Encoding, B: Backend> Checker<E, B> {
     /// Starts from `new(count)` (count taken into range), or from
     /// `new_frozen()` when `count` is 0.
     pub fn new(count: u32) -> Self {

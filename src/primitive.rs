@@ -123,9 +123,9 @@ pub(crate) use const_fn_unless_loom;
 /// type can be named here. On big-endian targets the narrow value sits in the
 /// high-order bytes of the `u64`, hence the shift.
 #[cfg(not(frozen_refcount_loom))]
-pub(crate) const fn atomic_from_u64<W: crate::Word>(value: u64) -> W::Atomic {
+pub(crate) const fn atomic_from_u64<W: crate::word::Word>(value: u64) -> W::Atomic {
     #[repr(C)]
-    union Pun<W: crate::Word> {
+    union Pun<W: crate::word::Word> {
         wide: u64,
         atomic: core::mem::ManuallyDrop<W::Atomic>,
     }
@@ -141,6 +141,6 @@ pub(crate) const fn atomic_from_u64<W: crate::Word>(value: u64) -> W::Atomic {
 
 /// Under loom the constructor is an ordinary function.
 #[cfg(frozen_refcount_loom)]
-pub(crate) fn atomic_from_u64<W: crate::Word>(value: u64) -> W::Atomic {
+pub(crate) fn atomic_from_u64<W: crate::word::Word>(value: u64) -> W::Atomic {
     W::new_atomic(W::from_u64(value))
 }

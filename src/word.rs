@@ -4,8 +4,34 @@ use crate::primitive::atomic;
 use core::fmt::Debug;
 use core::ops::{BitAnd, BitOr, Not, Shl, Shr};
 
+pub(crate) use sealed::Sealed;
+
 mod sealed {
-    pub trait Sealed {}
+    use super::AtomicRef;
+
+    /// The width dispatch behind [`Backend`](crate::Backend)'s generic
+    /// methods: a backend matches on the view, and after inlining only the
+    /// arm of the word's own width is left.
+    pub trait Sealed: Sized {
+        /// `a` as the atomic of its own width.
+        fn view(a: &<Self as super::Word>::Atomic) -> AtomicRef<'_>
+        where
+            Self: super::Word;
+    }
+}
+
+/// A counter word's atomic, named by its width (the result of the sealed
+/// `view`; not nameable outside the crate).
+pub enum AtomicRef<'a> {
+    /// An 8-bit word.
+    U8(&'a atomic::AtomicU8),
+    /// A 16-bit word.
+    U16(&'a atomic::AtomicU16),
+    /// A 32-bit word.
+    U32(&'a atomic::AtomicU32),
+    /// A 64-bit word.
+    #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
+    U64(&'a atomic::AtomicU64),
 }
 
 /// An unsigned integer that a counter word is made of (`u8`, `u16`, `u32`,
@@ -50,9 +76,14 @@ pub trait Word:
 }
 
 macro_rules! impl_word {
-    ($($(#[$cfg:meta])* $w:ty => $atomic:ident;)*) => {$(
+    ($($(#[$cfg:meta])* $w:ty => $atomic:ident, $view:ident;)*) => {$(
         $(#[$cfg])*
-        impl sealed::Sealed for $w {}
+        impl sealed::Sealed for $w {
+            #[inline(always)]
+            fn view(a: &atomic::$atomic) -> AtomicRef<'_> {
+                AtomicRef::$view(a)
+            }
+        }
         $(#[$cfg])*
         impl Word for $w {
             const BITS: u32 = <$w>::BITS;
@@ -75,11 +106,11 @@ macro_rules! impl_word {
     )*};
 }
 impl_word! {
-    u8 => AtomicU8;
-    u16 => AtomicU16;
-    u32 => AtomicU32;
+    u8 => AtomicU8, U8;
+    u16 => AtomicU16, U16;
+    u32 => AtomicU32, U32;
     #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
-    u64 => AtomicU64;
+    u64 => AtomicU64, U64;
 }
 
 /// The low `W::BITS` bits of `value`, as a `W`, in a `const` context.

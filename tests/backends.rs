@@ -53,7 +53,7 @@ fn max<W: Word>() -> W {
 fn top<W: Word>() -> W {
     w(1 << (W::BITS - 1))
 }
-fn name<W: Word, B: Backend<W>>() -> String {
+fn name<W: Word, B: Backend>() -> String {
     format!("{}/u{}", B::NAME, W::BITS)
 }
 
@@ -71,14 +71,14 @@ fn samples<W: Word>() -> [W; 7] {
     ]
 }
 
-fn load_store<W: Word, B: Backend<W>>() {
+fn load_store<W: Word, B: Backend>() {
     let a = W::new_atomic(w(0));
     for &v in &samples::<W>() {
         for st in STORES {
-            B::store(&a, v, st);
+            B::store::<W>(&a, v, st);
             for ld in LOADS {
                 assert_eq!(
-                    B::load(&a, ld),
+                    B::load::<W>(&a, ld),
                     v,
                     "{} store {st:?} load {ld:?}",
                     name::<W, B>()
@@ -88,27 +88,27 @@ fn load_store<W: Word, B: Backend<W>>() {
     }
 }
 
-fn fetch_add_wraps<W: Word, B: Backend<W>>() {
+fn fetch_add_wraps<W: Word, B: Backend>() {
     for order in RMWS {
         let a = W::new_atomic(max());
         assert_eq!(
-            B::fetch_add(&a, w(1), order),
+            B::fetch_add::<W>(&a, w(1), order),
             max::<W>(),
             "{}",
             name::<W, B>()
         );
         assert_eq!(
-            B::load(&a, Relaxed),
+            B::load::<W>(&a, Relaxed),
             w(0),
             "{}: MAX + 1 wraps to 0",
             name::<W, B>()
         );
         for &x in &samples::<W>() {
             for &y in &samples::<W>() {
-                B::store(&a, x, Relaxed);
-                assert_eq!(B::fetch_add(&a, y, order), x, "{}", name::<W, B>());
+                B::store::<W>(&a, x, Relaxed);
+                assert_eq!(B::fetch_add::<W>(&a, y, order), x, "{}", name::<W, B>());
                 assert_eq!(
-                    B::load(&a, Relaxed),
+                    B::load::<W>(&a, Relaxed),
                     x.wrapping_add(y),
                     "{} {x:?}+{y:?}",
                     name::<W, B>()
@@ -118,12 +118,17 @@ fn fetch_add_wraps<W: Word, B: Backend<W>>() {
     }
 }
 
-fn fetch_sub_wraps<W: Word, B: Backend<W>>() {
+fn fetch_sub_wraps<W: Word, B: Backend>() {
     for order in RMWS {
         let a = W::new_atomic(w(0));
-        assert_eq!(B::fetch_sub(&a, w(1), order), w(0), "{}", name::<W, B>());
         assert_eq!(
-            B::load(&a, Relaxed),
+            B::fetch_sub::<W>(&a, w(1), order),
+            w(0),
+            "{}",
+            name::<W, B>()
+        );
+        assert_eq!(
+            B::load::<W>(&a, Relaxed),
             max::<W>(),
             "{}: 0 - 1 wraps to MAX",
             name::<W, B>()
@@ -132,10 +137,10 @@ fn fetch_sub_wraps<W: Word, B: Backend<W>>() {
         // adding the negation must still get it right.
         for &x in &samples::<W>() {
             for &y in &samples::<W>() {
-                B::store(&a, x, Relaxed);
-                assert_eq!(B::fetch_sub(&a, y, order), x, "{}", name::<W, B>());
+                B::store::<W>(&a, x, Relaxed);
+                assert_eq!(B::fetch_sub::<W>(&a, y, order), x, "{}", name::<W, B>());
                 assert_eq!(
-                    B::load(&a, Relaxed),
+                    B::load::<W>(&a, Relaxed),
                     x.wrapping_sub(y),
                     "{} {x:?}-{y:?}",
                     name::<W, B>()
@@ -145,16 +150,16 @@ fn fetch_sub_wraps<W: Word, B: Backend<W>>() {
     }
 }
 
-fn cas_returns_actual<W: Word, B: Backend<W>>() {
+fn cas_returns_actual<W: Word, B: Backend>() {
     for (s, f) in CAS_PAIRS {
         for &x in &samples::<W>() {
             for &y in &samples::<W>() {
                 let n = name::<W, B>();
                 let a = W::new_atomic(x);
-                let r = B::compare_exchange(&a, y, x.wrapping_add(w(3)), s, f);
+                let r = B::compare_exchange::<W>(&a, y, x.wrapping_add(w(3)), s, f);
                 if x == y {
                     assert_eq!(r, Ok(x), "{n} {s:?}/{f:?}");
-                    assert_eq!(B::load(&a, Relaxed), x.wrapping_add(w(3)), "{n}");
+                    assert_eq!(B::load::<W>(&a, Relaxed), x.wrapping_add(w(3)), "{n}");
                 } else {
                     assert_eq!(
                         r,
@@ -162,7 +167,7 @@ fn cas_returns_actual<W: Word, B: Backend<W>>() {
                         "{n} {s:?}/{f:?}: failure returns the actual value"
                     );
                     assert_eq!(
-                        B::load(&a, Relaxed),
+                        B::load::<W>(&a, Relaxed),
                         x,
                         "{n}: failure leaves the word alone"
                     );
@@ -172,15 +177,19 @@ fn cas_returns_actual<W: Word, B: Backend<W>>() {
                 let a = W::new_atomic(x);
                 if x == y {
                     loop {
-                        match B::compare_exchange_weak(&a, y, w(7), s, f) {
+                        match B::compare_exchange_weak::<W>(&a, y, w(7), s, f) {
                             Ok(prev) => break assert_eq!(prev, x, "{n}"),
                             Err(prev) => assert_eq!(prev, x, "{n}: spurious failure"),
                         }
                     }
-                    assert_eq!(B::load(&a, Relaxed), w(7), "{n}");
+                    assert_eq!(B::load::<W>(&a, Relaxed), w(7), "{n}");
                 } else {
-                    assert_eq!(B::compare_exchange_weak(&a, y, w(7), s, f), Err(x), "{n}");
-                    assert_eq!(B::load(&a, Relaxed), x, "{n}");
+                    assert_eq!(
+                        B::compare_exchange_weak::<W>(&a, y, w(7), s, f),
+                        Err(x),
+                        "{n}"
+                    );
+                    assert_eq!(B::load::<W>(&a, Relaxed), x, "{n}");
                 }
             }
         }
@@ -190,7 +199,7 @@ fn cas_returns_actual<W: Word, B: Backend<W>>() {
 /// The expected value arrives from a wider computation, so that the register
 /// holding it may carry garbage above the width: an asm CAS must compare only
 /// the low `W::BITS` bits (AArch64 LL/SC: `cmp …, uxtb`).
-fn cas_ignores_upper_register_bits<W: Word, B: Backend<W>>() {
+fn cas_ignores_upper_register_bits<W: Word, B: Backend>() {
     for &x in &samples::<W>() {
         let a = W::new_atomic(x);
         // Bits above the width (none for u64).
@@ -198,15 +207,15 @@ fn cas_ignores_upper_register_bits<W: Word, B: Backend<W>>() {
         let expected = W::from_u64(black_box(x.to_u64() | garbage));
         let new = W::from_u64(black_box(x.to_u64() ^ 1 | garbage));
         assert_eq!(
-            B::compare_exchange(&a, expected, new, AcqRel, Acquire),
+            B::compare_exchange::<W>(&a, expected, new, AcqRel, Acquire),
             Ok(x),
             "{}",
             name::<W, B>()
         );
-        assert_eq!(B::load(&a, Relaxed), new, "{}", name::<W, B>());
+        assert_eq!(B::load::<W>(&a, Relaxed), new, "{}", name::<W, B>());
         let wrong = W::from_u64(black_box(x.to_u64() ^ 2 | garbage));
         assert_eq!(
-            B::compare_exchange(&a, wrong, x, AcqRel, Acquire),
+            B::compare_exchange::<W>(&a, wrong, x, AcqRel, Acquire),
             Err(new),
             "{}",
             name::<W, B>()
@@ -216,44 +225,44 @@ fn cas_ignores_upper_register_bits<W: Word, B: Backend<W>>() {
 
 /// Every step touches its own width and nothing beside it: a carry out of the
 /// word (MAX + 1) or a wide store would change a neighbour.
-fn neighbours_untouched<W: Word, B: Backend<W>>() {
+fn neighbours_untouched<W: Word, B: Backend>() {
     let fill = max::<W>();
     let words: [W::Atomic; 3] = core::array::from_fn(|_| W::new_atomic(fill));
     let mid = &words[1];
     let check = |what: &str| {
         assert_eq!(
-            B::load(&words[0], Relaxed),
+            B::load::<W>(&words[0], Relaxed),
             fill,
             "{} {what}: left neighbour",
             name::<W, B>()
         );
         assert_eq!(
-            B::load(&words[2], Relaxed),
+            B::load::<W>(&words[2], Relaxed),
             fill,
             "{} {what}: right neighbour",
             name::<W, B>()
         );
     };
-    B::store(mid, max(), SeqCst);
-    B::fetch_add(mid, w(1), SeqCst);
+    B::store::<W>(mid, max(), SeqCst);
+    B::fetch_add::<W>(mid, w(1), SeqCst);
     check("fetch_add carry");
-    assert_eq!(B::load(mid, Relaxed), w(0));
-    B::fetch_sub(mid, w(1), SeqCst);
+    assert_eq!(B::load::<W>(mid, Relaxed), w(0));
+    B::fetch_sub::<W>(mid, w(1), SeqCst);
     check("fetch_sub borrow");
-    assert_eq!(B::load(mid, Relaxed), max::<W>());
-    B::store(mid, w(0), Relaxed);
+    assert_eq!(B::load::<W>(mid, Relaxed), max::<W>());
+    B::store::<W>(mid, w(0), Relaxed);
     check("store");
     assert_eq!(
-        B::compare_exchange(mid, w(0), max(), SeqCst, SeqCst),
+        B::compare_exchange::<W>(mid, w(0), max(), SeqCst, SeqCst),
         Ok(w(0))
     );
     check("cas");
-    assert_eq!(B::load(mid, Relaxed), max::<W>());
+    assert_eq!(B::load::<W>(mid, Relaxed), max::<W>());
 }
 
 /// Four threads, two with `fetch_add`/`fetch_sub` and two with CAS loops, on
 /// one word: no update is lost, whatever the width (the total wraps).
-fn no_lost_updates<W: Word, B: Backend<W>>() {
+fn no_lost_updates<W: Word, B: Backend>() {
     const PER_THREAD: u64 = 20_000;
     let a = W::new_atomic(w(0));
     std::thread::scope(|s| {
@@ -263,20 +272,20 @@ fn no_lost_updates<W: Word, B: Backend<W>>() {
                 for i in 0..PER_THREAD {
                     match t {
                         0 => {
-                            let _ = B::fetch_add(a, w(3), AcqRel);
+                            let _ = B::fetch_add::<W>(a, w(3), AcqRel);
                         }
                         1 => {
-                            let _ = B::fetch_sub(a, w(1), Release);
+                            let _ = B::fetch_sub::<W>(a, w(1), Release);
                         }
                         _ => {
-                            let mut cur = B::load(a, Relaxed);
+                            let mut cur = B::load::<W>(a, Relaxed);
                             loop {
                                 let weak = i % 2 == 0;
                                 let new = cur.wrapping_add(w(2));
                                 let r = if weak {
-                                    B::compare_exchange_weak(a, cur, new, AcqRel, Relaxed)
+                                    B::compare_exchange_weak::<W>(a, cur, new, AcqRel, Relaxed)
                                 } else {
-                                    B::compare_exchange(a, cur, new, AcqRel, Relaxed)
+                                    B::compare_exchange::<W>(a, cur, new, AcqRel, Relaxed)
                                 };
                                 match r {
                                     Ok(_) => break,
@@ -290,7 +299,12 @@ fn no_lost_updates<W: Word, B: Backend<W>>() {
         }
     });
     // 3 - 1 + 2 + 2 per round.
-    assert_eq!(B::load(&a, SeqCst), w(6 * PER_THREAD), "{}", name::<W, B>());
+    assert_eq!(
+        B::load::<W>(&a, SeqCst),
+        w(6 * PER_THREAD),
+        "{}",
+        name::<W, B>()
+    );
 }
 
 #[test]
@@ -328,13 +342,13 @@ fn list_backends() {
     let mut names: Vec<&str> = Vec::new();
     macro_rules! collect {
         (@backend $b:ty,) => {
-            names.push(<$b as Backend<u32>>::NAME)
+            names.push(<$b as Backend>::NAME)
         };
     }
     for_each_backend!(collect!());
     println!(
         "backends: {names:?}; DefaultBackend = {}",
-        <DefaultBackend as Backend<u32>>::NAME
+        <DefaultBackend as Backend>::NAME
     );
     assert!(names.contains(&"core"));
     #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), not(miri)))]
@@ -378,33 +392,28 @@ mod aarch64 {
 
     /// ArmDetect (LSE where the CPU has it) and ArmLlsc on the same word at
     /// the same time: the two kinds of atomics are atomic with each other.
-    fn mixed_paths<W: Word>()
-    where
-        ArmLlsc: Backend<W>,
-        ArmDetect: Backend<W>,
-        CoreAtomics: Backend<W>,
-    {
+    fn mixed_paths<W: Word>() {
         const N: u64 = 3_000;
         let a = W::new_atomic(w(0));
         std::thread::scope(|s| {
             let a = &a;
             s.spawn(move || {
                 (0..N).for_each(|_| {
-                    let _ = <ArmLlsc as Backend<W>>::fetch_add(a, w(1), Relaxed);
+                    let _ = ArmLlsc::fetch_add::<W>(a, w(1), Relaxed);
                 })
             });
             s.spawn(move || {
                 (0..N).for_each(|_| {
-                    let _ = <ArmDetect as Backend<W>>::fetch_add(a, w(2), Relaxed);
+                    let _ = ArmDetect::fetch_add::<W>(a, w(2), Relaxed);
                 })
             });
             s.spawn(move || {
                 (0..N).for_each(|_| {
-                    let _ = <CoreAtomics as Backend<W>>::fetch_add(a, w(4), Relaxed);
+                    let _ = CoreAtomics::fetch_add::<W>(a, w(4), Relaxed);
                 })
             });
         });
-        assert_eq!(<ArmLlsc as Backend<W>>::load(&a, Relaxed), w(7 * N));
+        assert_eq!(ArmLlsc::load::<W>(&a, Relaxed), w(7 * N));
     }
 
     #[test]

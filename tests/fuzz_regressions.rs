@@ -19,7 +19,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 /// builds the word must stay frozen (or saturated), every `try_get` must fail
 /// while it is frozen, and the generation must not move. In debug builds the
 /// misuse panics.
-fn put_excess_never_thaws<E: Encoding, B: Backend<E::Word>>() {
+fn put_excess_never_thaws<E: Encoding, B: Backend>() {
     for held in [1, 2, E::MAX_MANY - 1] {
         for excess in 1..=3u32 {
             let n = held + excess;

@@ -19,8 +19,8 @@
 #![cfg(frozen_refcount_loom)]
 
 use frozen_refcount::{
-    Backend, Classic, CoreAtomics, Encoding, FrozenRefcount, HighBit, LowBit, Put, State, Tagged,
-    Word, ZeroLockedHigh, ZeroLockedLow,
+    Classic, CoreAtomics, Encoding, FrozenRefcount, HighBit, LowBit, Put, State, Tagged, Word,
+    ZeroLockedHigh, ZeroLockedLow,
 };
 use loom::cell::UnsafeCell;
 use loom::sync::atomic::{AtomicU32, AtomicUsize};
@@ -45,10 +45,7 @@ trait Counter: Send + Sync + 'static {
     fn unfreeze(&self, count: u32);
 }
 
-impl<E: Encoding> Counter for FrozenRefcount<E, CoreAtomics>
-where
-    CoreAtomics: Backend<E::Word>,
-{
+impl<E: Encoding> Counter for FrozenRefcount<E, CoreAtomics> {
     fn live(count: u32) -> Self {
         Self::new(count)
     }
@@ -347,10 +344,7 @@ fn put_put_aba_found<C: Counter>() {
 /// owner unfreezes. A reset must never undo the unfreeze: afterwards the
 /// counter is live with the owner's reference plus the readers' that
 /// succeeded.
-fn reset_vs_unfreeze<E: Encoding>()
-where
-    CoreAtomics: Backend<E::Word>,
-{
+fn reset_vs_unfreeze<E: Encoding>() {
     type Rc<E> = FrozenRefcount<E, CoreAtomics>;
     assert!(
         E::DRIFT_LIMIT != E::Word::ZERO,

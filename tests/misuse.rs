@@ -13,7 +13,7 @@ fn panics(f: impl FnOnce()) -> bool {
 
 /// Out-of-range arguments panic in every build: they could otherwise jump
 /// across the margins between live, saturated and frozen.
-fn bad_arguments_panic<E: Encoding, B: Backend<E::Word>>() {
+fn bad_arguments_panic<E: Encoding, B: Backend>() {
     let max = FrozenRefcount::<E, B>::MAX_COUNT;
     let many = FrozenRefcount::<E, B>::MAX_MANY;
     let c = FrozenRefcount::<E, B>::new(1);
@@ -64,7 +64,7 @@ fn bad_arguments_panic_all() {
 mod debug {
     use super::*;
 
-    fn misuse_panics<E: Encoding, B: Backend<E::Word>>() {
+    fn misuse_panics<E: Encoding, B: Backend>() {
         let l = label::<E, B>();
         let frozen = FrozenRefcount::<E, B>::new_frozen();
         assert!(
@@ -118,7 +118,7 @@ mod release {
     use super::*;
 
     /// Puts and gets on a frozen word leave it frozen and never say Last.
-    fn misuse_on_frozen_keeps_it_frozen<E: Encoding, B: Backend<E::Word>>() {
+    fn misuse_on_frozen_keeps_it_frozen<E: Encoding, B: Backend>() {
         let l = label::<E, B>();
         let frozen = [
             FrozenRefcount::<E, B>::new_frozen(),
@@ -159,7 +159,7 @@ mod release {
     /// Putting more than is held, and unfreezing a live counter, never hand
     /// out a second Last: the word ends frozen or saturated (a leak), never a
     /// small live count.
-    fn over_put_and_double_unfreeze_leak_not_free<E: Encoding, B: Backend<E::Word>>() {
+    fn over_put_and_double_unfreeze_leak_not_free<E: Encoding, B: Backend>() {
         let l = label::<E, B>();
         let c = FrozenRefcount::<E, B>::new(2);
         assert_eq!(c.put_many(3), Put::Kept, "{l}");
@@ -196,4 +196,119 @@ mod release {
         h.get();
         assert!(h.is_frozen(), "HighBit stays frozen");
     }
+}
+
+/// A view of a raw word as a counter of `E`, for words no constructor makes
+/// (the transient zero, an all-zero word of a zero-locked encoding).
+fn at<E: Encoding, B: Backend>(word: &mut E::Word) -> &mut FrozenRefcount<E, B> {
+    FrozenRefcount::<E, B>::from_mut(word)
+}
+
+/// Runs one misuse, asserts that it panicked exactly in debug builds, and
+/// returns the state the word was left in: the caller checks it is the
+/// state a release build leaves, so a debug panic never skips the repair.
+fn after<E: Encoding, B: Backend>(
+    rc: &FrozenRefcount<E, B>,
+    what: &str,
+    f: impl FnOnce(&FrozenRefcount<E, B>),
+) -> State {
+    let panicked = panics(|| f(rc));
+    assert_eq!(
+        panicked,
+        cfg!(debug_assertions),
+        "{}: {what}: panics iff debug",
+        label::<E, B>()
+    );
+    rc.state()
+}
+
+/// Repair, then panic: for every misuse the word, after the (debug) panic is
+/// caught, is exactly what the release build leaves, and a `try_get` on it
+/// answers as in release. Before the repair moved ahead of the panic, a
+/// zeroed `ZeroLockedHigh` read `Saturated` (live) here after a `put`.
+fn repair_then_panic<E: Encoding, B: Backend>() {
+    let l = label::<E, B>();
+
+    let rc = FrozenRefcount::<E, B>::new_frozen();
+    let s = after(&rc, "put on frozen", |rc| {
+        let _ = rc.put();
+    });
+    assert_eq!(s, State::Frozen, "{l}: put on frozen");
+    assert!(!rc.try_get(), "{l}: put on frozen thawed it");
+
+    // Classic cannot tell a get on its dead zero from a get on a live one:
+    // it revives the object, exactly as Linux `folio_get` on a freed page
+    // (documented; what the frozen encodings fix). Everything else stays
+    // frozen.
+    let rc = FrozenRefcount::<E, B>::new_frozen();
+    let s = after(&rc, "get on frozen", |rc| rc.get());
+    if E::LAYOUT.zero_is_dead {
+        assert_eq!(s, State::Live(1), "{l}: get on the dead zero");
+    } else {
+        assert_eq!(s, State::Frozen, "{l}: get on frozen");
+        assert!(!rc.try_get(), "{l}: get on frozen thawed it");
+    }
+
+    let rc = FrozenRefcount::<E, B>::new(3);
+    let s = after(&rc, "put_many(5) of 3", |rc| {
+        let _ = rc.put_many(5);
+    });
+    assert!(
+        matches!(s, State::Frozen | State::Saturated),
+        "{l}: over-put left {s:?}"
+    );
+    assert_eq!(
+        rc.try_get(),
+        s != State::Frozen,
+        "{l}: over-put then try_get"
+    );
+
+    let rc = FrozenRefcount::<E, B>::new(2);
+    assert_eq!(
+        after(&rc, "unfreeze of live", |rc| rc.unfreeze(5)),
+        State::Live(5),
+        "{l}"
+    );
+
+    // The live zero (for Classic: its dead zero), made by hand.
+    let mut zero = E::ZERO;
+    let rc = at::<E, B>(&mut zero);
+    let s = after(rc, "put on zero", |rc| {
+        let _ = rc.put();
+    });
+    assert!(
+        matches!(s, State::Frozen | State::Saturated),
+        "{l}: put on zero left {s:?}"
+    );
+    assert_eq!(
+        rc.try_get(),
+        s != State::Frozen,
+        "{l}: put on zero then try_get"
+    );
+
+    let mut zero = E::ZERO;
+    let rc = at::<E, B>(&mut zero);
+    assert_eq!(
+        after(rc, "get on zero", |rc| rc.get()),
+        State::Live(1),
+        "{l}: get on zero"
+    );
+
+    // Zeroed memory that nobody unfroze: frozen for the zero-locked
+    // encodings, and a put (ZeroLockedHigh: 0 - 1 wraps into the live half)
+    // must leave it frozen.
+    if E::LAYOUT.inverted {
+        let mut word = <E::Word as Word>::ZERO;
+        let rc = at::<E, B>(&mut word);
+        let s = after(rc, "put on zeroed memory", |rc| {
+            let _ = rc.put();
+        });
+        assert_eq!(s, State::Frozen, "{l}: put on zeroed memory");
+        assert!(!rc.try_get(), "{l}: put on zeroed memory then try_get");
+    }
+}
+
+#[test]
+fn repair_then_panic_all() {
+    each_counter!(repair_then_panic);
 }

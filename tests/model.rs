@@ -27,7 +27,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn proptest_against_model<E: Encoding, B: Backend<E::Word>>() {
+fn proptest_against_model<E: Encoding, B: Backend>() {
     let mut runner = TestRunner::new(Config {
         cases: 64 / MIRI_SCALE.min(16),
         failure_persistence: None,
@@ -58,7 +58,7 @@ fn proptest_every_encoding_matches_model() {
 /// A long deterministic walk per counter: 200k operations (1k under Miri), biased in phases
 /// so that every state (saturated, frozen with garbage, many lives) is
 /// visited for a long time.
-fn long_walk<E: Encoding, B: Backend<E::Word>>() {
+fn long_walk<E: Encoding, B: Backend>() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ E::MAX_COUNT as u64);
     let mut c = Checker::<E, B>::new(1);
     let mut saw = [false; 3];

@@ -57,28 +57,31 @@ struct Hooked;
 // SAFETY: every step is CoreAtomics' single atomic operation with the
 // requested ordering; the hook runs after it, on the calling thread, and
 // touches nothing of the operation.
-unsafe impl<W: Word> Backend<W> for Hooked
-where
-    CoreAtomics: Backend<W>,
-{
+unsafe impl Backend for Hooked {
     const NAME: &'static str = "hooked";
-    fn load(a: &W::Atomic, o: Ordering) -> W {
-        <CoreAtomics as Backend<W>>::load(a, o)
+    fn load<W: Word>(a: &W::Atomic, o: Ordering) -> W {
+        CoreAtomics::load::<W>(a, o)
     }
-    fn store(a: &W::Atomic, v: W, o: Ordering) {
-        <CoreAtomics as Backend<W>>::store(a, v, o);
+    fn store<W: Word>(a: &W::Atomic, v: W, o: Ordering) {
+        CoreAtomics::store::<W>(a, v, o);
         fire(Op::Store)
     }
-    fn fetch_add(a: &W::Atomic, v: W, o: Ordering) -> W {
-        <CoreAtomics as Backend<W>>::fetch_add(a, v, o)
+    fn fetch_add<W: Word>(a: &W::Atomic, v: W, o: Ordering) -> W {
+        CoreAtomics::fetch_add::<W>(a, v, o)
     }
-    fn fetch_sub(a: &W::Atomic, v: W, o: Ordering) -> W {
-        let r = <CoreAtomics as Backend<W>>::fetch_sub(a, v, o);
+    fn fetch_sub<W: Word>(a: &W::Atomic, v: W, o: Ordering) -> W {
+        let r = CoreAtomics::fetch_sub::<W>(a, v, o);
         fire(Op::FetchSub);
         r
     }
-    fn compare_exchange(a: &W::Atomic, c: W, n: W, s: Ordering, f: Ordering) -> Result<W, W> {
-        let r = <CoreAtomics as Backend<W>>::compare_exchange(a, c, n, s, f);
+    fn compare_exchange<W: Word>(
+        a: &W::Atomic,
+        c: W,
+        n: W,
+        s: Ordering,
+        f: Ordering,
+    ) -> Result<W, W> {
+        let r = CoreAtomics::compare_exchange::<W>(a, c, n, s, f);
         fire(Op::Cas);
         r
     }
@@ -90,7 +93,7 @@ where
 /// array, the hooked interleavings) and skip the threaded stress runs.
 const STRESS_SKIPPED: bool = cfg!(miri);
 
-fn new_alloc<E: Encoding, B: Backend<E::Word>>(max_order: u8, blocks: u32) -> PageAllocator<E, B> {
+fn new_alloc<E: Encoding, B: Backend>(max_order: u8, blocks: u32) -> PageAllocator<E, B> {
     PageAllocator::new_zeroed(max_order, blocks)
         .unwrap_or_else(|| PageAllocator::new(max_order, blocks))
 }
@@ -127,10 +130,7 @@ fn assert_report(name: &str, r: &Report) {
     assert!(r.ok(), "{name}: {r:?}");
 }
 
-fn threaded_run<E: Encoding>(cfg: &Config) -> Report
-where
-    CoreAtomics: Backend<E::Word>,
-{
+fn threaded_run<E: Encoding>(cfg: &Config) -> Report {
     let a = new_alloc::<E, CoreAtomics>(5, 16); // 512 pages
     let r = workload::run(&a, cfg);
     assert_report(E::NAME, &r);
@@ -146,10 +146,7 @@ where
 #[test]
 #[cfg_attr(miri, ignore = "threaded stress: too slow under Miri")]
 fn alloc_accounting_after_threaded_run() {
-    fn each<E: Encoding>()
-    where
-        CoreAtomics: Backend<E::Word>,
-    {
+    fn each<E: Encoding>() {
         let r = threaded_run::<E>(&small_config(11));
         assert!(
             r.counts.allocs > 0 && r.counts.frees() > 0 && r.held_at_end > 0,
@@ -168,10 +165,7 @@ fn alloc_accounting_after_threaded_run() {
 /// on a live head whose kind, order and tails check out.
 #[test]
 fn alloc_walkers_never_hold_free_tail_or_frozen_pages() {
-    fn deterministic<E: Encoding>()
-    where
-        CoreAtomics: Backend<E::Word>,
-    {
+    fn deterministic<E: Encoding>() {
         let a = new_alloc::<E, CoreAtomics>(4, 2); // 32 pages
         for p in 0..a.pages() {
             assert_eq!(a.walk(p, true), Walk::Miss, "{}: free page {p}", E::NAME);
@@ -211,10 +205,7 @@ fn alloc_walkers_never_hold_free_tail_or_frozen_pages() {
     deterministic::<LowBit>();
     deterministic::<Classic>();
 
-    fn threaded<E: Encoding>()
-    where
-        CoreAtomics: Backend<E::Word>,
-    {
+    fn threaded<E: Encoding>() {
         if STRESS_SKIPPED {
             return;
         }
@@ -239,10 +230,7 @@ fn alloc_walkers_never_hold_free_tail_or_frozen_pages() {
 /// changed the order.
 #[test]
 fn alloc_free_callback_reads_the_right_order() {
-    fn each<E: Encoding>()
-    where
-        CoreAtomics: Backend<E::Word>,
-    {
+    fn each<E: Encoding>() {
         let a = new_alloc::<E, CoreAtomics>(4, 1); // 16 pages
         for order in 0..=4 {
             let f = a.alloc(order, Kind::Folio).unwrap();
@@ -307,10 +295,7 @@ fn alloc_free_callback_reads_the_right_order() {
 /// order.
 #[test]
 fn alloc_split_under_concurrent_walkers() {
-    fn deterministic<E: Encoding>()
-    where
-        Hooked: Backend<E::Word>,
-    {
+    fn deterministic<E: Encoding>() {
         let a = Rc::new(PageAllocator::<E, Hooked>::new(3, 1)); // 8 pages
         let f = a.alloc(3, Kind::Folio).unwrap();
         let w = a.try_get_page(0).unwrap();
@@ -410,10 +395,7 @@ fn alloc_split_under_concurrent_walkers() {
 
     // Threaded: split-heavy, large folios only, two walkers with deep checks
     // and a scanner that re-checks "free" under the buddy lock.
-    fn threaded<E: Encoding>()
-    where
-        CoreAtomics: Backend<E::Word>,
-    {
+    fn threaded<E: Encoding>() {
         if STRESS_SKIPPED {
             return;
         }
@@ -458,10 +440,7 @@ fn arm_store_after_cas(then: impl FnOnce() + 'static) {
 /// it would be an array of live zero counts on which walkers succeed.
 #[test]
 fn alloc_zero_filled_start() {
-    fn zeroed<E: Encoding>()
-    where
-        CoreAtomics: Backend<E::Word>,
-    {
+    fn zeroed<E: Encoding>() {
         let a = PageAllocator::<E, CoreAtomics>::new_zeroed(6, 4).expect("zero is frozen"); // 256 pages
         for p in 0..a.pages() {
             assert_eq!(
@@ -507,10 +486,7 @@ fn alloc_zero_filled_start() {
 #[test]
 fn alloc_tagged_closes_stale_put_on_reused_page() {
     /// Returns (stale walker's put, new owner's put, misattributed count).
-    fn scenario<E: Encoding>() -> (Put, Option<Put>, u64)
-    where
-        Hooked: Backend<E::Word>,
-    {
+    fn scenario<E: Encoding>() -> (Put, Option<Put>, u64) {
         let a = Arc::new(PageAllocator::<E, Hooked>::new(1, 1)); // 2 pages
         let f1 = a.alloc(0, Kind::Folio).unwrap();
         assert_eq!(f1.pfn(), 0);
@@ -580,10 +556,7 @@ fn alloc_walker_step_rmw_counts() {
         c.rmws - c.cas_failures
     }
     /// [hit, tail miss, free-page miss, peeking hit, peeking tail miss]
-    fn each<E: Encoding>() -> [u64; 5]
-    where
-        C: Backend<E::Word>,
-    {
+    fn each<E: Encoding>() -> [u64; 5] {
         let a = PageAllocator::<E, C>::new(2, 2); // 8 pages
         let f = a.alloc(2, Kind::Folio).unwrap();
         let step = |p| C::measure(|| a.walk(p, false)).1;
@@ -614,10 +587,7 @@ fn alloc_walker_step_rmw_counts() {
 /// kind, order and life and the tails naming the head.
 #[test]
 fn alloc_publishes_the_head_last() {
-    fn each<E: Encoding>()
-    where
-        Hooked: Backend<E::Word>,
-    {
+    fn each<E: Encoding>() {
         let a = Rc::new(PageAllocator::<E, Hooked>::new(3, 1));
         let seen = Rc::new(RefCell::new(None));
         let (a2, s2) = (a.clone(), seen.clone());

@@ -19,7 +19,7 @@ fn is_tagged<E: Encoding>() -> bool {
 }
 
 /// `new(MAX_COUNT)` is exact; one more saturates; a count never wraps.
-fn max_count_is_exact_and_the_next_saturates<E: Encoding, B: Backend<E::Word>>() {
+fn max_count_is_exact_and_the_next_saturates<E: Encoding, B: Backend>() {
     let max = FrozenRefcount::<E, B>::MAX_COUNT;
     let c = FrozenRefcount::<E, B>::new(max);
     assert_eq!(c.state(), State::Live(max), "{}", label::<E, B>());
@@ -44,7 +44,7 @@ fn max_count_is_exact_and_the_next_saturates_all() {
 
 /// Counting up one by one reads back every count exactly (at u8/u16: the
 /// whole range), then saturates; never frozen, never small.
-fn counts_never_wrap<E: Encoding, B: Backend<E::Word>>() {
+fn counts_never_wrap<E: Encoding, B: Backend>() {
     let max = FrozenRefcount::<E, B>::MAX_COUNT;
     let start = max.saturating_sub(scaled(20_000) as u32).max(1);
     let c = FrozenRefcount::<E, B>::new(start);
@@ -74,7 +74,7 @@ fn counts_never_wrap_all() {
 
 /// Saturation is sticky: gets and puts keep working, no put returns Last,
 /// however many puts follow (more than MAX_COUNT: the band is re-centred).
-fn saturation_is_sticky<E: Encoding, B: Backend<E::Word>>() {
+fn saturation_is_sticky<E: Encoding, B: Backend>() {
     let max = FrozenRefcount::<E, B>::MAX_COUNT;
     let c = FrozenRefcount::<E, B>::new(max);
     c.get();
@@ -103,7 +103,7 @@ fn saturation_is_sticky_all() {
 /// frozen, from `new_frozen` and after a `Last`; `unfreeze` still works.
 /// The reset costs one CAS now and then, never a loop; LowBit and
 /// ZeroLockedLow never reset.
-fn garbage_never_thaws<E: Encoding, B: Backend<E::Word>>() {
+fn garbage_never_thaws<E: Encoding, B: Backend>() {
     type C<E, B> = FrozenRefcount<E, Counting<B>>;
     for from_last in [false, true] {
         let c = if from_last {
@@ -157,7 +157,7 @@ fn garbage_never_thaws_all() {
 /// `mem::zeroed` is a frozen counter for the inverted encodings (and the
 /// dead zero of Classic); for the others it is a live zero, which is why
 /// relying on zeroed memory with them is documented as unsafe.
-fn zeroed_memory<E: Encoding, B: Backend<E::Word>>() {
+fn zeroed_memory<E: Encoding, B: Backend>() {
     // SAFETY: a counter is one atomic integer; all-zero is a valid value.
     let c: FrozenRefcount<E, B> = unsafe { mem::zeroed() };
     if E::LAYOUT.inverted || E::LAYOUT.zero_is_dead {
@@ -189,7 +189,7 @@ fn zeroed_memory_all() {
 
 /// `new_frozen` and `Default` are frozen; a frozen word stays frozen under
 /// any mix of failed try_gets until `unfreeze`.
-fn frozen_is_sticky<E: Encoding, B: Backend<E::Word>>() {
+fn frozen_is_sticky<E: Encoding, B: Backend>() {
     let c = FrozenRefcount::<E, B>::default();
     assert!(c.is_frozen() && c.state() == State::Frozen && c.count() == 0);
     let mut rng = Rng(7);
@@ -207,7 +207,7 @@ fn frozen_is_sticky_all() {
 }
 
 /// The one-RMW claims, as numbers from `Counting`.
-fn rmw_counts<E: Encoding, B: Backend<E::Word>>() {
+fn rmw_counts<E: Encoding, B: Backend>() {
     type C<E, B> = FrozenRefcount<E, Counting<B>>;
     let m = |f: &dyn Fn()| Counting::<B>::measure(f).1;
     let c = C::<E, B>::new(2);
@@ -276,7 +276,7 @@ fn rmw_counts_all() {
 
 /// Exactly one Last per life, sequentially, through many lives, with
 /// `freeze` ending some of them.
-fn one_last_per_life<E: Encoding, B: Backend<E::Word>>() {
+fn one_last_per_life<E: Encoding, B: Backend>() {
     let c = FrozenRefcount::<E, B>::new_frozen();
     let mut rng = Rng(11);
     for life in 0..scaled(2_000) {
@@ -310,7 +310,7 @@ fn one_last_per_life_all() {
 }
 
 /// `freeze(expected)` succeeds only at exactly `expected`.
-fn freeze_needs_the_exact_count<E: Encoding, B: Backend<E::Word>>() {
+fn freeze_needs_the_exact_count<E: Encoding, B: Backend>() {
     let c = FrozenRefcount::<E, B>::new(3);
     assert!(!c.freeze(2) && !c.freeze(4));
     assert_eq!(c.count(), 3);

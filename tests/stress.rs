@@ -16,7 +16,7 @@ use std::sync::atomic::{
 };
 use std::sync::Barrier;
 
-struct Obj<E: Encoding, B: Backend<E::Word>> {
+struct Obj<E: Encoding, B: Backend> {
     rc: FrozenRefcount<E, B>,
     alive: AtomicBool,
     life: AtomicU64,
@@ -28,7 +28,7 @@ struct Obj<E: Encoding, B: Backend<E::Word>> {
 const THREADS: usize = 4;
 const OPS: u64 = if cfg!(miri) { 200 } else { 40_000 };
 
-fn stress<E: Encoding, B: Backend<E::Word>>() {
+fn stress<E: Encoding, B: Backend>() {
     let o = Obj::<E, B> {
         rc: FrozenRefcount::new(1),
         alive: AtomicBool::new(true),

@@ -26,7 +26,7 @@ use std::sync::Barrier;
 const THREADS: usize = 3;
 const OPS: u32 = if cfg!(miri) { 60 } else { 20_000 };
 
-struct Slot<E: Encoding, B: Backend<E::Word>> {
+struct Slot<E: Encoding, B: Backend> {
     rc: FrozenRefcount<E, B>,
     /// `(life, check)`, `check == life * 3 + 1`: read by every holder,
     /// written only by the owner of a frozen slot.
@@ -36,9 +36,9 @@ struct Slot<E: Encoding, B: Backend<E::Word>> {
 // SAFETY: `data` is written only by the owner of the frozen slot and read
 // only by holders of a reference; the counter orders the two (the property
 // under test).
-unsafe impl<E: Encoding, B: Backend<E::Word>> Sync for Slot<E, B> {}
+unsafe impl<E: Encoding, B: Backend> Sync for Slot<E, B> {}
 
-impl<E: Encoding, B: Backend<E::Word>> Slot<E, B> {
+impl<E: Encoding, B: Backend> Slot<E, B> {
     /// Reads the data; the caller holds a reference or owns the slot.
     fn check(&self) -> u64 {
         // SAFETY: see `Sync`.
@@ -70,7 +70,7 @@ impl<E: Encoding, B: Backend<E::Word>> Slot<E, B> {
     }
 }
 
-fn stress<E: Encoding, B: Backend<E::Word>>() {
+fn stress<E: Encoding, B: Backend>() {
     let slot = Slot::<E, B> {
         rc: FrozenRefcount::new(1),
         data: UnsafeCell::new((0, 1)),

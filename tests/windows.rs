@@ -29,24 +29,27 @@ fn pause_point() {
 }
 
 // SAFETY: forwards every step to CoreAtomics.
-unsafe impl<W: Word> Backend<W> for Pausing
-where
-    CoreAtomics: Backend<W>,
-{
+unsafe impl Backend for Pausing {
     const NAME: &'static str = "pausing";
-    fn load(a: &W::Atomic, o: Ordering) -> W {
+    fn load<W: Word>(a: &W::Atomic, o: Ordering) -> W {
         CoreAtomics::load(a, o)
     }
-    fn store(a: &W::Atomic, v: W, o: Ordering) {
+    fn store<W: Word>(a: &W::Atomic, v: W, o: Ordering) {
         CoreAtomics::store(a, v, o)
     }
-    fn fetch_add(a: &W::Atomic, v: W, o: Ordering) -> W {
+    fn fetch_add<W: Word>(a: &W::Atomic, v: W, o: Ordering) -> W {
         CoreAtomics::fetch_add(a, v, o)
     }
-    fn fetch_sub(a: &W::Atomic, v: W, o: Ordering) -> W {
+    fn fetch_sub<W: Word>(a: &W::Atomic, v: W, o: Ordering) -> W {
         CoreAtomics::fetch_sub(a, v, o)
     }
-    fn compare_exchange(a: &W::Atomic, c: W, n: W, s: Ordering, f: Ordering) -> Result<W, W> {
+    fn compare_exchange<W: Word>(
+        a: &W::Atomic,
+        c: W,
+        n: W,
+        s: Ordering,
+        f: Ordering,
+    ) -> Result<W, W> {
         pause_point();
         CoreAtomics::compare_exchange(a, c, n, s, f)
     }
@@ -87,10 +90,7 @@ type Rc<E> = Arc<FrozenRefcount<E, Pausing>>;
 
 /// Zero is transient: between the last put's subtract and its CAS the word
 /// reads as zero, a try_get there succeeds, and that put reports Kept.
-fn zero_is_transient<E: Encoding>()
-where
-    Pausing: Backend<E::Word>,
-{
+fn zero_is_transient<E: Encoding>() {
     if E::LAYOUT.zero_is_dead {
         return; // Classic has no window: zero is final
     }
@@ -113,10 +113,7 @@ where
 /// T1 put 1->0 (paused before its CAS); T2 try_get 0->1, put 1->0, CAS wins
 /// (Last, frees, reuses); T3 unfreeze(1), put 1->0 (paused before its CAS);
 /// T1's CAS runs, then T3's. Returns what T1 and T3 were told.
-fn put_put_aba<E: Encoding>() -> (Put, Put)
-where
-    Pausing: Backend<E::Word>,
-{
+fn put_put_aba<E: Encoding>() -> (Put, Put) {
     let c: Rc<E> = Arc::new(FrozenRefcount::new(1));
     let t1 = Paused::spawn({
         let c = c.clone();
@@ -147,10 +144,7 @@ where
 
 /// A failed try_get whose garbage reset CAS races an unfreeze must not undo
 /// it: HighBit<u8> resets after 32 failures past the canonical 0xC0.
-fn reset_vs_unfreeze<E: Encoding>()
-where
-    Pausing: Backend<E::Word>,
-{
+fn reset_vs_unfreeze<E: Encoding>() {
     let c: Rc<E> = Arc::new(FrozenRefcount::new_frozen());
     // Pile up garbage to just below the reset point.
     let mut n = 0;

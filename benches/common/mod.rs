@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 /// THE list of backends, used by every suite and by `compare`: one line per
 /// backend (with the `cfg` under which it exists). `$each` is a generic
-/// function `fn<B: BenchBackend>(&mut V)` called once per backend.
+/// function `fn<B: Backend>(&mut V)` called once per backend.
 macro_rules! for_each_backend {
     ($each:ident, $v:expr) => {{
         $each::<frozen_refcount::CoreAtomics, _>($v);
@@ -40,15 +40,10 @@ macro_rules! for_each_backend {
     }};
 }
 
-/// A backend the suites can measure: every encoding they use is a `u32`
-/// word, except `Tagged` (`u64`).
-pub trait BenchBackend: Backend<u32> + Backend<u64> {}
-impl<B: Backend<u32> + Backend<u64>> BenchBackend for B {}
-
 /// Receives every thing the suites measure.
 pub trait Visit {
     /// A counter of this crate: encoding `E` on backend `B`.
-    fn counter<E: Encoding, B: Backend<E::Word>>(&mut self);
+    fn counter<E: Encoding, B: Backend>(&mut self);
     /// A baseline that is not a counter of this crate ([`Floor`],
     /// [`ArcClone`], [`WeakUpgrade`]).
     fn baseline<S: Subject>(&mut self);
@@ -56,7 +51,7 @@ pub trait Visit {
 
 /// The encodings measured on backend `B`: `u32` words, and `Tagged`.
 /// `Classic` (today's CAS loop) is one of them, so every group has it.
-pub fn encodings<B: BenchBackend, V: Visit>(v: &mut V) {
+pub fn encodings<B: Backend, V: Visit>(v: &mut V) {
     v.counter::<HighBit<u32>, B>();
     v.counter::<LowBit<u32>, B>();
     v.counter::<ZeroLockedHigh<u32>, B>();
@@ -100,9 +95,9 @@ pub trait Subject: Send + Sync + 'static {
 }
 
 /// A counter of this crate: `take` is `try_get`, `release` is `put`.
-pub struct Counter<E: Encoding, B: Backend<E::Word>>(pub FrozenRefcount<E, B>);
+pub struct Counter<E: Encoding, B: Backend>(pub FrozenRefcount<E, B>);
 
-impl<E: Encoding, B: Backend<E::Word>> Subject for Counter<E, B> {
+impl<E: Encoding, B: Backend> Subject for Counter<E, B> {
     fn encoding() -> &'static str {
         E::NAME
     }

@@ -58,28 +58,25 @@ fn step_point() {
 
 // SAFETY: every operation is CoreAtomics' (a single atomic operation with the
 // requested ordering), after a wait that touches no counter word.
-unsafe impl<W: Word> Backend<W> for Stepped
-where
-    CoreAtomics: Backend<W>,
-{
+unsafe impl Backend for Stepped {
     const NAME: &'static str = "stepped";
-    fn load(a: &W::Atomic, order: Ordering) -> W {
+    fn load<W: Word>(a: &W::Atomic, order: Ordering) -> W {
         step_point();
-        <CoreAtomics as Backend<W>>::load(a, order)
+        CoreAtomics::load::<W>(a, order)
     }
-    fn store(a: &W::Atomic, v: W, order: Ordering) {
+    fn store<W: Word>(a: &W::Atomic, v: W, order: Ordering) {
         step_point();
-        <CoreAtomics as Backend<W>>::store(a, v, order)
+        CoreAtomics::store::<W>(a, v, order)
     }
-    fn fetch_add(a: &W::Atomic, v: W, order: Ordering) -> W {
+    fn fetch_add<W: Word>(a: &W::Atomic, v: W, order: Ordering) -> W {
         step_point();
-        <CoreAtomics as Backend<W>>::fetch_add(a, v, order)
+        CoreAtomics::fetch_add::<W>(a, v, order)
     }
-    fn fetch_sub(a: &W::Atomic, v: W, order: Ordering) -> W {
+    fn fetch_sub<W: Word>(a: &W::Atomic, v: W, order: Ordering) -> W {
         step_point();
-        <CoreAtomics as Backend<W>>::fetch_sub(a, v, order)
+        CoreAtomics::fetch_sub::<W>(a, v, order)
     }
-    fn compare_exchange(
+    fn compare_exchange<W: Word>(
         a: &W::Atomic,
         current: W,
         new: W,
@@ -87,7 +84,7 @@ where
         f: Ordering,
     ) -> Result<W, W> {
         step_point();
-        <CoreAtomics as Backend<W>>::compare_exchange(a, current, new, s, f)
+        CoreAtomics::compare_exchange::<W>(a, current, new, s, f)
     }
 }
 
@@ -419,10 +416,7 @@ pub fn run(sc: &Scenario) -> Result<(), Violation> {
     }
 }
 
-fn run_on<E: Encoding>(sc: &Scenario) -> Result<(), Violation>
-where
-    Stepped: Backend<E::Word>,
-{
+fn run_on<E: Encoding>(sc: &Scenario) -> Result<(), Violation> {
     let name = ENCODINGS[sc.encoding];
     let n = sc.programs.len().min(MAX_THREADS);
     let rc = match sc.start {
@@ -523,10 +517,7 @@ where
 }
 
 /// The invariants between two steps.
-fn check_step<E: Encoding>(rc: &FrozenRefcount<E, Stepped>, g: &mut Ghost, name: &str)
-where
-    Stepped: Backend<E::Word>,
-{
+fn check_step<E: Encoding>(rc: &FrozenRefcount<E, Stepped>, g: &mut Ghost, name: &str) {
     let raw = rc.load_raw().to_u64();
     if g.ended && !rc.is_frozen() {
         g.fail(
@@ -568,10 +559,7 @@ where
 }
 
 /// The invariants once every thread has finished.
-fn check_end<E: Encoding>(rc: &FrozenRefcount<E, Stepped>, g: &mut Ghost, name: &str)
-where
-    Stepped: Backend<E::Word>,
-{
+fn check_end<E: Encoding>(rc: &FrozenRefcount<E, Stepped>, g: &mut Ghost, name: &str) {
     check_step(rc, g, name);
     if g.violation.is_none() && !g.ended && g.held(g.life) == 0 {
         g.fail(

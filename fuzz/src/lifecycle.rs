@@ -69,7 +69,7 @@ enum Ghost {
     Frozen,
 }
 
-struct Slot<E: Encoding, B: Backend<E::Word>> {
+struct Slot<E: Encoding, B: Backend> {
     rc: FrozenRefcount<E, B>,
     ghost: Ghost,
     /// Lives begun by `unfreeze` (the `Tagged` generation, mod 2^32).
@@ -121,7 +121,7 @@ pub fn run(input: &Input) {
     crate::with_encoding!(input.enc, CoreAtomics, run_on(input))
 }
 
-fn run_on<E: Encoding, B: Backend<E::Word>>(input: &Input) {
+fn run_on<E: Encoding, B: Backend>(input: &Input) {
     let misuse_ok = !cfg!(debug_assertions);
     let max_count = E::MAX_COUNT as u64;
     let many = |n: u8| (n as u32) % E::MAX_MANY + 1;

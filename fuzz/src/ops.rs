@@ -65,7 +65,7 @@ pub fn run(input: &Input) {
     crate::with_encoding!(input.enc, CoreAtomics, run_on(input))
 }
 
-fn run_on<E: Encoding, B: frozen_refcount::Backend<E::Word>>(input: &Input) {
+fn run_on<E: Encoding, B: frozen_refcount::Backend>(input: &Input) {
     let mut c = Checker::<E, B>::new(input.start as u32);
     for (i, op) in input.ops.iter().enumerate() {
         if let Err(m) = c.step(op.to_op()) {

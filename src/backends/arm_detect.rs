@@ -39,8 +39,8 @@
 
 use super::arm_llsc::{cas_order, cas_result, Llsc};
 use super::arm_lse::Lse;
-use super::Backend;
-use crate::Word;
+use super::{impl_backend_by_width, Native};
+use crate::word::Word;
 #[cfg(not(target_feature = "lse"))]
 use core::sync::atomic::AtomicU8;
 use core::sync::atomic::Ordering;
@@ -153,8 +153,7 @@ macro_rules! impl_backend {
         // SAFETY: each step is `ArmLse`'s (only when the OS reported LSE, so
         // the `unsafe` LSE functions' precondition holds) or `ArmLlsc`'s, both
         // single atomic operations with at least the requested ordering.
-        unsafe impl Backend<$w> for ArmDetect {
-            const NAME: &'static str = "arm-detect";
+        unsafe impl Native<$w> for ArmDetect {
             #[inline(always)]
             fn load(a: &<$w as Word>::Atomic, order: Ordering) -> $w {
                 // No LSE instruction involved: no check.
@@ -209,7 +208,7 @@ macro_rules! impl_backend {
             ) -> Result<$w, $w> {
                 if lse() {
                     // `cas` never fails spuriously: the strong one.
-                    <Self as Backend<$w>>::compare_exchange(a, current, new, success, failure)
+                    <Self as Native<$w>>::compare_exchange(a, current, new, success, failure)
                 } else {
                     let order = cas_order(success, failure);
                     <$w as Llsc>::cas_weak(a, current, new, order)
@@ -219,3 +218,4 @@ macro_rules! impl_backend {
     )*};
 }
 impl_backend!(u8, u16, u32, u64);
+impl_backend_by_width!(ArmDetect, "arm-detect");

@@ -33,8 +33,8 @@
 //! exclusive loads zero-extend, the stores ignore the upper bits, and the
 //! comparisons use `uxtb`/`uxth` on the expected value.
 
-use super::Backend;
-use crate::Word;
+use super::{impl_backend_by_width, Native};
+use crate::word::Word;
 use core::arch::asm;
 use core::sync::atomic::Ordering::{self, AcqRel, Acquire, Relaxed, Release, SeqCst};
 
@@ -299,8 +299,7 @@ macro_rules! impl_backend {
     ($($w:ty),*) => {$(
         // SAFETY: every step is one LL/SC loop (or one single-copy-atomic load
         // or store) on the word, with the orderings of the module table.
-        unsafe impl Backend<$w> for ArmLlsc {
-            const NAME: &'static str = "arm-llsc";
+        unsafe impl Native<$w> for ArmLlsc {
             #[inline(always)]
             fn load(a: &<$w as Word>::Atomic, order: Ordering) -> $w {
                 <$w as Llsc>::load(a, order)
@@ -344,3 +343,4 @@ macro_rules! impl_backend {
     )*};
 }
 impl_backend!(u8, u16, u32, u64);
+impl_backend_by_width!(ArmLlsc, "arm-llsc");

@@ -39,10 +39,12 @@
 //!
 //! [`ArmDetect`]: super::ArmDetect
 
+#[cfg(target_feature = "lse")]
+use super::arm_llsc::cas_result;
 use super::arm_llsc::{by_order, Llsc};
 #[cfg(target_feature = "lse")]
-use super::{arm_llsc::cas_result, Backend};
-use crate::Word;
+use super::{impl_backend_by_width, Native};
+use crate::word::Word;
 use core::arch::asm;
 use core::sync::atomic::Ordering;
 
@@ -171,8 +173,7 @@ macro_rules! impl_backend {
         // SAFETY: each RMW is one LSE instruction on the word with the
         // ordering of the module table; LSE is present (compile-time
         // `target_feature = "lse"`); loads and stores are single-copy atomic.
-        unsafe impl Backend<$w> for ArmLse {
-            const NAME: &'static str = "arm-lse";
+        unsafe impl Native<$w> for ArmLse {
             #[inline(always)]
             fn load(a: &<$w as Word>::Atomic, order: Ordering) -> $w {
                 <$w as Llsc>::load(a, order)
@@ -211,3 +212,5 @@ macro_rules! impl_backend {
 }
 #[cfg(target_feature = "lse")]
 impl_backend!(u8, u16, u32, u64);
+#[cfg(target_feature = "lse")]
+impl_backend_by_width!(ArmLse, "arm-lse");

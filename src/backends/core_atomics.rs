@@ -1,8 +1,8 @@
 //! `CoreAtomics`: `core::sync::atomic` (loom's atomics under
 //! `--cfg frozen_refcount_loom`, through `crate::primitive`).
 
-use super::Backend;
-use crate::Word;
+use super::{impl_backend_by_width, Native};
+use crate::word::Word;
 use core::sync::atomic::Ordering;
 
 /// The backend on `core::sync::atomic`: whatever the compiler emits for
@@ -16,8 +16,7 @@ macro_rules! impl_core {
     ($($(#[$cfg:meta])* $w:ty;)*) => {$(
         $(#[$cfg])*
         // SAFETY: forwards to the atomic type's own methods.
-        unsafe impl Backend<$w> for CoreAtomics {
-            const NAME: &'static str = "core";
+        unsafe impl Native<$w> for CoreAtomics {
             #[inline(always)]
             fn load(a: &<$w as Word>::Atomic, order: Ordering) -> $w {
                 a.load(order)
@@ -64,3 +63,4 @@ impl_core! {
     #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
     u64;
 }
+impl_backend_by_width!(CoreAtomics, "core");

@@ -2,7 +2,7 @@
 //! `std`: the counts are per thread).
 
 use super::Backend;
-use crate::Word;
+use crate::word::Word;
 use core::marker::PhantomData;
 use core::sync::atomic::Ordering;
 use std::cell::Cell;
@@ -71,30 +71,30 @@ impl<B> Counting<B> {
 }
 
 // SAFETY: every step is forwarded to `B`, which upholds the contract.
-unsafe impl<W: Word, B: Backend<W>> Backend<W> for Counting<B> {
+unsafe impl<B: Backend> Backend for Counting<B> {
     const NAME: &'static str = B::NAME;
     #[inline]
-    fn load(a: &W::Atomic, order: Ordering) -> W {
+    fn load<W: Word>(a: &W::Atomic, order: Ordering) -> W {
         bump(|c| c.loads += 1);
         B::load(a, order)
     }
     #[inline]
-    fn store(a: &W::Atomic, v: W, order: Ordering) {
+    fn store<W: Word>(a: &W::Atomic, v: W, order: Ordering) {
         bump(|c| c.stores += 1);
         B::store(a, v, order)
     }
     #[inline]
-    fn fetch_add(a: &W::Atomic, v: W, order: Ordering) -> W {
+    fn fetch_add<W: Word>(a: &W::Atomic, v: W, order: Ordering) -> W {
         bump(|c| c.rmws += 1);
         B::fetch_add(a, v, order)
     }
     #[inline]
-    fn fetch_sub(a: &W::Atomic, v: W, order: Ordering) -> W {
+    fn fetch_sub<W: Word>(a: &W::Atomic, v: W, order: Ordering) -> W {
         bump(|c| c.rmws += 1);
         B::fetch_sub(a, v, order)
     }
     #[inline]
-    fn compare_exchange(
+    fn compare_exchange<W: Word>(
         a: &W::Atomic,
         current: W,
         new: W,
@@ -109,7 +109,7 @@ unsafe impl<W: Word, B: Backend<W>> Backend<W> for Counting<B> {
         r
     }
     #[inline]
-    fn compare_exchange_weak(
+    fn compare_exchange_weak<W: Word>(
         a: &W::Atomic,
         current: W,
         new: W,
@@ -124,7 +124,7 @@ unsafe impl<W: Word, B: Backend<W>> Backend<W> for Counting<B> {
         r
     }
     #[inline]
-    fn acquire_fence(a: &W::Atomic) {
-        B::acquire_fence(a)
+    fn acquire_fence<W: Word>(a: &W::Atomic) {
+        B::acquire_fence::<W>(a)
     }
 }

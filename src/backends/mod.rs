@@ -1,12 +1,12 @@
 //! Backends: how one atomic step is done.
 //!
 //! `FrozenRefcount<E, B>` never touches its word except through
-//! `B: Backend<E::Word>`. A backend is a zero-sized marker type with one
-//! implementation per word width; it knows nothing of the protocol. See
+//! `B: Backend`. A backend is a zero-sized marker type, generic over the word
+//! width; it knows nothing of the protocol. See
 //! `README.md` in this folder for what is where, and the bottom of this file
 //! for the choice of [`DefaultBackend`].
 
-use crate::Word;
+use crate::word::Word;
 use core::sync::atomic::Ordering;
 
 mod core_atomics;
@@ -53,7 +53,17 @@ mod counting;
 #[cfg(feature = "std")]
 pub use counting::{Counting, Counts};
 
-/// One atomic step on a word of width `W`.
+/// One atomic step on a counter word, of any width.
+///
+/// A backend is a zero-sized marker type. Its methods are generic over the
+/// [`Word`], so `FrozenRefcount<E, B>` is well-formed for every encoding and
+/// every backend with no bound to repeat in generic code: a backend built on
+/// per-width instructions does the width dispatch inside (the built-in ones
+/// match on the word's width, which the compiler resolves at
+/// monomorphisation, leaving one instruction sequence per width).
+///
+/// The methods are associated functions (no `self`), so call them with the
+/// width named when it cannot be inferred: `B::load::<u32>(a, Relaxed)`.
 ///
 /// # Safety
 ///
@@ -61,19 +71,49 @@ pub use counting::{Counting, Counts};
 /// on the word, with at least the requested memory ordering, exactly as the
 /// `core::sync::atomic` method of the same name does. `FrozenRefcount`'s
 /// guarantees (one `Last` per life, frozen is sticky) rest on it.
-pub unsafe trait Backend<W: Word>: Send + Sync + 'static {
+///
+/// ```
+/// use core::sync::atomic::Ordering;
+/// use frozen_refcount::{Backend, CoreAtomics, FrozenRefcount, HighBit, Word};
+///
+/// /// Logs every RMW, then forwards to core's atomics.
+/// struct Logged;
+/// // SAFETY: every step is forwarded to `CoreAtomics`.
+/// unsafe impl Backend for Logged {
+///     const NAME: &'static str = "logged";
+///     fn load<W: Word>(a: &W::Atomic, o: Ordering) -> W { CoreAtomics::load(a, o) }
+///     fn store<W: Word>(a: &W::Atomic, v: W, o: Ordering) { CoreAtomics::store(a, v, o) }
+///     fn fetch_add<W: Word>(a: &W::Atomic, v: W, o: Ordering) -> W {
+///         println!("fetch_add {v:?}");
+///         CoreAtomics::fetch_add(a, v, o)
+///     }
+///     fn fetch_sub<W: Word>(a: &W::Atomic, v: W, o: Ordering) -> W {
+///         println!("fetch_sub {v:?}");
+///         CoreAtomics::fetch_sub(a, v, o)
+///     }
+///     fn compare_exchange<W: Word>(
+///         a: &W::Atomic, current: W, new: W, s: Ordering, f: Ordering,
+///     ) -> Result<W, W> {
+///         CoreAtomics::compare_exchange(a, current, new, s, f)
+///     }
+/// }
+///
+/// let rc = FrozenRefcount::<HighBit<u16>, Logged>::new(1);
+/// assert!(rc.try_get()); // prints "fetch_add 1"
+/// ```
+pub unsafe trait Backend: Send + Sync + 'static {
     /// Short name, for benchmark labels.
     const NAME: &'static str;
     /// Atomic load.
-    fn load(a: &W::Atomic, order: Ordering) -> W;
+    fn load<W: Word>(a: &W::Atomic, order: Ordering) -> W;
     /// Atomic store.
-    fn store(a: &W::Atomic, v: W, order: Ordering);
+    fn store<W: Word>(a: &W::Atomic, v: W, order: Ordering);
     /// Atomic add, wrapping, returning the previous value.
-    fn fetch_add(a: &W::Atomic, v: W, order: Ordering) -> W;
+    fn fetch_add<W: Word>(a: &W::Atomic, v: W, order: Ordering) -> W;
     /// Atomic subtract, wrapping, returning the previous value.
-    fn fetch_sub(a: &W::Atomic, v: W, order: Ordering) -> W;
+    fn fetch_sub<W: Word>(a: &W::Atomic, v: W, order: Ordering) -> W;
     /// Strong compare-and-exchange: fails only if the value differs.
-    fn compare_exchange(
+    fn compare_exchange<W: Word>(
         a: &W::Atomic,
         current: W,
         new: W,
@@ -82,7 +122,7 @@ pub unsafe trait Backend<W: Word>: Send + Sync + 'static {
     ) -> Result<W, W>;
     /// Weak compare-and-exchange: may fail spuriously (LL/SC), for loops.
     #[inline(always)]
-    fn compare_exchange_weak(
+    fn compare_exchange_weak<W: Word>(
         a: &W::Atomic,
         current: W,
         new: W,
@@ -100,14 +140,166 @@ pub unsafe trait Backend<W: Word>: Send + Sync + 'static {
     /// fences. The load reads our own release RMW or a later one, so it
     /// synchronises with the same release sequences the fence would.
     #[inline(always)]
-    fn acquire_fence(a: &W::Atomic) {
+    fn acquire_fence<W: Word>(a: &W::Atomic) {
         #[cfg(frozen_refcount_tsan)]
-        let _ = Self::load(a, Ordering::Acquire);
+        let _ = Self::load::<W>(a, Ordering::Acquire);
         #[cfg(not(frozen_refcount_tsan))]
         {
             let _ = a;
             crate::primitive::fence(Ordering::Acquire);
         }
+    }
+}
+
+/// One atomic step on a word of one width: what the built-in backends
+/// implement per width, for `u8`, `u16`, `u32` and `u64`.
+/// [`impl_backend_by_width!`] turns the four into the generic [`Backend`].
+///
+/// # Safety
+///
+/// As for [`Backend`].
+pub(crate) unsafe trait Native<W: Word> {
+    fn load(a: &W::Atomic, order: Ordering) -> W;
+    fn store(a: &W::Atomic, v: W, order: Ordering);
+    fn fetch_add(a: &W::Atomic, v: W, order: Ordering) -> W;
+    fn fetch_sub(a: &W::Atomic, v: W, order: Ordering) -> W;
+    fn compare_exchange(
+        a: &W::Atomic,
+        current: W,
+        new: W,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<W, W>;
+    #[inline(always)]
+    fn compare_exchange_weak(
+        a: &W::Atomic,
+        current: W,
+        new: W,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<W, W> {
+        Self::compare_exchange(a, current, new, success, failure)
+    }
+}
+
+/// `unsafe impl Backend for $b`, each method a `match` on the word's width
+/// that calls `$b`'s [`Native`] impl of that width. The match is on a value
+/// the sealed `Word::view` builds from a constant variant, so after inlining
+/// one arm is left and the `to_u64`/`from_u64` conversions are no-ops: the
+/// same instructions as a per-width impl (the asm dumps check it).
+macro_rules! impl_backend_by_width {
+    ($b:ty, $name:literal) => {
+        // SAFETY: every method forwards to `$b`'s `Native` impl of the word's
+        // width, which upholds the `Backend` contract for that width.
+        unsafe impl $crate::backends::Backend for $b {
+            const NAME: &'static str = $name;
+            #[inline(always)]
+            fn load<W: $crate::word::Word>(a: &W::Atomic, order: Ordering) -> W {
+                $crate::backends::by_width!(W, a, |a, T| W::from_u64(
+                    <$b as $crate::backends::Native<T>>::load(a, order) as u64
+                ))
+            }
+            #[inline(always)]
+            fn store<W: $crate::word::Word>(a: &W::Atomic, v: W, order: Ordering) {
+                $crate::backends::by_width!(W, a, |a, T| {
+                    <$b as $crate::backends::Native<T>>::store(a, v.to_u64() as T, order)
+                })
+            }
+            #[inline(always)]
+            fn fetch_add<W: $crate::word::Word>(a: &W::Atomic, v: W, order: Ordering) -> W {
+                $crate::backends::by_width!(W, a, |a, T| W::from_u64(
+                    <$b as $crate::backends::Native<T>>::fetch_add(a, v.to_u64() as T, order)
+                        as u64
+                ))
+            }
+            #[inline(always)]
+            fn fetch_sub<W: $crate::word::Word>(a: &W::Atomic, v: W, order: Ordering) -> W {
+                $crate::backends::by_width!(W, a, |a, T| W::from_u64(
+                    <$b as $crate::backends::Native<T>>::fetch_sub(a, v.to_u64() as T, order)
+                        as u64
+                ))
+            }
+            #[inline(always)]
+            fn compare_exchange<W: $crate::word::Word>(
+                a: &W::Atomic,
+                current: W,
+                new: W,
+                success: Ordering,
+                failure: Ordering,
+            ) -> Result<W, W> {
+                $crate::backends::by_width!(W, a, |a, T| {
+                    let r = <$b as $crate::backends::Native<T>>::compare_exchange(
+                        a,
+                        current.to_u64() as T,
+                        new.to_u64() as T,
+                        success,
+                        failure,
+                    );
+                    $crate::backends::widen(r)
+                })
+            }
+            #[inline(always)]
+            fn compare_exchange_weak<W: $crate::word::Word>(
+                a: &W::Atomic,
+                current: W,
+                new: W,
+                success: Ordering,
+                failure: Ordering,
+            ) -> Result<W, W> {
+                $crate::backends::by_width!(W, a, |a, T| {
+                    let r = <$b as $crate::backends::Native<T>>::compare_exchange_weak(
+                        a,
+                        current.to_u64() as T,
+                        new.to_u64() as T,
+                        success,
+                        failure,
+                    );
+                    $crate::backends::widen(r)
+                })
+            }
+        }
+    };
+}
+pub(crate) use impl_backend_by_width;
+
+/// `match W::view(a)`: in each arm `$a` is the atomic of width `$t` (a type
+/// alias for `u8` … `u64`), and `$body` runs on it.
+macro_rules! by_width {
+    ($w:ty, $a:expr, |$x:ident, $t:ident| $body:expr) => {{
+        use $crate::word::AtomicRef;
+        match <$w as $crate::word::Sealed>::view($a) {
+            AtomicRef::U8($x) => {
+                #[allow(dead_code)]
+                type $t = u8;
+                $body
+            }
+            AtomicRef::U16($x) => {
+                #[allow(dead_code)]
+                type $t = u16;
+                $body
+            }
+            AtomicRef::U32($x) => {
+                #[allow(dead_code)]
+                type $t = u32;
+                $body
+            }
+            #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
+            AtomicRef::U64($x) => {
+                #[allow(dead_code)]
+                type $t = u64;
+                $body
+            }
+        }
+    }};
+}
+pub(crate) use by_width;
+
+/// A CAS result of a concrete width, widened back to the generic word.
+#[inline(always)]
+pub(crate) fn widen<T: Word, W: Word>(r: Result<T, T>) -> Result<W, W> {
+    match r {
+        Ok(v) => Ok(W::from_u64(v.to_u64())),
+        Err(v) => Err(W::from_u64(v.to_u64())),
     }
 }
 

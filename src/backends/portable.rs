@@ -1,7 +1,7 @@
 //! `PortableAtomics`: the portable-atomic crate (feature `portable-atomic`).
 
-use super::Backend;
-use crate::Word;
+use super::{impl_backend_by_width, Native};
+use crate::word::Word;
 use core::sync::atomic::Ordering;
 
 /// The backend on the `portable-atomic` crate, whose own per-target
@@ -15,8 +15,7 @@ macro_rules! impl_portable {
         $(#[$cfg])*
         // SAFETY: forwards to portable-atomic's atomic of the same width, which
         // has the same layout as core's and is atomic with it.
-        unsafe impl Backend<$w> for PortableAtomics {
-            const NAME: &'static str = "portable";
+        unsafe impl Native<$w> for PortableAtomics {
             #[inline(always)]
             fn load(a: &<$w as Word>::Atomic, order: Ordering) -> $w {
                 view::<$w>(a).load(order)
@@ -98,3 +97,4 @@ impl_portable! {
     #[cfg(target_has_atomic = "64")]
     u64 => AtomicU64;
 }
+impl_backend_by_width!(PortableAtomics, "portable");

@@ -49,8 +49,8 @@
 //! section "Backends" for the instruction-for-instruction comparison with
 //! `CoreAtomics`.
 
-use super::Backend;
-use crate::Word;
+use super::{impl_backend_by_width, Native};
+use crate::word::Word;
 use core::arch::asm;
 use core::sync::atomic::Ordering;
 
@@ -73,8 +73,7 @@ macro_rules! impl_x86 {
         // SAFETY: each step is one x86 instruction on the word, atomic (aligned
         // `mov`, `xchg`, `lock`-prefixed RMW), and at least as strong as the
         // requested Ordering, for the reasons in the module documentation.
-        unsafe impl Backend<$w> for X86Asm {
-            const NAME: &'static str = "x86-asm";
+        unsafe impl Native<$w> for X86Asm {
 
             #[inline(always)]
             fn load(a: &<$w as Word>::Atomic, order: Ordering) -> $w {
@@ -150,7 +149,7 @@ macro_rules! impl_x86 {
             fn fetch_sub(a: &<$w as Word>::Atomic, v: $w, order: Ordering) -> $w {
                 // x86 has no fetch-and-subtract: `xadd` of the two's
                 // complement negation is the same modulo 2^BITS.
-                <Self as Backend<$w>>::fetch_add(a, v.wrapping_neg(), order)
+                <Self as Native<$w>>::fetch_add(a, v.wrapping_neg(), order)
             }
 
             #[inline(always)]
@@ -210,23 +209,22 @@ impl_x86! {
 /// steps are core's (`lock cmpxchg8b` loops, SSE/x87 8-byte loads and stores).
 #[cfg(all(target_arch = "x86", target_has_atomic = "64"))]
 // SAFETY: forwards to `CoreAtomics`, which upholds the contract.
-unsafe impl Backend<u64> for X86Asm {
-    const NAME: &'static str = "x86-asm";
+unsafe impl Native<u64> for X86Asm {
     #[inline(always)]
     fn load(a: &<u64 as Word>::Atomic, order: Ordering) -> u64 {
-        <super::CoreAtomics as Backend<u64>>::load(a, order)
+        <super::CoreAtomics as Native<u64>>::load(a, order)
     }
     #[inline(always)]
     fn store(a: &<u64 as Word>::Atomic, v: u64, order: Ordering) {
-        <super::CoreAtomics as Backend<u64>>::store(a, v, order)
+        <super::CoreAtomics as Native<u64>>::store(a, v, order)
     }
     #[inline(always)]
     fn fetch_add(a: &<u64 as Word>::Atomic, v: u64, order: Ordering) -> u64 {
-        <super::CoreAtomics as Backend<u64>>::fetch_add(a, v, order)
+        <super::CoreAtomics as Native<u64>>::fetch_add(a, v, order)
     }
     #[inline(always)]
     fn fetch_sub(a: &<u64 as Word>::Atomic, v: u64, order: Ordering) -> u64 {
-        <super::CoreAtomics as Backend<u64>>::fetch_sub(a, v, order)
+        <super::CoreAtomics as Native<u64>>::fetch_sub(a, v, order)
     }
     #[inline(always)]
     fn compare_exchange(
@@ -236,6 +234,7 @@ unsafe impl Backend<u64> for X86Asm {
         success: Ordering,
         failure: Ordering,
     ) -> Result<u64, u64> {
-        <super::CoreAtomics as Backend<u64>>::compare_exchange(a, current, new, success, failure)
+        <super::CoreAtomics as Native<u64>>::compare_exchange(a, current, new, success, failure)
     }
 }
+impl_backend_by_width!(X86Asm, "x86-asm");

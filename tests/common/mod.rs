@@ -1,6 +1,6 @@
 //! Shared by the integration tests: the list of every (encoding, width,
 //! backend) the target has, in one place. A test is a generic function
-//! `fn t<E: Encoding, B: Backend<E::Word>>()`; `each_counter!(t)` calls it for
+//! `fn t<E: Encoding, B: Backend>()`; `each_counter!(t)` calls it for
 //! all of them. Backends added to the crate are added here, once.
 #![allow(dead_code, unused_macros, unused_imports)]
 
@@ -68,6 +68,6 @@ impl Rng {
 }
 
 /// `Encoding::NAME` plus the width, for assertion messages.
-pub fn label<E: Encoding, B: Backend<E::Word>>() -> String {
+pub fn label<E: Encoding, B: Backend>() -> String {
     format!("{}<u{}>/{}", E::NAME, <E::Word as Word>::BITS, B::NAME)
 }

@@ -104,7 +104,7 @@ impl Kind {
 /// One page descriptor (a `struct page`): a reference count and the compound
 /// state. All-zero is a free page (frozen for the zero-locked encodings).
 #[repr(C)]
-pub struct PageDesc<E: Encoding, B: Backend<E::Word> = DefaultBackend> {
+pub struct PageDesc<E: Encoding, B: Backend = DefaultBackend> {
     /// The page's reference count: live only on the head of an allocated
     /// compound page.
     pub refs: FrozenRefcount<E, B>,
@@ -114,7 +114,7 @@ pub struct PageDesc<E: Encoding, B: Backend<E::Word> = DefaultBackend> {
     life: AtomicU64,
 }
 
-impl<E: Encoding, B: Backend<E::Word>> PageDesc<E, B> {
+impl<E: Encoding, B: Backend> PageDesc<E, B> {
     fn new_frozen() -> Self {
         Self {
             refs: FrozenRefcount::new_frozen(),
@@ -184,7 +184,7 @@ impl Folio {
 /// [`put`](PageRef::put); if that put is the last, the walker frees the page,
 /// as the protocol requires.
 #[must_use = "a PageRef holds a reference: give it back with PageRef::put"]
-pub struct PageRef<'a, E: Encoding, B: Backend<E::Word> = DefaultBackend> {
+pub struct PageRef<'a, E: Encoding, B: Backend = DefaultBackend> {
     alloc: &'a PageAllocator<E, B>,
     pfn: u32,
     kind: Kind,
@@ -192,7 +192,7 @@ pub struct PageRef<'a, E: Encoding, B: Backend<E::Word> = DefaultBackend> {
     life: u64,
 }
 
-impl<E: Encoding, B: Backend<E::Word>> PageRef<'_, E, B> {
+impl<E: Encoding, B: Backend> PageRef<'_, E, B> {
     /// PFN of the page.
     pub fn pfn(&self) -> u32 {
         self.pfn
@@ -367,7 +367,7 @@ pub struct Accounting {
 
 /// A buddy page allocator over a fixed array of page descriptors, generic
 /// over the counter encoding `E` and backend `B`.
-pub struct PageAllocator<E: Encoding, B: Backend<E::Word> = DefaultBackend> {
+pub struct PageAllocator<E: Encoding, B: Backend = DefaultBackend> {
     pages: Box<[PageDesc<E, B>]>,
     max_order: u8,
     blocks: u32,
@@ -376,7 +376,7 @@ pub struct PageAllocator<E: Encoding, B: Backend<E::Word> = DefaultBackend> {
     errors: ErrorCells,
 }
 
-impl<E: Encoding, B: Backend<E::Word>> PageAllocator<E, B> {
+impl<E: Encoding, B: Backend> PageAllocator<E, B> {
     /// `blocks` blocks of `2^max_order` pages, every page free and frozen,
     /// with an initialisation pass that writes a frozen counter into every
     /// descriptor (needed unless [`zero_is_frozen`](Self::zero_is_frozen)).

@@ -172,7 +172,7 @@ impl Report {
 /// Runs the workload on `a` (which must start with every page free), then
 /// checks the accounting with every page still held, puts them all, and
 /// checks that the free lists are fully merged again.
-pub fn run<E: Encoding, B: Backend<E::Word>>(a: &PageAllocator<E, B>, cfg: &Config) -> Report {
+pub fn run<E: Encoding, B: Backend>(a: &PageAllocator<E, B>, cfg: &Config) -> Report {
     let running = AtomicUsize::new(cfg.alloc_threads);
     // Walker and scanner steps, counted in Ops mode only (for pacing).
     let progress = AtomicU64::new(0);
@@ -275,7 +275,7 @@ pub fn run<E: Encoding, B: Backend<E::Word>>(a: &PageAllocator<E, B>, cfg: &Conf
     }
 }
 
-fn allocator_thread<E: Encoding, B: Backend<E::Word>>(
+fn allocator_thread<E: Encoding, B: Backend>(
     a: &PageAllocator<E, B>,
     cfg: &Config,
     seed: u64,
