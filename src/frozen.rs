@@ -5,46 +5,13 @@
 use crate::backends::{Backend, DefaultBackend};
 use crate::encoding::{Encoding, HighBit};
 use crate::primitive::{self, const_fn_unless_loom};
+use crate::state::{Put, State};
 use crate::word::Word;
-use core::fmt;
 use core::marker::PhantomData;
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 
-/// What a [`put`](FrozenRefcount::put) did.
-#[must_use = "Last means the caller now owns the object and must free it"]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Put {
-    /// Other references remain (or a concurrent `try_get` resurrected the
-    /// object in the transient zero): the caller must not touch it again.
-    Kept,
-    /// That was the last reference: the count is frozen and the caller owns
-    /// the object (free it, or reuse it and [`unfreeze`](FrozenRefcount::unfreeze)).
-    Last,
-}
-
-impl Put {
-    /// `true` for [`Put::Last`].
-    #[inline]
-    #[must_use]
-    pub fn is_last(self) -> bool {
-        matches!(self, Put::Last)
-    }
-}
-
-/// What a counter word means, as read by [`FrozenRefcount::state`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Live with this many references.
-    Live(u32),
-    /// Live with a count of zero: the last `put` is between its `fetch_sub`
-    /// and its CAS (never seen for `Classic`, where zero is frozen).
-    Zero,
-    /// Frozen: owned by whoever froze it; every `try_get` fails.
-    Frozen,
-    /// Live, but the count passed `MAX_COUNT` and is no longer known: gets and
-    /// puts keep working and no `put` returns `Last` again (the object leaks).
-    Saturated,
-}
+mod read;
+mod views;
 
 /// A reference count with a FROZEN state.
 ///
@@ -181,127 +148,6 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         }
     }
 
-    // ---- memory owned elsewhere ----
-
-    /// A counter over a word that lives somewhere else: a kernel's
-    /// `struct page` field that C code also updates, a frame table in a
-    /// zero-filled `mmap`, a slot in shared memory.
-    ///
-    /// Every bit pattern is a valid counter (see [the table](#bit-patterns)),
-    /// so this never reads an invalid value; for the zero-locked encodings a
-    /// word nobody has written is frozen.
-    ///
-    /// # Safety
-    ///
-    /// As [`AtomicU32::from_ptr`](core::sync::atomic::AtomicU32::from_ptr):
-    /// - `ptr` is aligned to `align_of::<FrozenRefcount<E, B>>()` (the
-    ///   atomic's alignment: on some 32-bit targets stricter than `u64`'s);
-    /// - `ptr` is valid for reads and writes for the whole lifetime `'a`;
-    /// - during `'a`, every access to the word is atomic (through this
-    ///   counter, another view of it, or foreign code's atomics of the same
-    ///   width), never a non-atomic access racing with one of ours.
-    #[cfg(not(frozen_refcount_loom))]
-    #[inline]
-    #[must_use]
-    pub unsafe fn from_ptr<'a>(ptr: *mut E::Word) -> &'a Self {
-        // SAFETY: `Self` is `repr(transparent)` over `E::Word`'s atomic,
-        // which has the size of `E::Word` and accepts every bit pattern; the
-        // caller guarantees alignment, validity for `'a` and atomic access.
-        unsafe { &*ptr.cast::<Self>() }
-    }
-
-    /// The address of the word, for foreign code (C's `atomic_t`, a kernel's
-    /// `page_ref_*` helpers) that updates it atomically. Writing it
-    /// non-atomically while the counter is shared is a data race.
-    #[cfg(not(frozen_refcount_loom))]
-    #[inline]
-    #[must_use]
-    pub fn as_ptr(&self) -> *mut E::Word {
-        <E::Word as Word>::as_ptr(&self.word)
-    }
-
-    /// A counter over a word the caller holds exclusively (a table it just
-    /// allocated, before sharing it).
-    ///
-    /// A compile-time error where `E::Word`'s alignment is below its
-    /// atomic's (`u64` on 32-bit x86): use [`from_ptr`](Self::from_ptr)
-    /// with memory aligned for the atomic there.
-    #[cfg(not(frozen_refcount_loom))]
-    #[inline]
-    #[must_use]
-    pub fn from_mut(word: &mut E::Word) -> &mut Self {
-        const {
-            assert!(
-                Self::WORD_ALIGN_IS_ATOMIC_ALIGN,
-                "word less aligned than its atomic"
-            )
-        };
-        // SAFETY: same size (repr(transparent) over the atomic), same
-        // alignment (asserted above), every bit pattern valid, and the
-        // exclusive borrow rules out any other access for its lifetime.
-        unsafe { &mut *(word as *mut E::Word).cast::<Self>() }
-    }
-
-    /// [`from_mut`](Self::from_mut) for a whole table: `&mut [E::Word]` (for
-    /// instance zeroed memory, which for the zero-locked encodings is a table
-    /// of frozen counters with no initialisation pass) viewed as counters.
-    #[cfg(not(frozen_refcount_loom))]
-    #[inline]
-    #[must_use]
-    pub fn from_mut_slice(words: &mut [E::Word]) -> &mut [Self] {
-        const {
-            assert!(
-                Self::WORD_ALIGN_IS_ATOMIC_ALIGN,
-                "word less aligned than its atomic"
-            )
-        };
-        let len = words.len();
-        // SAFETY: as for `from_mut`, element by element: same size, so the
-        // same length covers the same bytes.
-        unsafe { core::slice::from_raw_parts_mut(words.as_mut_ptr().cast::<Self>(), len) }
-    }
-
-    /// A slice of the word's atomics (core's `AtomicU32` for `u32` words)
-    /// viewed as counters: for tables whose storage is typed as atomics, such
-    /// as bindings of a C `atomic_t` array.
-    #[cfg(not(frozen_refcount_loom))]
-    #[inline]
-    #[must_use]
-    pub fn from_atomic_slice(atomics: &[<E::Word as Word>::Atomic]) -> &[Self] {
-        // SAFETY: `Self` is `repr(transparent)` over exactly this atomic type
-        // (plus a zero-sized marker), so the layouts are identical.
-        unsafe { core::slice::from_raw_parts(atomics.as_ptr().cast::<Self>(), atomics.len()) }
-    }
-
-    /// The word, through an exclusive borrow: a plain access, no atomic step.
-    #[cfg(not(frozen_refcount_loom))]
-    #[inline]
-    #[must_use]
-    pub fn get_mut(&mut self) -> &mut E::Word {
-        // SAFETY: the atomic has the size of `E::Word` and at least its
-        // alignment; the exclusive borrow rules out concurrent access.
-        unsafe { &mut *self.as_ptr() }
-    }
-
-    /// Consumes the counter and returns its raw word.
-    #[inline]
-    #[must_use]
-    pub fn into_raw(self) -> E::Word {
-        self.load_raw()
-    }
-
-    /// Consumes the counter and returns its atomic word (core's `AtomicU32`
-    /// for `u32` words; loom's under loom), for storage typed as atomics.
-    #[inline]
-    #[must_use]
-    pub fn into_atomic(self) -> <E::Word as Word>::Atomic {
-        self.word
-    }
-
-    #[cfg(not(frozen_refcount_loom))]
-    const WORD_ALIGN_IS_ATOMIC_ALIGN: bool =
-        core::mem::align_of::<E::Word>() == core::mem::align_of::<Self>();
-
     /// Speculatively takes a reference to an object found without holding
     /// one (an RCU reader, a PFN walker). Fails iff the counter is frozen.
     ///
@@ -344,8 +190,8 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     /// hint, never trusted for the answer (a word unfrozen or frozen after it
     /// is judged by the RMW, as in Linux's `rcuref` slow paths).
     ///
-    /// Costs one load more than `try_get` on a hit; see
-    /// `docs/` for the hit rates at which each one wins. `Classic` is
+    /// Costs one load more than `try_get` on a hit, and no RMW on a frozen
+    /// miss (`tests/semantics.rs` counts both with `Counting`). `Classic` is
     /// the same as its `try_get`, which already starts with a load.
     #[inline]
     #[must_use = "on `true` the caller holds a reference and must `put` it"]
@@ -686,58 +532,6 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
             );
         }
     }
-
-    // ---- the encoding, read ----
-
-    #[inline(always)]
-    fn delta(n: u32) -> E::Word {
-        assert!(
-            n >= 1 && n <= E::MAX_MANY,
-            "FrozenRefcount: n out of 1..=MAX_MANY"
-        );
-        W::<E>::from_u64(n as u64) << E::SHIFT
-    }
-
-    #[inline(always)]
-    fn live_word(count: u32) -> E::Word {
-        E::ZERO.wrapping_add(W::<E>::from_u64(count as u64) << E::SHIFT)
-    }
-
-    /// Live with an exactly stored count (zero included).
-    #[inline(always)]
-    fn exact(w: E::Word) -> bool {
-        w & E::CLASS_MASK == E::CLASS_EXACT
-    }
-
-    #[inline(always)]
-    fn frozen(w: E::Word) -> bool {
-        let s = Self::state_bits(w);
-        s & E::STATE_BIT == E::FROZEN_WHEN || (E::LAYOUT.zero_is_dead && s == E::ZERO)
-    }
-
-    #[inline(always)]
-    fn state_bits(w: E::Word) -> E::Word {
-        w & E::STATE_MASK
-    }
-
-    #[inline(always)]
-    fn gen_bits(w: E::Word) -> E::Word {
-        w & !E::STATE_MASK
-    }
-
-    fn classify(w: E::Word) -> State {
-        let s = Self::state_bits(w);
-        if Self::frozen(s) {
-            State::Frozen
-        } else if !Self::exact(s) {
-            State::Saturated
-        } else if s == E::ZERO {
-            State::Zero
-        } else {
-            let n = (s.wrapping_sub(E::ZERO) >> E::SHIFT).to_u64();
-            State::Live(n as u32) // exact counts fit: COUNT_BITS <= 31
-        }
-    }
 }
 
 #[derive(Clone, Copy)]
@@ -769,17 +563,5 @@ impl<E: Encoding, B: Backend> Default for FrozenRefcount<E, B> {
     /// A frozen counter, as [`new_frozen`](FrozenRefcount::new_frozen).
     fn default() -> Self {
         Self::new_frozen()
-    }
-}
-
-impl<E: Encoding, B: Backend> fmt::Debug for FrozenRefcount<E, B> {
-    /// `FrozenRefcount<HighBit>(Live(2))`; `Tagged` adds the generation.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let w = self.load_raw();
-        write!(f, "FrozenRefcount<{}>({:?}", E::NAME, Self::classify(w))?;
-        if E::LAYOUT.tagged {
-            write!(f, ", generation {}", w.to_u64() >> E::B)?;
-        }
-        f.write_str(")")
     }
 }

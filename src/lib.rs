@@ -102,6 +102,7 @@ mod frozen;
 #[cfg(feature = "model")]
 pub mod model;
 mod primitive;
+mod state;
 mod word;
 #[cfg(all(feature = "bytemuck", not(frozen_refcount_loom)))]
 mod zeroable;
@@ -129,5 +130,6 @@ pub use backends::{Counting, Counts};
 #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
 pub use encoding::Tagged;
 pub use encoding::{Classic, Encoding, HighBit, Layout, LowBit, ZeroLockedHigh, ZeroLockedLow};
-pub use frozen::{FrozenRefcount, Put, State};
+pub use frozen::FrozenRefcount;
+pub use state::{Put, State};
 pub use word::Word;

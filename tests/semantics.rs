@@ -407,3 +407,38 @@ fn send_sync_and_transparent() {
         mem::align_of::<u64>()
     );
 }
+
+/// `try_get_unless_frozen`: one load and no RMW on a frozen miss; one load
+/// and one RMW on a hit (`Classic`: its `try_get`, a load and a CAS).
+fn unless_frozen_counts<E: Encoding, B: Backend>() {
+    type C<E, B> = FrozenRefcount<E, Counting<B>>;
+    let l = label::<E, B>();
+    let frozen = C::<E, B>::new_frozen();
+    let (got, miss) = Counting::<B>::measure(|| frozen.try_get_unless_frozen());
+    assert!(!got, "{l}");
+    assert_eq!(
+        (miss.loads, miss.rmws, miss.stores),
+        (1, 0, 0),
+        "{l}: frozen miss"
+    );
+    assert_eq!(
+        frozen.load_raw(),
+        C::<E, B>::new_frozen().load_raw(),
+        "{l}: the miss wrote"
+    );
+
+    let live = C::<E, B>::new(1);
+    let (got, hit) = Counting::<B>::measure(|| live.try_get_unless_frozen());
+    assert!(got, "{l}");
+    assert_eq!(
+        (hit.loads, hit.rmws - hit.cas_failures, hit.stores),
+        (1, 1, 0),
+        "{l}: hit"
+    );
+    assert_eq!(live.count(), 2, "{l}");
+}
+
+#[test]
+fn try_get_unless_frozen_counts_all() {
+    each_counter!(unless_frozen_counts);
+}
