@@ -1,4 +1,4 @@
-//! A probe for the README's "uncontended HighBit is 1.2x the floor" finding:
+//! A probe for docs/results.md's "uncontended HighBit is 1.2x the floor" finding:
 //! the same two `lock xadd` and the same compares as `HighBit`'s try_get+put,
 //! written by hand with no library code, in two loop shapes that differ only
 //! in whether the cold call returns. If the shapes differ in time, the gap is

@@ -946,7 +946,7 @@ def main():
     try:
         tables, failures = generate(outdir)
         for doc, block in [(os.path.join(DUMPS, "README.md"), render_tables(tables)),
-                           ("README.md", try_get_rows(tables))]:
+                           ("docs/assembly.md", try_get_rows(tables))]:
             with open(os.path.join(ROOT, doc)) as f:
                 text = f.read()
             target = os.path.join(outdir, doc.replace("/", "__"))

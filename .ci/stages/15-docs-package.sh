@@ -21,3 +21,13 @@ if grep -E '^(\.ci|\.cargo|scripts|xtask|tools|fuzz|tests|benches)/' <<<"$list";
   echo "package ships files a dependent does not need (above)"; exit 1
 fi
 cargo publish --dry-run --allow-dirty -p frozen-refcount
+
+# Every relative link in the README and docs/ resolves.
+bad=0
+for md in README.md docs/*.md demo/page-alloc/README.md asm-dumps/README.md src/backends/README.md; do
+  while IFS= read -r link; do
+    case "$link" in http*|\#*) continue ;; esac
+    [ -e "$(dirname "$md")/${link%%#*}" ] || { echo "$md: broken link $link"; bad=1; }
+  done < <(grep -o '](\([^)]*\))' "$md" | sed 's/^](//; s/)$//')
+done
+[ "$bad" = 0 ]

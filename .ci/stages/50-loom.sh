@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Loom models of every race (tests/loom.rs), on the crate's own protocol with
 # loom's atomics swapped in by --cfg frozen_refcount_loom (src/primitive.rs).
-# LOOM_MAX_PREEMPTIONS=3 here; unset it for the exhaustive run (README,
+# LOOM_MAX_PREEMPTIONS=3 here; unset it for the exhaustive run (docs/verification.md,
 # "Verification"). Own target dir: the cfg changes every crate's build.
 source "$(dirname "$0")/../lib.sh"
 export RUSTFLAGS="--cfg frozen_refcount_loom"

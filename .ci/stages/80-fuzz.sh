@@ -8,7 +8,7 @@
 # Build flags: -O is a release build WITHOUT debug assertions (cargo fuzz's
 # default turns them on), so the `lifecycle` target's misuse inputs take the
 # release-mode paths. `-s none`: the crate is safe code on atomics; the targets
-# check logical invariants, and without ASan they run ~5x faster (README).
+# check logical invariants, and without ASan they run ~5x faster (docs/verification.md).
 source "$(dirname "$0")/../lib.sh"
 
 rustup run nightly rustc --version >/dev/null 2>&1 || rustup toolchain install nightly --profile minimal
@@ -24,7 +24,7 @@ trap 'rm -rf "$work"' EXIT
 for t in ops lifecycle interleave; do
   extra=(-max_len=4096)
   # 2 bytes + 3 programs + a schedule of ~100 steps; the dictionary holds
-  # program and schedule fragments (README: it finds the ABA sooner).
+  # program and schedule fragments (docs/verification.md: it finds the ABA sooner).
   [ "$t" = interleave ] && extra=(-max_len=128 -dict=fuzz/interleave.dict)
   mkdir -p "$work/$t"
   echo "--- fuzz $t (60 s)"

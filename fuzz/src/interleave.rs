@@ -27,7 +27,7 @@
 //! `ZeroLocked*` encodings have the put/put ABA by design; for them a
 //! [`Kind::Aba`] ends the run and is not a crash unless the environment
 //! variable `FROZEN_REFCOUNT_FUZZ_ABA=crash` is set, which turns the target
-//! into an ABA hunt (`tests/aba.rs` and the README show both).
+//! into an ABA hunt (`tests/windows.rs` and docs/verification.md show both).
 
 use frozen_refcount::{Backend, CoreAtomics, Encoding, FrozenRefcount, Put, State, Word};
 use std::cell::RefCell;

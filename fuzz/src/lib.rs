@@ -1,6 +1,6 @@
 //! The harnesses behind the cargo-fuzz targets in `fuzz_targets/`, kept in a
 //! library so that the regression tests in `tests/` replay exactly what the
-//! targets run. See the README's "Fuzzing" section.
+//! targets run. See docs/verification.md, "Fuzzing".
 //!
 //! - [`ops`]: one counter against the sequential model
 //!   (`frozen_refcount::model::Checker`, shared with the crate's tests).

@@ -45,8 +45,8 @@
 //! A flags-only `put` would likewise miss a saturated word drifting down to an
 //! exact count. So the backend returns the whole old word (`lock xadd`), and
 //! LLVM computes `new` and tests the mask: two register instructions
-//! (`lea`/`add` + `test`) next to a locked RMW of ~20 cycles. See the README
-//! section "Backends" for the instruction-for-instruction comparison with
+//! (`lea`/`add` + `test`) next to a locked RMW of ~20 cycles. See docs/backends.md
+//! for the instruction-for-instruction comparison with
 //! `CoreAtomics`.
 
 use super::{impl_backend_by_width, Native};
