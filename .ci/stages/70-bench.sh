@@ -6,5 +6,6 @@
 source "$(dirname "$0")/../lib.sh"
 cargo bench --no-run
 timeout 300 cargo run --profile bench --example compare -- --quick
-test -s target/compare.md
-grep -q '<svg' target/compare.svg
+out="${CARGO_TARGET_DIR:-target}"
+test -s "$out/compare.md"
+grep -q "<svg" "$out/compare.svg"
