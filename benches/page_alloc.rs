@@ -12,7 +12,7 @@
 //! - `heads`: walk only heads: every step is a hit (try_get, validate, put);
 //! - `tails`: walk only tails: every step is a miss (a failed try_get);
 //! - `hot_head_2t`: two threads walk the same 4 heads (contended count);
-//! - `*_peek`: the same walks with `try_get_page_peek`, which loads the
+//! - `*_unless_frozen`: the same walks with `try_get_page_unless_frozen`, which loads the
 //!   counter first and skips frozen pages without an RMW.
 //!
 //! Element = one walker step.
@@ -83,7 +83,7 @@ fn walk_all<E: Encoding>(a: &PageAllocator<E, CoreAtomics>, pfns: &[u32], peek: 
     for &p in pfns {
         let p = black_box(p);
         let got = if peek {
-            a.try_get_page_peek(p)
+            a.try_get_page_unless_frozen(p)
         } else {
             a.try_get_page(p)
         };
@@ -111,7 +111,7 @@ fn bench_encoding<E: Encoding>(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new(name, E::NAME), |b| {
             b.iter(|| walk_all(&pop.alloc, pfns, false))
         });
-        let peek = format!("{name}_peek");
+        let peek = format!("{name}_unless_frozen");
         g.bench_function(BenchmarkId::new(peek, E::NAME), |b| {
             b.iter(|| walk_all(&pop.alloc, pfns, true))
         });

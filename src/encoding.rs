@@ -16,6 +16,21 @@
 //! Classic<W>      (none)      bits 0..B-2         bit B-2                count == 0 (or MSB: underflow)
 //! ```
 //!
+//! [`Biased`] (after Linux `rcuref_t`) stores `refs - 1` instead, so one
+//! reference is 0 and "no reference" (the transient zero) is all ones; its
+//! regions are zones of the whole word, and every fast-path test is the sign
+//! of the RMW's result (`B` bits; `u32` figures in brackets):
+//!
+//! ```text
+//! 0          ..= 2^(B-1)-1      live, refs 1..=2^(B-1)   [0x0000_0000..=0x7FFF_FFFF]
+//! 2^(B-1)    ..  +2^(B-2)       saturated, re-centred on 2^(B-1)+2^(B-3)   [0xA000_0000]
+//! +2^(B-2)   ..  2^B-1          frozen ("dead"), canonical 2^(B-1)+2^(B-2)+2^(B-3)   [0xE000_0000]
+//! 2^B-1                         zero references (transient, inside the last put)   [0xFFFF_FFFF]
+//! ```
+//!
+//! For `u64` the live zone stops at `2^31` (the API counts in `u32`), so the
+//! fast-path test is `result < 2^31` there, not the sign.
+//!
 //! For 64-bit words the count field is capped at 31 bits, so that every exact
 //! count is a `u32` (the API's type): the band is then every bit between the
 //! count field and the state bit, and `MAX_COUNT` is `2^31 - 1`.
@@ -25,7 +40,8 @@
 //! drifts neither into frozen nor down to zero (Linux `refcount_t`).
 //! A frozen word collects failed increments ("garbage"); for the high-bit
 //! encodings, garbage that drifts [`Encoding::DRIFT_LIMIT`] away from the
-//! canonical frozen word is reset by one CAS, long before it could carry into
+//! canonical frozen word is reset by a CAS (retried only while other failed
+//! increments keep moving the word), long before it could carry into
 //! the state bit (the kernel's `_PAGEREF_LOCKED_LIMIT`). The low-bit encodings
 //! add multiples of 2, which never touch bit 0, and need no reset.
 
@@ -35,6 +51,7 @@ use core::marker::PhantomData;
 /// Where the bits are: the parameters from which every constant of an
 /// encoding is derived.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Layout {
     /// Width of the state field in bits (the word width; 32 for `Tagged`).
     pub state_bits: u32,
@@ -48,10 +65,14 @@ pub struct Layout {
     /// The bits above the state field hold a generation that `unfreeze`
     /// advances (`Tagged`).
     pub tagged: bool,
+    /// Stored as `refs - 1` (Linux `rcuref_t`): one reference is 0, the
+    /// transient zero is all ones, and live, saturated and frozen are zones
+    /// told apart by the top bits (see the module documentation).
+    pub biased: bool,
 }
 
 /// A counter encoding: which bits hold the count, the FROZEN state and the
-/// generation. Implemented by the six zero-sized markers of this module; the
+/// generation. Implemented by the seven zero-sized markers of this module; the
 /// trait is sealed.
 ///
 /// Only [`Layout`](Encoding::LAYOUT) is given by each encoding; every other
@@ -69,17 +90,32 @@ pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
     const B: u32 = Self::LAYOUT.state_bits;
     #[doc(hidden)]
     const SHIFT: u32 = if Self::LAYOUT.low { 1 } else { 0 };
-    /// (For `Classic`, the MSB marks an underflowed, dead count.)
+    /// (For `Classic`, the MSB marks an underflowed, dead count; for
+    /// `Biased`, the two top bits, both set in the frozen zone.)
     #[doc(hidden)]
     const STATE_BIT_U64: u64 = if Self::LAYOUT.low {
         1
+    } else if Self::LAYOUT.biased {
+        bit(Self::B - 1) | bit(Self::B - 2)
     } else {
         bit(Self::B - 1)
     };
-    /// Exact counts are `< 2^COUNT_BITS`: `B - 2` bits, at most 31 (so that
-    /// every exact count is a `u32`, and `u32::MAX` is free for "saturated").
+    /// Exact counts are stored `< 2^COUNT_BITS`: `B - 2` bits (`Biased`:
+    /// `B - 1`, the whole non-negative half), at most 31 (so that every exact
+    /// count is a `u32`, and `u32::MAX` is free for "saturated").
     #[doc(hidden)]
-    const COUNT_BITS: u32 = if Self::B - 2 < 31 { Self::B - 2 } else { 31 };
+    const COUNT_BITS: u32 = {
+        let b = if Self::LAYOUT.biased {
+            Self::B - 1
+        } else {
+            Self::B - 2
+        };
+        if b < 31 {
+            b
+        } else {
+            31
+        }
+    };
     /// The highest bit of the band (the bits between the count field and the
     /// state bit; any of them set means saturated).
     #[doc(hidden)]
@@ -97,12 +133,21 @@ pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
     } else {
         0
     };
+    /// The live word with no reference (see [`ZERO`](Encoding::ZERO)).
+    #[doc(hidden)]
+    const ZERO_U64: u64 = if Self::LAYOUT.biased {
+        ones(Self::B)
+    } else {
+        Self::LIVE_MARK_U64
+    };
     /// The canonical frozen word: what the last `put` and `freeze` write.
     /// For the high-bit encodings it is the middle of the frozen half, so that
     /// garbage (up) and misused puts (down) both have room before a reset.
     #[doc(hidden)]
     const FROZEN_U64: u64 = if Self::LAYOUT.zero_is_dead {
         0
+    } else if Self::LAYOUT.biased {
+        bit(Self::B - 1) | bit(Self::B - 2) | bit(Self::B - 3) // rcuref's DEAD
     } else if Self::LAYOUT.low {
         if Self::LAYOUT.inverted {
             0
@@ -119,8 +164,8 @@ pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
     /// Added to the word by one reference.
     const ONE: Self::Word = narrow::<Self::Word>(1 << Self::SHIFT);
     /// The live word with a count of zero (transient: inside the last `put`).
-    /// For `Classic` it is the dead count.
-    const ZERO: Self::Word = narrow::<Self::Word>(Self::LIVE_MARK_U64);
+    /// For `Classic` it is the dead count; for `Biased`, all ones.
+    const ZERO: Self::Word = narrow::<Self::Word>(Self::ZERO_U64);
     /// The canonical frozen word.
     const FROZEN: Self::Word = narrow::<Self::Word>(Self::FROZEN_U64);
     /// The bits that belong to the state field (all but the generation).
@@ -137,29 +182,53 @@ pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
         Self::STATE_BIT_U64
     });
     /// `word & CLASS_MASK == CLASS_EXACT` iff the word is live and its count
-    /// is stored exactly (not frozen, not saturated). One `test`/`and`+`cmp`.
-    const CLASS_MASK: Self::Word = narrow::<Self::Word>(Self::STATE_BIT_U64 | Self::BAND_U64);
+    /// is stored exactly (not frozen, not saturated). One `test`/`and`+`cmp`;
+    /// for `Biased` below 64 bits, the sign bit alone.
+    const CLASS_MASK: Self::Word = narrow::<Self::Word>(if Self::LAYOUT.biased {
+        ones(Self::B) & !ones(Self::COUNT_BITS)
+    } else {
+        Self::STATE_BIT_U64 | Self::BAND_U64
+    });
     /// See [`CLASS_MASK`](Encoding::CLASS_MASK).
     const CLASS_EXACT: Self::Word = narrow::<Self::Word>(Self::LIVE_MARK_U64);
-    /// The word a saturated counter is re-centred on: the middle of the band.
-    const SATURATED: Self::Word =
-        narrow::<Self::Word>(Self::LIVE_MARK_U64 | bit(Self::BAND_TOP) | bit(Self::BAND_TOP - 1));
+    /// The word a saturated counter is re-centred on: the middle of the band
+    /// (`Biased`: of the saturation zone, rcuref's `RCUREF_SATURATED`).
+    const SATURATED: Self::Word = narrow::<Self::Word>(if Self::LAYOUT.biased {
+        bit(Self::B - 1) | bit(Self::B - 3)
+    } else {
+        Self::LIVE_MARK_U64 | bit(Self::BAND_TOP) | bit(Self::BAND_TOP - 1)
+    });
     /// How far a frozen word may drift from [`FROZEN`](Encoding::FROZEN)
     /// before one CAS resets it; 0 for encodings that need no reset.
+    /// `Biased`'s frozen zone is a quarter of the word, not a half, so its
+    /// limit (and [`MAX_MANY`](Encoding::MAX_MANY)) is a quarter of the
+    /// high-bit encodings'.
     const DRIFT_LIMIT: Self::Word = narrow::<Self::Word>(if Self::LAYOUT.low {
         0
+    } else if Self::LAYOUT.biased {
+        bit(Self::B - 5)
     } else {
         bit(Self::B - 3)
     });
+    /// `try_get`'s fast-path test is the sign of the result alone (`Biased`
+    /// below 64 bits): a backend can answer it from the flags of one locked
+    /// add, without returning the word ([`Backend::add_is_negative`](crate::Backend::add_is_negative)).
+    #[doc(hidden)]
+    const SIGN_TEST: bool = Self::LAYOUT.biased && Self::COUNT_BITS == Self::B - 1;
     /// Half the state field: distances below it count as "above", above it as
     /// "below" (signed comparison within the state field).
     const HALF: Self::Word = narrow::<Self::Word>(bit(Self::B - 1));
-    /// Largest live count stored exactly: `2^COUNT_BITS - 1`.
-    const MAX_COUNT: u32 = ones(Self::COUNT_BITS) as u32;
+    /// Largest live count stored exactly: `2^COUNT_BITS - 1` (`Biased`,
+    /// which stores `refs - 1`: `2^COUNT_BITS`).
+    const MAX_COUNT: u32 = (ones(Self::COUNT_BITS) + Self::LAYOUT.biased as u64) as u32;
     /// Largest `n` accepted by the `*_many` operations: small enough that one
     /// step cannot jump over the margins between the regions.
     const MAX_MANY: u32 = {
-        let m = bit(Self::B - 4);
+        let m = if Self::LAYOUT.biased {
+            bit(Self::B - 5)
+        } else {
+            bit(Self::B - 4)
+        };
         if m > Self::MAX_COUNT as u64 {
             Self::MAX_COUNT
         } else {
@@ -173,7 +242,7 @@ mod sealed {
 }
 
 macro_rules! encoding {
-    ($(#[$doc:meta])* $name:ident, $label:literal, low: $low:expr, inverted: $inv:expr, dead: $dead:expr) => {
+    ($(#[$doc:meta])* $name:ident, $label:literal, low: $low:expr, inverted: $inv:expr, dead: $dead:expr, biased: $biased:expr) => {
         $(#[$doc])*
         pub struct $name<W = u32>(PhantomData<fn() -> W>);
         impl<W: Word> sealed::Sealed for $name<W> {}
@@ -186,6 +255,7 @@ macro_rules! encoding {
                 inverted: $inv,
                 zero_is_dead: $dead,
                 tagged: false,
+                biased: $biased,
             };
         }
     };
@@ -196,32 +266,43 @@ encoding!(
     /// design merged in the kernel series: `try_get` is `fetch_add` plus one
     /// `test` of the result. An all-zero word is a live count of zero, so
     /// zeroed memory is *not* a frozen counter: use [`FrozenRefcount::new_frozen`](crate::FrozenRefcount::new_frozen).
-    HighBit, "HighBit", low: false, inverted: false, dead: false
+    HighBit, "HighBit", low: false, inverted: false, dead: false, biased: false
 );
 encoding!(
     /// FROZEN is bit 0; the count is stored as `count << 1`, so every
     /// increment adds 2 and can never reach the state bit: failed gets need no
     /// reset and misused puts cannot thaw a frozen word. Zeroed memory is a
     /// live zero, not frozen.
-    LowBit, "LowBit", low: true, inverted: false, dead: false
+    LowBit, "LowBit", low: true, inverted: false, dead: false, biased: false
 );
 encoding!(
     /// Inverted, "zero is locked": a LIVE bit at the MSB, the count in the low
     /// bits. An all-zero word (memset, `mem::zeroed`, a zero-filled page) is a
     /// valid frozen counter. Costs one mask on each count read.
-    ZeroLockedHigh, "ZeroLockedHigh", low: false, inverted: true, dead: false
+    ZeroLockedHigh, "ZeroLockedHigh", low: false, inverted: true, dead: false, biased: false
 );
 encoding!(
     /// Inverted, "zero is locked", with the LIVE bit at bit 0 and the count
     /// stored as `count << 1`. An all-zero word is frozen, and like
     /// [`LowBit`] no sequence of increments or decrements can flip bit 0.
-    ZeroLockedLow, "ZeroLockedLow", low: true, inverted: true, dead: false
+    ZeroLockedLow, "ZeroLockedLow", low: true, inverted: true, dead: false, biased: false
+);
+encoding!(
+    /// After Linux `rcuref_t` (lib/rcuref.c): the word stores `refs - 1`, so
+    /// one reference is 0 and the transient zero is all ones, and every
+    /// fast-path decision is the sign of the RMW's result. On x86-64
+    /// `try_get` is `lock incl` + `js` and the fast `put` is `lock xadd` +
+    /// `dec` + `js`. Live refs `1..=2^(B-1)` (`2^31` for `u64`); saturated
+    /// and frozen are zones of the negative half with margins, as in rcuref.
+    /// Zeroed memory is a live count of one (not frozen): use
+    /// [`FrozenRefcount::new_frozen`](crate::FrozenRefcount::new_frozen).
+    Biased, "Biased", low: false, inverted: false, dead: false, biased: true
 );
 encoding!(
     /// The baseline, today's `atomic_add_unless(v, 1, 0)`: zero is dead and
     /// `try_get` is a load plus a CAS loop that refuses zero. The last `put` is
     /// a plain `fetch_sub` reaching zero, with no CAS.
-    Classic, "Classic", low: false, inverted: false, dead: true
+    Classic, "Classic", low: false, inverted: false, dead: true, biased: false
 );
 
 /// [`HighBit<u32>`] in the low half of a `u64`, with a 32-bit generation in
@@ -246,5 +327,6 @@ impl Encoding for Tagged {
         inverted: false,
         zero_is_dead: false,
         tagged: true,
+        biased: false,
     };
 }

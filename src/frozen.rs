@@ -6,7 +6,7 @@ use crate::backends::{Backend, DefaultBackend};
 use crate::encoding::{Encoding, HighBit};
 use crate::primitive::{self, const_fn_unless_loom};
 use crate::state::{Put, State};
-use crate::word::Word;
+use crate::word::{ones, Word};
 use core::marker::PhantomData;
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 
@@ -127,7 +127,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         #[must_use]
         pub fn new(count: u32) -> Self {
             assert!(count >= 1 && count <= E::MAX_COUNT, "FrozenRefcount::new: count out of 1..=MAX_COUNT");
-            Self::from_bits(E::LIVE_MARK_U64 | ((count as u64) << E::SHIFT))
+            Self::from_bits(E::ZERO_U64.wrapping_add((count as u64) << E::SHIFT) & ones(E::B))
         }
     }
 
@@ -151,7 +151,8 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     /// Speculatively takes a reference to an object found without holding
     /// one (an RCU reader, a PFN walker). Fails iff the counter is frozen.
     ///
-    /// One atomic add and never a loop (`Classic`: a load and a CAS loop).
+    /// One atomic add and never a loop (`Classic`: a load and a CAS loop);
+    /// `Biased`: one locked add whose flags decide (`lock incl` + `js`).
     #[inline]
     #[must_use = "on `true` the caller holds a reference and must `put` it"]
     pub fn try_get(&self) -> bool {
@@ -171,6 +172,16 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         // everything written before the Release that made the word live
         // (`unfreeze`, or `new` published by the caller's own means). On
         // failure nothing is read; the Acquire is unused.
+        if E::SIGN_TEST {
+            // `Biased`: exact iff the result's sign bit is clear, which one
+            // locked add reports in its flags (`lock incl` + `js`): the word
+            // itself is not returned, so the slow path re-reads it (the
+            // argument for why that is sound is there).
+            if !B::add_is_negative(&self.word, delta, Acquire) {
+                return true;
+            }
+            return self.try_get_slow(None);
+        }
         let old = B::fetch_add(&self.word, delta, Acquire);
         let new = old.wrapping_add(delta);
         // One test: `new` is live with an exact count. It implies `old` was
@@ -179,7 +190,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         if Self::exact(new) {
             return true;
         }
-        self.try_get_slow(new)
+        self.try_get_slow(Some(new))
     }
 
     /// [`try_get`](Self::try_get) for callers that expect mostly misses (a
@@ -389,10 +400,15 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         }
     }
 
+    /// `new` is the word our add produced, or `None` when the backend only
+    /// reported its sign (`Biased`); then the word is re-read.
     #[cold]
     #[inline(never)]
-    fn try_get_slow(&self, new: E::Word) -> bool {
-        if Self::frozen(new) {
+    fn try_get_slow(&self, new: Option<E::Word>) -> bool {
+        let Some(new) = new else {
+            return self.try_get_reread();
+        };
+        if Self::refused(new) {
             // The failed increment stays on the word as garbage unless it has
             // drifted far enough to need the one-CAS reset.
             self.settle_frozen(new, Drift::Up);
@@ -404,10 +420,47 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         }
     }
 
+    /// `Biased`'s slow path: our add made the word negative, and we decide
+    /// from a later read whether it landed on a saturated word (success) or
+    /// a frozen one (failure). Unlike a re-read in `put` (the race Linux's
+    /// b9a49520679e fixed: it let a second putter take the first's `Last`),
+    /// this one cannot misjudge, because the only words our add can have hit
+    /// leave their zone only in ways the read tells apart:
+    /// - saturated is sticky: every step on it takes a slow path that
+    ///   re-centres it, and nothing else writes it. A saturated read means
+    ///   our add hit saturated (or hit frozen, and the word was since
+    ///   unfrozen and saturated by 2^(B-2) gets: then our uncounted
+    ///   reference sits on a counter that never frees, which is harmless).
+    /// - frozen leaves its zone only by `unfreeze`'s store, which comes after
+    ///   our add in the word's modification order (we read it after our own
+    ///   RMW) and so discarded our increment. A live, zero or frozen read
+    ///   therefore means our add hit frozen: failure, with nothing to undo.
+    ///
+    /// The read is Acquire: on success we hold a reference and read the
+    /// object, so we must synchronise with the `unfreeze` that published it.
+    #[cold]
+    #[inline(never)]
+    fn try_get_reread(&self) -> bool {
+        let seen = B::load::<E::Word>(&self.word, Acquire);
+        if Self::frozen(seen) {
+            // Garbage from failed gets, ours included: reset if drifted.
+            self.settle_frozen(seen, Drift::Up);
+            false
+        } else if Self::exact(seen) || Self::state_bits(seen) == E::ZERO {
+            // Unfrozen since our add (its store discarded our increment),
+            // or a foreign word one below the transient zero: not ours.
+            // Not reset: a zero here may be a new life's last `put`.
+            false
+        } else {
+            self.resaturate(seen);
+            true
+        }
+    }
+
     #[cold]
     #[inline(never)]
     fn get_slow(&self, new: E::Word) {
-        if Self::frozen(new) {
+        if Self::refused(new) {
             self.settle_frozen(new, Drift::Up);
             misuse("get on a frozen counter");
         } else {
@@ -508,28 +561,49 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
 
     /// A frozen word `seen` has collected garbage: if it drifted more than
     /// `DRIFT_LIMIT` from the canonical frozen word in the direction this
-    /// operation moves it, reset it with one CAS. Never a loop: if the word
-    /// moved meanwhile, whoever moved it saw it too; if it was unfrozen, the
-    /// CAS fails, as it must.
+    /// operation moves it, reset it with a CAS. If the CAS fails because
+    /// another failed increment moved the word, retry from what the CAS
+    /// returned, for as long as the word is frozen and still past the limit;
+    /// stop the moment it was unfrozen (the CAS fails, as it must) or is back
+    /// within the limit.
+    ///
+    /// The retry is what bounds the drift. A single CAS that gives up when
+    /// the word moved lets two threads that keep failing `try_get`s on one
+    /// frozen word (their owner preempted) fail each other's resets forever,
+    /// while the garbage climbs into the transient zero and wraps into a
+    /// live count: a `tsan_stress` run found exactly that for `Biased<u8>`,
+    /// whose frozen zone has 31 steps of headroom. With the retry, each
+    /// thread adds at most once more while another is resetting, so the
+    /// word stays within `DRIFT_LIMIT` plus one `MAX_MANY` per thread
+    /// concurrently in a `try_get`. Lock-free: a CAS fails only because
+    /// another thread's step succeeded.
     #[inline]
     fn settle_frozen(&self, seen: E::Word, drift: Drift) {
         if E::DRIFT_LIMIT == W::<E>::ZERO {
             return; // low-bit encodings: no add can reach bit 0
         }
-        let s = Self::state_bits(seen);
-        let dist = match drift {
-            Drift::Up => s.wrapping_sub(E::FROZEN),
-            Drift::Down => E::FROZEN.wrapping_sub(s),
-        } & E::STATE_MASK;
-        if dist > E::DRIFT_LIMIT && dist < E::HALF {
+        let mut seen = seen;
+        loop {
+            let s = Self::state_bits(seen);
+            let dist = match drift {
+                Drift::Up => s.wrapping_sub(E::FROZEN),
+                Drift::Down => E::FROZEN.wrapping_sub(s),
+            } & E::STATE_MASK;
+            if !(dist > E::DRIFT_LIMIT && dist < E::HALF) {
+                return;
+            }
             // Relaxed/Relaxed: frozen to frozen; nothing is published.
-            let _ = B::compare_exchange(
+            match B::compare_exchange(
                 &self.word,
                 seen,
                 Self::gen_bits(seen) | E::FROZEN,
                 Relaxed,
                 Relaxed,
-            );
+            ) {
+                Ok(_) => return,
+                Err(now) if Self::frozen(now) => seen = now,
+                Err(_) => return, // unfrozen meanwhile: not ours to touch
+            }
         }
     }
 }

@@ -129,7 +129,9 @@ pub use backends::{Backend, CoreAtomics, DefaultBackend};
 pub use backends::{Counting, Counts};
 #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
 pub use encoding::Tagged;
-pub use encoding::{Classic, Encoding, HighBit, Layout, LowBit, ZeroLockedHigh, ZeroLockedLow};
+pub use encoding::{
+    Biased, Classic, Encoding, HighBit, Layout, LowBit, ZeroLockedHigh, ZeroLockedLow,
+};
 pub use frozen::FrozenRefcount;
 pub use state::{Put, State};
 pub use word::Word;

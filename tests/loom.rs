@@ -19,8 +19,8 @@
 #![cfg(frozen_refcount_loom)]
 
 use frozen_refcount::{
-    Classic, CoreAtomics, Encoding, FrozenRefcount, HighBit, LowBit, Put, State, Tagged, Word,
-    ZeroLockedHigh, ZeroLockedLow,
+    Biased, Classic, CoreAtomics, Encoding, FrozenRefcount, HighBit, LowBit, Put, State, Tagged,
+    Word, ZeroLockedHigh, ZeroLockedLow,
 };
 use loom::cell::UnsafeCell;
 use loom::sync::atomic::{AtomicU32, AtomicUsize};
@@ -486,6 +486,15 @@ models! {
         increment_vs_freeze, increment_vs_unfreeze, put_put_aba_found];
     zero_locked_low_u32: ZeroLockedLow<u32> => [increment_vs_free, free_vs_free,
         increment_vs_freeze, increment_vs_unfreeze, put_put_aba_found];
+    // The sign-test slow path re-reads the word: increment_vs_unfreeze is the
+    // race that argument must survive.
+    biased_u8: Biased<u8> => [increment_vs_free, free_vs_free, increment_vs_freeze,
+        increment_vs_unfreeze, put_put_aba_found] + [reset_vs_unfreeze];
+    biased_u32: Biased<u32> => [increment_vs_free, free_vs_free, increment_vs_freeze,
+        increment_vs_unfreeze, put_put_aba_found] + [reset_vs_unfreeze];
+    // (No reset_vs_unfreeze at 64 bits: the preload would be 2^59 steps.)
+    biased_u64: Biased<u64> => [increment_vs_free, free_vs_free, increment_vs_freeze,
+        increment_vs_unfreeze, put_put_aba_found];
     // Zero is dead: no try_get resurrects it, so there is no window to race
     // and the ABA cannot happen.
     classic_u8: Classic<u8> => [increment_vs_free, free_vs_free, increment_vs_freeze,

@@ -545,7 +545,7 @@ fn alloc_tagged_closes_stale_put_on_reused_page() {
 /// whose failed `try_get` is an unconditional add that dirties the page's
 /// cache line, and a plain load for `Classic`, whose CAS loop sees the dead
 /// zero and gives up before writing. PFN walkers mostly miss. A walker that
-/// loads first (`try_get_page_peek`) misses with no RMW on every encoding.
+/// loads first (`try_get_page_unless_frozen`) misses with no RMW on every encoding.
 #[test]
 fn alloc_walker_step_rmw_counts() {
     use frozen_refcount::Counting;
@@ -562,7 +562,7 @@ fn alloc_walker_step_rmw_counts() {
         let step = |p| C::measure(|| a.walk(p, false)).1;
         let (hit, tail, free) = (step(f.pfn()), step(f.pfn() + 1), step(4));
         // The peeking walker: a load first, no RMW on a frozen page.
-        let peek = |p| C::measure(|| a.try_get_page_peek(p).map(|r| r.put())).1;
+        let peek = |p| C::measure(|| a.try_get_page_unless_frozen(p).map(|r| r.put())).1;
         let (peek_hit, peek_tail) = (peek(f.pfn()), peek(f.pfn() + 1));
         assert_eq!(a.put(f), Put::Last);
         let all = [hit, tail, free, peek_hit, peek_tail];

@@ -177,6 +177,50 @@ fn reset_vs_unfreeze<E: Encoding>() {
     panic!("{}: no reset within {n} failed try_gets", E::NAME);
 }
 
+/// Garbage that keeps moving under a reset: the reset CAS of a failed
+/// `try_get` is held while another failed increment lands (a raw add, as
+/// from a thread whose own reset is still to come). The reset must retry
+/// from the value its CAS returned, not give up: two threads that give up
+/// on each other's moves let the garbage climb until it wraps into a live
+/// count (found by `tsan_stress` on `Biased<u8>`).
+fn reset_retries_when_the_word_moves<E: Encoding<Word = u8>>() {
+    let c: Rc<E> = Arc::new(FrozenRefcount::new_frozen());
+    // SAFETY: the counter's word is a live `AtomicU8`, accessed atomically.
+    let raw = unsafe { std::sync::atomic::AtomicU8::from_ptr(c.as_ptr()) };
+    for _ in 0..1000 {
+        let t = Paused::spawn({
+            let c = c.clone();
+            move || c.try_get()
+        });
+        match t
+            .arrived
+            .recv_timeout(std::time::Duration::from_millis(200))
+        {
+            Ok(()) => {
+                // Inside the window: the word moves on by one more failure.
+                raw.fetch_add(1, Ordering::Relaxed);
+                assert!(!t.finish(), "{}", E::NAME);
+                assert_eq!(
+                    c.load_raw(),
+                    E::FROZEN,
+                    "{}: the reset gave up when the word moved",
+                    E::NAME
+                );
+                return;
+            }
+            Err(_) => assert!(!t.finish()),
+        }
+    }
+    panic!("{}: no reset within 1000 failed try_gets", E::NAME);
+}
+
+#[test]
+fn garbage_reset_retries_when_the_word_moves() {
+    reset_retries_when_the_word_moves::<HighBit<u8>>();
+    reset_retries_when_the_word_moves::<ZeroLockedHigh<u8>>();
+    reset_retries_when_the_word_moves::<Biased<u8>>();
+}
+
 macro_rules! each_encoding {
     ($f:ident) => {{
         $f::<HighBit<u8>>();
@@ -185,6 +229,8 @@ macro_rules! each_encoding {
         $f::<ZeroLockedHigh<u8>>();
         $f::<ZeroLockedHigh<u32>>();
         $f::<ZeroLockedLow<u16>>();
+        $f::<Biased<u8>>();
+        $f::<Biased<u32>>();
         $f::<Classic<u8>>();
         $f::<Tagged>();
     }};
@@ -216,6 +262,7 @@ fn put_put_aba_tagged_gives_last_to_the_right_put() {
 fn garbage_reset_never_undoes_unfreeze() {
     reset_vs_unfreeze::<HighBit<u8>>();
     reset_vs_unfreeze::<ZeroLockedHigh<u8>>();
+    reset_vs_unfreeze::<Biased<u8>>();
     // 8192 failed try_gets, one thread each: too slow under Miri.
     if !cfg!(miri) {
         reset_vs_unfreeze::<HighBit<u16>>();

@@ -94,6 +94,11 @@ unsafe impl<B: Backend> Backend for Counting<B> {
         B::fetch_sub(a, v, order)
     }
     #[inline]
+    fn add_is_negative<W: Word>(a: &W::Atomic, v: W, order: Ordering) -> bool {
+        bump(|c| c.rmws += 1);
+        B::add_is_negative(a, v, order)
+    }
+    #[inline]
     fn compare_exchange<W: Word>(
         a: &W::Atomic,
         current: W,

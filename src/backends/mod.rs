@@ -120,6 +120,17 @@ pub unsafe trait Backend: Send + Sync + 'static {
         success: Ordering,
         failure: Ordering,
     ) -> Result<W, W>;
+    /// Atomic add, wrapping, reporting only whether the result's top bit is
+    /// set (Linux `atomic_add_negative`). Used by [`Biased`](crate::Biased)'s
+    /// `try_get`, whose fast path needs nothing more. The default is
+    /// [`fetch_add`](Self::fetch_add) and a test of the sum, which LLVM
+    /// lowers to `lock add` + `sets` on x86 when nothing else reads the sum;
+    /// a backend whose `fetch_add` is opaque (inline asm) overrides it to
+    /// get the same.
+    #[inline(always)]
+    fn add_is_negative<W: Word>(a: &W::Atomic, v: W, order: Ordering) -> bool {
+        Self::fetch_add::<W>(a, v, order).wrapping_add(v) >> (W::BITS - 1) != W::ZERO
+    }
     /// Weak compare-and-exchange: may fail spuriously (LL/SC), for loops.
     #[inline(always)]
     fn compare_exchange_weak<W: Word>(
@@ -163,6 +174,10 @@ pub(crate) unsafe trait Native<W: Word> {
     fn store(a: &W::Atomic, v: W, order: Ordering);
     fn fetch_add(a: &W::Atomic, v: W, order: Ordering) -> W;
     fn fetch_sub(a: &W::Atomic, v: W, order: Ordering) -> W;
+    #[inline(always)]
+    fn add_is_negative(a: &W::Atomic, v: W, order: Ordering) -> bool {
+        Self::fetch_add(a, v, order).wrapping_add(v) >> (W::BITS - 1) != W::ZERO
+    }
     fn compare_exchange(
         a: &W::Atomic,
         current: W,
@@ -218,6 +233,16 @@ macro_rules! impl_backend_by_width {
                     <$b as $crate::backends::Native<T>>::fetch_sub(a, v.to_u64() as T, order)
                         as u64
                 ))
+            }
+            #[inline(always)]
+            fn add_is_negative<W: $crate::word::Word>(
+                a: &W::Atomic,
+                v: W,
+                order: Ordering,
+            ) -> bool {
+                $crate::backends::by_width!(W, a, |a, T| {
+                    <$b as $crate::backends::Native<T>>::add_is_negative(a, v.to_u64() as T, order)
+                })
             }
             #[inline(always)]
             fn compare_exchange<W: $crate::word::Word>(

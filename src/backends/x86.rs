@@ -34,7 +34,12 @@
 //! valid, aligned to the width (which also keeps `lock` off the split-lock
 //! path), and only accessed atomically.
 //!
-//! # Why not `lock add` + `setcc`
+//! # `lock add` + `sets`, and why only there
+//!
+//! `add_is_negative` (`Biased`'s `try_get`, whose fast path needs only the
+//! sign of the sum) is `lock add` + `sets`: the flags of the locked add say
+//! it, and no register receives the old word. Everything else needs the
+//! word:
 //!
 //! The issue proposed `lock add`/`lock sub` followed by `sete`/`sets` where
 //! only the sign or zero of the result matters. The protocol in `frozen.rs`
@@ -143,6 +148,28 @@ macro_rules! impl_x86 {
                     );
                 }
                 v
+            }
+
+            #[inline(always)]
+            fn add_is_negative(a: &<$w as Word>::Atomic, v: $w, order: Ordering) -> bool {
+                // Every ordering: a `lock`ed add is a full barrier, like
+                // `xadd`. The sum stays in memory; only its sign is read.
+                let _ = order;
+                let p = <$w as Word>::as_ptr(a);
+                let neg: u8;
+                // SAFETY: as above. `sets` copies SF (the sum's top bit).
+                // Flags: clobbered.
+                unsafe {
+                    asm!(
+                        concat!("lock add ", $size, " ptr [{p}], {v", $m, "}"),
+                        "sets {neg}",
+                        p = in(reg) p,
+                        v = in($class) v,
+                        neg = lateout(reg_byte) neg,
+                        options(nostack),
+                    );
+                }
+                neg != 0
             }
 
             #[inline(always)]

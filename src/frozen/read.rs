@@ -33,7 +33,17 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     #[inline(always)]
     pub(super) fn frozen(w: E::Word) -> bool {
         let s = Self::state_bits(w);
-        s & E::STATE_BIT == E::FROZEN_WHEN || (E::LAYOUT.zero_is_dead && s == E::ZERO)
+        (s & E::STATE_BIT == E::FROZEN_WHEN && !(E::LAYOUT.biased && s == E::ZERO))
+            || (E::LAYOUT.zero_is_dead && s == E::ZERO)
+    }
+
+    /// An add that produced `new` was refused: it landed on a frozen word.
+    /// An add ends on the transient zero only from the top of `Biased`'s
+    /// frozen zone (every other encoding's zero is an exact word, which no
+    /// slow path sees), so that counts as refused too.
+    #[inline(always)]
+    pub(super) fn refused(new: E::Word) -> bool {
+        Self::frozen(new) || Self::state_bits(new) == E::ZERO
     }
 
     #[inline(always)]
@@ -50,10 +60,10 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         let s = Self::state_bits(w);
         if Self::frozen(s) {
             State::Frozen
+        } else if s == E::ZERO {
+            State::Zero // before the exact test: `Biased`'s zero is all ones
         } else if !Self::exact(s) {
             State::Saturated
-        } else if s == E::ZERO {
-            State::Zero
         } else {
             let n = (s.wrapping_sub(E::ZERO) >> E::SHIFT).to_u64();
             State::Live(n as u32) // exact counts fit: COUNT_BITS <= 31

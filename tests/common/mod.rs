@@ -38,6 +38,7 @@ macro_rules! each_counter {
         each_counter!(@enc $b, $f, LowBit $(, $arg)*);
         each_counter!(@enc $b, $f, ZeroLockedHigh $(, $arg)*);
         each_counter!(@enc $b, $f, ZeroLockedLow $(, $arg)*);
+        each_counter!(@enc $b, $f, Biased $(, $arg)*);
         each_counter!(@enc $b, $f, Classic $(, $arg)*);
         #[cfg(target_has_atomic = "64")]
         $f::<Tagged, $b>($($arg),*);

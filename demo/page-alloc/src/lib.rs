@@ -632,10 +632,28 @@ impl<E: Encoding, B: Backend> PageAllocator<E, B> {
     /// (a live head of a known kind, aligned to its order, naming itself) and
     /// records a violation if it is not one.
     pub fn try_get_page(&self, pfn: u32) -> Option<PageRef<'_, E, B>> {
-        let d = &self.pages[pfn as usize];
-        if !d.refs.try_get() {
+        if !self.pages[pfn as usize].refs.try_get() {
             return None;
         }
+        Some(self.revalidate(pfn))
+    }
+
+    /// [`try_get_page`](Self::try_get_page) through
+    /// [`FrozenRefcount::try_get_unless_frozen`]: a page that reads frozen is
+    /// skipped with no write to its cache line (the frozen encodings' failed
+    /// `try_get` is an add on a page the walker does not own; `Classic`'s
+    /// miss is one load). A hit pays one extra load. For walkers that mostly
+    /// miss (`do_migrate_range`, compaction over free ranges).
+    pub fn try_get_page_unless_frozen(&self, pfn: u32) -> Option<PageRef<'_, E, B>> {
+        if !self.pages[pfn as usize].refs.try_get_unless_frozen() {
+            return None;
+        }
+        Some(self.revalidate(pfn))
+    }
+
+    /// After a successful `try_get` on `pfn`: the walker's re-check.
+    fn revalidate(&self, pfn: u32) -> PageRef<'_, E, B> {
+        let d = &self.pages[pfn as usize];
         // Relaxed: our try_get was an Acquire of the unfreeze that published
         // these fields (ordering 1), and they cannot change while we hold the
         // reference (ordering 2).
@@ -652,28 +670,13 @@ impl<E: Encoding, B: Backend> PageAllocator<E, B> {
                 d.refs
             ));
         }
-        Some(PageRef {
+        PageRef {
             alloc: self,
             pfn,
             kind,
             order,
             life,
-        })
-    }
-
-    /// [`try_get_page`](Self::try_get_page) after a plain load: a page that
-    /// reads frozen is skipped without the `try_get`, whose failed add would
-    /// write to the cache line of a page the walker does not own (the
-    /// frozen encodings' miss is one RMW, `Classic`'s one load). The hit
-    /// path pays one extra load.
-    pub fn try_get_page_peek(&self, pfn: u32) -> Option<PageRef<'_, E, B>> {
-        // Relaxed, and only a hint: a walker that picks arbitrary PFNs cannot
-        // tell "frozen when I looked" from "I came a moment earlier"; when it
-        // reads live, `try_get` decides.
-        if self.pages[pfn as usize].refs.is_frozen() {
-            return None;
         }
-        self.try_get_page(pfn)
     }
 
     /// One walker step: `try_get`, re-validate (deeply: every tail, when
