@@ -99,54 +99,65 @@ frc_HighBit_arm_llsc_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<HighBit>::try_get_slow:
-	tbnz	w1, #31, .L1
+	cmp	w1, #0
+	b.le	.L1
 	mov	w8, #1610612736
 	str	w8, [x0]
 .L0:
-	mvn	w8, w1
-	lsr	w0, w8, #31
+	cmp	w1, #0
+	cset	w0, gt
 	ret
 .L1:
 	mov	w8, #-536870911
-	cmp	w1, w8
-	b.lo	.L0
-	mov	w8, #-1073741824
+	mov	w9, #-1073741824
+	mov	w10, w1
 .L2:
-	ldxr	w9, [x0]
-	cmp	w9, w1
+	cmp	w10, w8
+	b.lt	.L0
+.L3:
+	ldxr	w11, [x0]
+	cmp	w11, w10
+	b.ne	.L4
+	stxr	w12, w9, [x0]
+	cbnz	w12, .L3
+	b	.L5
+.L4:
+	clrex
+.L5:
+	cmp	w11, w10
+	b.eq	.L0
+	mov	w10, w11
+	tbnz	w11, #31, .L2
+	b	.L0
+
+// out of line, called above:
+FrozenRefcount<HighBit>::get_slow:
+	cmp	w1, #0
+	b.le	.L0
+	mov	w8, #1610612736
+	str	w8, [x0]
+	ret
+.L0:
+	mov	w8, #-536870911
+	mov	w9, #-1073741824
+.L1:
+	cmp	w1, w8
+	b.lt	.L5
+.L2:
+	ldxr	w10, [x0]
+	cmp	w10, w1
 	b.ne	.L3
-	stxr	w10, w8, [x0]
-	cbnz	w10, .L2
+	stxr	w11, w9, [x0]
+	cbnz	w11, .L2
 	b	.L4
 .L3:
 	clrex
 .L4:
-	mvn	w8, w1
-	lsr	w0, w8, #31
-	ret
-
-// out of line, called above:
-FrozenRefcount<HighBit>::get_slow:
-	tbnz	w1, #31, .L0
-	mov	w8, #1610612736
-	str	w8, [x0]
-	ret
-.L0:
-	mov	w8, #-536870911
-	cmp	w1, w8
-	b.lo	.L4
-	mov	w8, #-1073741824
-.L1:
-	ldxr	w9, [x0]
-	cmp	w9, w1
-	b.ne	.L2
-	stxr	w10, w8, [x0]
-	cbnz	w10, .L1
-	b	.L3
-.L2:
-	clrex
-.L3:
-.L4:
+	cmp	w10, w1
+	b.eq	.L5
+	mov	w1, w10
+	tbnz	w10, #31, .L1
+.L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -179,15 +190,15 @@ FrozenRefcount<HighBit>::put_slow:
 	ret
 .L3:
 	tbnz	w1, #31, .L4
-	cbz	w8, .L8
+	cbz	w8, .L13
 	mov	w8, #1610612736
 	str	w8, [x0]
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
 	ret
 .L4:
-	tbnz	w2, #31, .L9
 	mov	w8, #-1073741824
+	tbnz	w2, #31, .L9
 .L5:
 	ldxr	w9, [x0]
 	cmp	w9, w2
@@ -198,19 +209,20 @@ FrozenRefcount<HighBit>::put_slow:
 .L6:
 	clrex
 .L7:
-	b	.L13
 .L8:
-	tbnz	w2, #31, .L14
-	lsr	w8, w2, #30
-	cbz	w8, .L18
-	mov	w8, #1610612736
-	str	w8, [x0]
-	b	.L18
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
+	ret
 .L9:
-	lsr	w8, w2, #29
-	cmp	w8, #4
-	b.hi	.L13
-	mov	w8, #-1073741824
+	lsr	w9, w2, #29
+	cmp	w9, #4
+	b.hi	.L8
 .L10:
 	ldxr	w9, [x0]
 	cmp	w9, w2
@@ -221,16 +233,18 @@ FrozenRefcount<HighBit>::put_slow:
 .L11:
 	clrex
 .L12:
+	cmp	w9, w2
+	b.eq	.L8
+	mov	w2, w9
+	tbnz	w9, #31, .L9
+	b	.L8
 .L13:
-	adrp	x0, .Ldata0
-	add	x0, x0, :lo12:.Ldata0
-	adrp	x2, .Ldata1
-	add	x2, x2, :lo12:.Ldata1
-	mov	w1, #23
-	bl	misuse
-	mov	w0, wzr
-	ldp	x29, x30, [sp], #16
-	ret
+	tbnz	w2, #31, .L14
+	lsr	w8, w2, #30
+	cbz	w8, .L18
+	mov	w8, #1610612736
+	str	w8, [x0]
+	b	.L18
 .L14:
 	mov	w8, #-1073741824
 .L15:
@@ -352,16 +366,19 @@ frc_LowBit_arm_llsc_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<LowBit>::try_get_slow:
-	tbnz	w1, #0, .L0
-	mov	w8, #-1073741824
-	str	w8, [x0]
-.L0:
 	tst	w1, #0x1
-	cset	w0, eq
+	ccmp	w1, #0, #4, eq
+	cset	w8, ne
+	b.eq	.L0
+	mov	w9, #-1073741824
+	str	w9, [x0]
+.L0:
+	mov	w0, w8
 	ret
 
 // out of line, called above:
 FrozenRefcount<LowBit>::get_slow:
+	cbz	w1, .L0
 	tbnz	w1, #0, .L0
 	mov	w8, #-1073741824
 	str	w8, [x0]
@@ -557,52 +574,68 @@ frc_ZeroLockedHigh_arm_llsc_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	tbnz	w1, #31, .L4
-	mov	w8, #1610612736
+	mov	w8, #-2147483648
 	cmp	w1, w8
-	b.ls	.L3
-	mov	w8, #1073741824
-.L0:
-	ldxr	w9, [x0]
-	cmp	w9, w1
-	b.ne	.L1
-	stxr	w10, w8, [x0]
-	cbnz	w10, .L0
-	b	.L2
-.L1:
-	clrex
-.L2:
-.L3:
-	lsr	w0, w1, #31
-	ret
-.L4:
+	b.ls	.L1
 	mov	w8, #-536870912
 	str	w8, [x0]
-	lsr	w0, w1, #31
+.L0:
+	mov	w8, #-2147483648
+	cmp	w1, w8
+	cset	w0, hi
 	ret
+.L1:
+	mov	w8, #1610612736
+	mov	w9, #1073741824
+	mov	w10, w1
+.L2:
+	cmp	w10, w8
+	b.ls	.L0
+.L3:
+	ldxr	w11, [x0]
+	cmp	w11, w10
+	b.ne	.L4
+	stxr	w12, w9, [x0]
+	cbnz	w12, .L3
+	b	.L5
+.L4:
+	clrex
+.L5:
+	cmp	w11, w10
+	b.eq	.L0
+	mov	w10, w11
+	tbz	w11, #31, .L2
+	b	.L0
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
-	tbz	w1, #31, .L0
+	mov	w8, #-2147483648
+	cmp	w1, w8
+	b.ls	.L0
 	mov	w8, #-536870912
 	str	w8, [x0]
 	ret
 .L0:
 	mov	w8, #1610612736
-	cmp	w1, w8
-	b.ls	.L4
-	mov	w8, #1073741824
+	mov	w9, #1073741824
 .L1:
-	ldxr	w9, [x0]
-	cmp	w9, w1
-	b.ne	.L2
-	stxr	w10, w8, [x0]
-	cbnz	w10, .L1
-	b	.L3
+	cmp	w1, w8
+	b.ls	.L5
 .L2:
-	clrex
+	ldxr	w10, [x0]
+	cmp	w10, w1
+	b.ne	.L3
+	stxr	w11, w9, [x0]
+	cbnz	w11, .L2
+	b	.L4
 .L3:
+	clrex
 .L4:
+	cmp	w10, w1
+	b.eq	.L5
+	mov	w1, w10
+	tbz	w10, #31, .L1
+.L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -638,56 +671,60 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 .L3:
 	tbz	w1, #31, .L4
 	lsr	w8, w1, #30
-	cmp	w8, #2
-	b.ls	.L8
+	cmp	w8, #3
+	b.lo	.L9
 	mov	w8, #-536870912
 	str	w8, [x0]
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
 	ret
 .L4:
-	tbnz	w2, #31, .L12
-	lsr	w8, w2, #29
-	cbnz	w8, .L16
 	mov	w8, #1073741824
+	tbnz	w2, #31, .L13
 .L5:
-	ldxr	w9, [x0]
-	cmp	w9, w2
-	b.ne	.L6
-	stxr	w10, w8, [x0]
-	cbnz	w10, .L5
-	b	.L7
+	lsr	w9, w2, #29
+	cbnz	w9, .L17
 .L6:
-	clrex
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L7
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L6
+	b	.L8
 .L7:
-	b	.L16
+	clrex
 .L8:
-	tbnz	w2, #31, .L17
-	mov	w8, #1073741824
+	cmp	w9, w2
+	b.eq	.L17
+	mov	w2, w9
+	tbz	w9, #31, .L5
+	b	.L17
 .L9:
-	ldxr	w9, [x0]
-	cmp	w9, w2
-	b.ne	.L10
-	stxr	w10, w8, [x0]
-	cbnz	w10, .L9
-	b	.L11
-.L10:
-	clrex
-.L11:
-	b	.L18
-.L12:
+	tbnz	w2, #31, .L18
 	mov	w8, #1073741824
-.L13:
+.L10:
 	ldxr	w9, [x0]
 	cmp	w9, w2
-	b.ne	.L14
+	b.ne	.L11
 	stxr	w10, w8, [x0]
-	cbnz	w10, .L13
-	b	.L15
-.L14:
+	cbnz	w10, .L10
+	b	.L12
+.L11:
 	clrex
+.L12:
+	b	.L19
+.L13:
+.L14:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L15
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L14
+	b	.L16
 .L15:
+	clrex
 .L16:
+.L17:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -697,13 +734,13 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
 	ret
-.L17:
+.L18:
 	lsr	w8, w2, #30
 	cmp	w8, #3
-	b.lo	.L18
+	b.lo	.L19
 	mov	w8, #-536870912
 	str	w8, [x0]
-.L18:
+.L19:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
@@ -816,15 +853,21 @@ frc_ZeroLockedLow_arm_llsc_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::try_get_slow:
-	tbz	w1, #0, .L0
-	mov	w8, #-1073741823
-	str	w8, [x0]
+	cmp	w1, #1
+	cset	w8, ne
+	and	w8, w8, w1
+	cmp	w8, #1
+	b.ne	.L0
+	mov	w9, #-1073741823
+	str	w9, [x0]
 .L0:
-	and	w0, w1, #0x1
+	mov	w0, w8
 	ret
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::get_slow:
+	cmp	w1, #1
+	b.eq	.L0
 	tbz	w1, #0, .L0
 	mov	w8, #-1073741823
 	str	w8, [x0]
@@ -915,6 +958,260 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	mov	w8, #-1073741823
 	str	w8, [x0]
 .L14:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
+	ret
+
+// ==== Biased ====
+
+frc_Biased_arm_llsc_try_get:
+	mov	w8, #1
+.L0:
+	ldaxr	w9, [x0]
+	add	w10, w9, w8
+	stxr	w11, w10, [x0]
+	cbnz	w11, .L0
+	cmn	w9, #1
+	b.mi	.L1
+	mov	w0, #1
+	ret
+.L1:
+	b	FrozenRefcount<Biased>::try_get_reread
+
+frc_Biased_arm_llsc_get:
+	mov	w8, #1
+.L0:
+	ldxr	w9, [x0]
+	add	w10, w9, w8
+	stxr	w11, w10, [x0]
+	cbnz	w11, .L0
+	adds	w1, w9, #1
+	b.mi	.L1
+	ret
+.L1:
+	b	FrozenRefcount<Biased>::get_slow
+
+frc_Biased_arm_llsc_put:
+	mov	w8, #1
+.L0:
+	ldxr	w1, [x0]
+	sub	w9, w1, w8
+	stlxr	w10, w9, [x0]
+	cbnz	w10, .L0
+	subs	w2, w1, #1
+	b.mi	.L1
+	mov	w0, wzr
+	ret
+.L1:
+	b	FrozenRefcount<Biased>::put_slow
+
+frc_Biased_arm_llsc_freeze:
+	subs	w8, w1, #1
+	b.mi	.L3
+	mov	w9, #-536870912
+.L0:
+	ldaxr	w10, [x0]
+	cmp	w10, w8
+	b.ne	.L1
+	stxr	w11, w9, [x0]
+	cbnz	w11, .L0
+	b	.L2
+.L1:
+	clrex
+.L2:
+	cmp	w10, w8
+	cset	w0, eq
+	ret
+.L3:
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #107
+	bl	core::panicking::panic_fmt
+
+frc_Biased_arm_llsc_unfreeze:
+	subs	w8, w1, #1
+	b.mi	.L0
+	stlr	w8, [x0]
+	ret
+.L0:
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #105
+	bl	core::panicking::panic_fmt
+
+// out of line, called above:
+FrozenRefcount<Biased>::get_slow:
+	lsr	w8, w1, #30
+	cmp	w8, #3
+	b.hs	.L0
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	ret
+.L0:
+	mov	w8, #402653183
+	mov	w9, #2013265919
+	mov	w10, #-536870912
+	mov	w11, #1073741824
+	mov	w12, #1073741823
+.L1:
+	add	w13, w1, w8
+	cmp	w13, w9
+	b.hs	.L5
+.L2:
+	ldxr	w13, [x0]
+	cmp	w13, w1
+	b.ne	.L3
+	stxr	w14, w10, [x0]
+	cbnz	w14, .L2
+	b	.L4
+.L3:
+	clrex
+.L4:
+	cmp	w13, w1
+	b.eq	.L5
+	add	w14, w13, w11
+	mov	w1, w13
+	cmp	w14, w12
+	b.lo	.L1
+.L5:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	b	misuse
+
+// out of line, called above:
+FrozenRefcount<Biased>::put_slow:
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	tbnz	w1, #31, .L3
+	cmn	w2, #1
+	b.ne	.L3
+	mov	w8, #-1
+	mov	w9, #-536870912
+.L0:
+	ldaxr	w10, [x0]
+	cmp	w10, w8
+	b.ne	.L1
+	stxr	w11, w9, [x0]
+	cbnz	w11, .L0
+	b	.L2
+.L1:
+	clrex
+.L2:
+	cmn	w10, #1
+	cset	w0, eq
+	ldp	x29, x30, [sp], #16
+	ret
+.L3:
+	mov	w8, #1073741824
+	mov	w9, #1073741823
+	add	w8, w1, w8
+	cmp	w8, w9
+	b.lo	.L4
+	cmn	w1, #1
+	b.ge	.L9
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
+	ret
+.L4:
+	lsr	w8, w2, #30
+	cmn	w2, #1
+	cset	w9, eq
+	cmp	w8, #2
+	cset	w8, hi
+	cmp	w9, w8
+	b.eq	.L13
+	mov	w8, #536870911
+	mov	w9, #-134217729
+	mov	w10, #-536870912
+	mov	w11, #1073741824
+	mov	w12, #1073741823
+.L5:
+	add	w13, w2, w8
+	cmp	w13, w9
+	b.ge	.L17
+.L6:
+	ldxr	w13, [x0]
+	cmp	w13, w2
+	b.ne	.L7
+	stxr	w14, w10, [x0]
+	cbnz	w14, .L6
+	b	.L8
+.L7:
+	clrex
+.L8:
+	cmp	w13, w2
+	b.eq	.L17
+	add	w14, w13, w11
+	mov	w2, w13
+	cmp	w14, w12
+	b.lo	.L5
+	b	.L17
+.L9:
+	lsr	w8, w2, #30
+	cmn	w2, #1
+	cset	w9, eq
+	cmp	w8, #2
+	cset	w8, hi
+	eor	w8, w9, w8
+	tbz	w8, #0, .L18
+	mov	w8, #-536870912
+.L10:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L11
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L10
+	b	.L12
+.L11:
+	clrex
+.L12:
+	b	.L19
+.L13:
+	mov	w8, #-536870912
+.L14:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L15
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L14
+	b	.L16
+.L15:
+	clrex
+.L16:
+.L17:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
+	ret
+.L18:
+	tbz	w2, #31, .L19
+	mov	w8, #-1610612736
+	str	w8, [x0]
+.L19:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
@@ -1032,53 +1329,55 @@ frc_Tagged_arm_llsc_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<Tagged>::try_get_slow:
-	tbnz	w1, #31, .L1
-	and	x8, x1, #0xffffffff00000000
-	orr	x8, x8, #0x60000000
-	str	x8, [x0]
-.L0:
-	mvn	w8, w1
-	lsr	w0, w8, #31
+	cmn	w1, #1
+	ccmp	w1, #0, #4, gt
+	cset	w8, ne
+	b.eq	.L0
+	and	x9, x1, #0xffffffff00000000
+	orr	x9, x9, #0x60000000
+	str	x9, [x0]
+	mov	w0, w8
 	ret
+.L0:
+	mov	w9, #1073741824
+	mov	x10, #-536870913
+	mov	w11, #1610612735
 .L1:
-	mov	w8, #1073741824
-	mov	x9, #-536870913
-	add	w8, w1, w8
-	add	x8, x8, x9
-	mov	w9, #1610612735
-	cmp	x8, x9
-	b.hs	.L0
-	and	x8, x1, #0xffffffff00000000
-	orr	x8, x8, #0xc0000000
+	add	w12, w1, w9
+	add	x12, x12, x10
+	cmp	x12, x11
+	b.hs	.L5
+	and	x12, x1, #0xffffffff00000000
+	orr	x12, x12, #0xc0000000
 .L2:
-	ldxr	x9, [x0]
-	cmp	x9, x1
+	ldxr	x13, [x0]
+	cmp	x13, x1
 	b.ne	.L3
-	stxr	w10, x8, [x0]
-	cbnz	w10, .L2
+	stxr	w14, x12, [x0]
+	cbnz	w14, .L2
 	b	.L4
 .L3:
 	clrex
 .L4:
-	mvn	w8, w1
-	lsr	w0, w8, #31
+	and	x12, x13, #0x80000000
+	cmp	x13, x1
+	mov	x1, x13
+	ccmp	x12, #0, #4, ne
+	b.ne	.L1
+.L5:
+	mov	w0, w8
 	ret
 
 // out of line, called above:
 FrozenRefcount<Tagged>::get_slow:
-	tbnz	w1, #31, .L0
+	tbnz	w1, #31, .L4
+	mov	w8, w1
+	cbz	x8, .L4
 	and	x8, x1, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x0]
 	ret
 .L0:
-	mov	w8, #1073741824
-	mov	x9, #-536870913
-	add	w8, w1, w8
-	add	x8, x8, x9
-	mov	w9, #1610612735
-	cmp	x8, x9
-	b.hs	.L4
 	and	x8, x1, #0xffffffff00000000
 	orr	x8, x8, #0xc0000000
 .L1:
@@ -1091,7 +1390,20 @@ FrozenRefcount<Tagged>::get_slow:
 .L2:
 	clrex
 .L3:
+	and	x8, x9, #0x80000000
+	cmp	x9, x1
+	mov	x1, x9
+	ccmp	x8, #0, #4, ne
+	b.eq	.L5
 .L4:
+	mov	w8, #1073741824
+	mov	x9, #-536870913
+	add	w8, w1, w8
+	add	x8, x8, x9
+	mov	w9, #1610612735
+	cmp	x8, x9
+	b.lo	.L0
+.L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -1146,35 +1458,41 @@ FrozenRefcount<Tagged>::put_slow:
 .L6:
 	clrex
 .L7:
-	b	.L13
+	b	.L14
 .L8:
-	tbnz	w2, #31, .L14
-	tbz	w2, #30, .L18
+	tbnz	w2, #31, .L15
+	tbz	w2, #30, .L19
 	and	x8, x2, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x0]
-	b	.L18
+	b	.L19
 .L9:
 	mov	w8, #-1073741824
 	mov	x9, #-536870913
-	sub	w8, w8, w2
-	add	x8, x8, x9
-	mov	w9, #1610612735
-	cmp	x8, x9
-	b.hs	.L13
-	and	x8, x2, #0xffffffff00000000
-	orr	x8, x8, #0xc0000000
+	mov	w10, #1610612735
 .L10:
-	ldxr	x9, [x0]
-	cmp	x9, x2
-	b.ne	.L11
-	stxr	w10, x8, [x0]
-	cbnz	w10, .L10
-	b	.L12
+	sub	w11, w8, w2
+	add	x11, x11, x9
+	cmp	x11, x10
+	b.hs	.L14
+	and	x11, x2, #0xffffffff00000000
+	orr	x11, x11, #0xc0000000
 .L11:
-	clrex
+	ldxr	x12, [x0]
+	cmp	x12, x2
+	b.ne	.L12
+	stxr	w13, x11, [x0]
+	cbnz	w13, .L11
+	b	.L13
 .L12:
+	clrex
 .L13:
+	and	x11, x12, #0x80000000
+	cmp	x12, x2
+	mov	x2, x12
+	ccmp	x11, #0, #4, ne
+	b.ne	.L10
+.L14:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -1184,20 +1502,20 @@ FrozenRefcount<Tagged>::put_slow:
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
 	ret
-.L14:
+.L15:
 	and	x8, x1, #0xffffffff00000000
 	orr	x8, x8, #0xc0000000
-.L15:
+.L16:
 	ldxr	x9, [x0]
 	cmp	x9, x2
-	b.ne	.L16
+	b.ne	.L17
 	stxr	w10, x8, [x0]
-	cbnz	w10, .L15
-	b	.L17
-.L16:
-	clrex
+	cbnz	w10, .L16
+	b	.L18
 .L17:
+	clrex
 .L18:
+.L19:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
@@ -1363,7 +1681,7 @@ FrozenRefcount<Classic>::put_slow:
 	mov	w19, w8
 	cbnz	w9, .L5
 	cmp	w2, #1
-	b.ge	.L9
+	b.ge	.L10
 	mov	w8, wzr
 .L2:
 	ldxr	w9, [x0]
@@ -1375,31 +1693,38 @@ FrozenRefcount<Classic>::put_slow:
 .L3:
 	clrex
 .L4:
-	b	.L10
+	b	.L11
 .L5:
-	subs	w9, w2, #1
-	b.ge	.L11
+	cmp	w2, #0
+	b.gt	.L12
 	mov	w8, #-536870913
-	cmp	w9, w8
-	b.ge	.L15
-	mov	w8, wzr
 .L6:
+	sub	w9, w2, #1
+	cmp	w9, w8
+	b.ge	.L16
+	mov	w10, wzr
+.L7:
 	ldxr	w9, [x0]
 	cmp	w9, w2
-	b.ne	.L7
-	stxr	w10, w8, [x0]
-	cbnz	w10, .L6
-	b	.L8
-.L7:
-	clrex
+	b.ne	.L8
+	stxr	w11, w10, [x0]
+	cbnz	w11, .L7
+	b	.L9
 .L8:
-	b	.L15
+	clrex
 .L9:
+	cmp	w9, w2
+	b.eq	.L16
+	cmp	w9, #1
+	mov	w2, w9
+	b.lt	.L6
+	b	.L16
+.L10:
 	lsr	w8, w2, #30
-	cbz	w8, .L10
+	cbz	w8, .L11
 	mov	w8, #1610612736
 	str	w8, [x0]
-.L10:
+.L11:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -1411,19 +1736,19 @@ FrozenRefcount<Classic>::put_slow:
 	ldr	x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L11:
-	mov	w8, wzr
 .L12:
+	mov	w8, wzr
+.L13:
 	ldxr	w9, [x0]
 	cmp	w9, w2
-	b.ne	.L13
+	b.ne	.L14
 	stxr	w10, w8, [x0]
-	cbnz	w10, .L12
-	b	.L14
-.L13:
-	clrex
+	cbnz	w10, .L13
+	b	.L15
 .L14:
+	clrex
 .L15:
+.L16:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3

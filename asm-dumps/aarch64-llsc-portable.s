@@ -94,57 +94,66 @@ frc_HighBit_portable_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<HighBit>::try_get_slow:
-	tbnz	w1, #31, .L1
+	cmp	w1, #0
+	b.le	.L1
 	mov	w8, #1610612736
 	str	w8, [x0]
 .L0:
-	mvn	w8, w1
-	lsr	w0, w8, #31
+	cmp	w1, #0
+	cset	w0, gt
 	ret
 .L1:
 	mov	w8, #-536870911
-	cmp	w1, w8
-	b.lo	.L0
-	mov	w8, #-1073741824
+	mov	w9, #-1073741824
+	mov	w11, w1
 .L2:
-	ldxr	w9, [x0]
-	cmp	w9, w1
-	b.ne	.L3
-	stxr	w9, w8, [x0]
-	cbz	w9, .L0
-	b	.L2
+	cmp	w11, w8
+	b.lt	.L0
 .L3:
+	ldxr	w10, [x0]
+	cmp	w10, w11
+	b.ne	.L5
+	stxr	w12, w9, [x0]
+	cbnz	w12, .L3
+	mov	w11, #1
+	tbnz	w11, #0, .L0
+.L4:
+	mov	w11, w10
+	tbnz	w10, #31, .L2
+	b	.L0
+.L5:
 	clrex
-	mvn	w8, w1
-	lsr	w0, w8, #31
-	ret
+	b	.L4
 
 // out of line, called above:
 FrozenRefcount<HighBit>::get_slow:
-	tbnz	w1, #31, .L0
+	cmp	w1, #0
+	b.le	.L0
 	mov	w8, #1610612736
 	str	w8, [x0]
 	ret
 .L0:
 	mov	w8, #-536870911
-	cmp	w1, w8
-	b.lo	.L2
-	mov	w8, #-1073741824
+	mov	w9, #-1073741824
 .L1:
-	ldxr	w9, [x0]
-	cmp	w9, w1
-	b.ne	.L3
-	stxr	w9, w8, [x0]
-	cbnz	w9, .L1
+	cmp	w1, w8
+	b.lt	.L5
 .L2:
-	adrp	x0, .Ldata0
-	add	x0, x0, :lo12:.Ldata0
-	adrp	x2, .Ldata1
-	add	x2, x2, :lo12:.Ldata1
-	mov	w1, #23
-	b	misuse
+	ldxr	w10, [x0]
+	cmp	w10, w1
+	b.ne	.L4
+	stxr	w11, w9, [x0]
+	cbnz	w11, .L2
+	mov	w11, #1
+	tbnz	w11, #0, .L5
 .L3:
+	mov	w1, w10
+	tbnz	w10, #31, .L1
+	b	.L5
+.L4:
 	clrex
+	b	.L3
+.L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -162,7 +171,7 @@ FrozenRefcount<HighBit>::put_slow:
 	mov	w9, #-1073741824
 .L0:
 	ldaxr	w8, [x0]
-	cbnz	w8, .L9
+	cbnz	w8, .L13
 	stxr	w10, w9, [x0]
 	mov	w8, #1
 	cbnz	w10, .L0
@@ -171,7 +180,7 @@ FrozenRefcount<HighBit>::put_slow:
 	ret
 .L1:
 	tbnz	w1, #31, .L2
-	cbz	w8, .L5
+	cbz	w8, .L9
 	mov	w9, #1610612736
 	mov	w8, wzr
 	str	w9, [x0]
@@ -179,14 +188,12 @@ FrozenRefcount<HighBit>::put_slow:
 	ldp	x29, x30, [sp], #16
 	ret
 .L2:
-	lsr	w8, w2, #29
-	cmp	w8, #4
-	b.hi	.L4
 	mov	w8, #-1073741824
+	tbnz	w2, #31, .L5
 .L3:
 	ldxr	w9, [x0]
 	cmp	w9, w2
-	b.ne	.L10
+	b.ne	.L14
 	stxr	w9, w8, [x0]
 	cbnz	w9, .L3
 .L4:
@@ -201,21 +208,40 @@ FrozenRefcount<HighBit>::put_slow:
 	ldp	x29, x30, [sp], #16
 	ret
 .L5:
-	tbnz	w2, #31, .L6
-	lsr	w8, w2, #30
-	cbz	w8, .L8
-	mov	w8, #1610612736
-	str	w8, [x0]
-	b	.L8
+	lsr	w9, w2, #29
+	cmp	w9, #4
+	b.hi	.L4
 .L6:
-	mov	w8, #-1073741824
-.L7:
 	ldxr	w9, [x0]
 	cmp	w9, w2
-	b.ne	.L11
-	stxr	w9, w8, [x0]
-	cbnz	w9, .L7
+	b.ne	.L8
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L6
+	mov	w10, #1
+	tbnz	w10, #0, .L4
+.L7:
+	mov	w2, w9
+	tbnz	w9, #31, .L5
+	b	.L4
 .L8:
+	clrex
+	b	.L7
+.L9:
+	tbnz	w2, #31, .L10
+	lsr	w8, w2, #30
+	cbz	w8, .L12
+	mov	w8, #1610612736
+	str	w8, [x0]
+	b	.L12
+.L10:
+	mov	w8, #-1073741824
+.L11:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L15
+	stxr	w9, w8, [x0]
+	cbnz	w9, .L11
+.L12:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
@@ -226,18 +252,18 @@ FrozenRefcount<HighBit>::put_slow:
 	mov	w0, w8
 	ldp	x29, x30, [sp], #16
 	ret
-.L9:
+.L13:
 	mov	w8, wzr
 	clrex
 	mov	w0, w8
 	ldp	x29, x30, [sp], #16
 	ret
-.L10:
+.L14:
 	clrex
 	b	.L4
-.L11:
+.L15:
 	clrex
-	b	.L8
+	b	.L12
 
 // ==== LowBit ====
 
@@ -332,16 +358,19 @@ frc_LowBit_portable_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<LowBit>::try_get_slow:
-	tbnz	w1, #0, .L0
-	mov	w8, #-1073741824
-	str	w8, [x0]
-.L0:
 	tst	w1, #0x1
-	cset	w0, eq
+	ccmp	w1, #0, #4, eq
+	cset	w8, ne
+	b.eq	.L0
+	mov	w9, #-1073741824
+	str	w9, [x0]
+.L0:
+	mov	w0, w8
 	ret
 
 // out of line, called above:
 FrozenRefcount<LowBit>::get_slow:
+	cbz	w1, .L0
 	tbnz	w1, #0, .L0
 	mov	w8, #-1073741824
 	str	w8, [x0]
@@ -532,56 +561,69 @@ frc_ZeroLockedHigh_portable_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	tbnz	w1, #31, .L2
-	mov	w8, #1610612736
+	mov	w8, #-2147483648
 	cmp	w1, w8
 	b.ls	.L1
-	mov	w8, #1073741824
-.L0:
-	ldxr	w9, [x0]
-	cmp	w9, w1
-	b.ne	.L3
-	stxr	w9, w8, [x0]
-	cbnz	w9, .L0
-.L1:
-	lsr	w0, w1, #31
-	ret
-.L2:
 	mov	w8, #-536870912
 	str	w8, [x0]
-	lsr	w0, w1, #31
+.L0:
+	mov	w8, #-2147483648
+	cmp	w1, w8
+	cset	w0, hi
 	ret
+.L1:
+	mov	w8, #1610612736
+	mov	w9, #1073741824
+	mov	w11, w1
+.L2:
+	cmp	w11, w8
+	b.ls	.L0
 .L3:
-	lsr	w0, w1, #31
+	ldxr	w10, [x0]
+	cmp	w10, w11
+	b.ne	.L5
+	stxr	w12, w9, [x0]
+	cbnz	w12, .L3
+	mov	w11, #1
+	tbnz	w11, #0, .L0
+.L4:
+	mov	w11, w10
+	tbz	w10, #31, .L2
+	b	.L0
+.L5:
 	clrex
-	ret
+	b	.L4
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
-	tbz	w1, #31, .L0
+	mov	w8, #-2147483648
+	cmp	w1, w8
+	b.ls	.L0
 	mov	w8, #-536870912
 	str	w8, [x0]
 	ret
 .L0:
 	mov	w8, #1610612736
-	cmp	w1, w8
-	b.ls	.L2
-	mov	w8, #1073741824
+	mov	w9, #1073741824
 .L1:
-	ldxr	w9, [x0]
-	cmp	w9, w1
-	b.ne	.L3
-	stxr	w9, w8, [x0]
-	cbnz	w9, .L1
+	cmp	w1, w8
+	b.ls	.L5
 .L2:
-	adrp	x0, .Ldata0
-	add	x0, x0, :lo12:.Ldata0
-	adrp	x2, .Ldata1
-	add	x2, x2, :lo12:.Ldata1
-	mov	w1, #23
-	b	misuse
+	ldxr	w10, [x0]
+	cmp	w10, w1
+	b.ne	.L4
+	stxr	w11, w9, [x0]
+	cbnz	w11, .L2
+	mov	w11, #1
+	tbnz	w11, #0, .L5
 .L3:
+	mov	w1, w10
+	tbz	w10, #31, .L1
+	b	.L5
+.L4:
 	clrex
+	b	.L3
+.L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -603,7 +645,7 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 .L0:
 	ldaxr	w8, [x0]
 	cmp	w8, w9
-	b.ne	.L9
+	b.ne	.L13
 	stxr	w11, w10, [x0]
 	mov	w8, #1
 	cbnz	w11, .L0
@@ -613,8 +655,8 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 .L1:
 	tbz	w1, #31, .L2
 	lsr	w8, w1, #30
-	cmp	w8, #2
-	b.ls	.L5
+	cmp	w8, #3
+	b.lo	.L7
 	mov	w9, #-536870912
 	mov	w8, wzr
 	str	w9, [x0]
@@ -622,17 +664,43 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	ldp	x29, x30, [sp], #16
 	ret
 .L2:
-	mov	w8, #536870911
-	cmp	w2, w8
-	b.gt	.L4
 	mov	w8, #1073741824
+	tbnz	w2, #31, .L9
 .L3:
+	lsr	w9, w2, #29
+	cbnz	w9, .L10
+.L4:
 	ldxr	w9, [x0]
 	cmp	w9, w2
-	b.ne	.L10
+	b.ne	.L6
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L4
+	mov	w10, #1
+	tbnz	w10, #0, .L10
+.L5:
+	mov	w2, w9
+	tbz	w9, #31, .L3
+	b	.L10
+.L6:
+	clrex
+	b	.L5
+.L7:
+	tbnz	w2, #31, .L11
+	mov	w8, #1073741824
+.L8:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L15
 	stxr	w9, w8, [x0]
-	cbnz	w9, .L3
-.L4:
+	cbz	w9, .L12
+	b	.L8
+.L9:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L14
+	stxr	w9, w8, [x0]
+	cbnz	w9, .L9
+.L10:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -643,23 +711,13 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	mov	w0, w8
 	ldp	x29, x30, [sp], #16
 	ret
-.L5:
-	tbnz	w2, #31, .L7
-	mov	w8, #1073741824
-.L6:
-	ldxr	w9, [x0]
-	cmp	w9, w2
-	b.ne	.L11
-	stxr	w9, w8, [x0]
-	cbz	w9, .L8
-	b	.L6
-.L7:
+.L11:
 	lsr	w8, w2, #30
 	cmp	w8, #3
-	b.lo	.L8
+	b.lo	.L12
 	mov	w8, #-536870912
 	str	w8, [x0]
-.L8:
+.L12:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
@@ -670,18 +728,18 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	mov	w0, w8
 	ldp	x29, x30, [sp], #16
 	ret
-.L9:
+.L13:
 	mov	w8, wzr
 	clrex
 	mov	w0, w8
 	ldp	x29, x30, [sp], #16
 	ret
-.L10:
+.L14:
 	clrex
-	b	.L4
-.L11:
+	b	.L10
+.L15:
 	clrex
-	b	.L8
+	b	.L12
 
 // ==== ZeroLockedLow ====
 
@@ -780,15 +838,21 @@ frc_ZeroLockedLow_portable_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::try_get_slow:
-	tbz	w1, #0, .L0
-	mov	w8, #-1073741823
-	str	w8, [x0]
+	cmp	w1, #1
+	cset	w8, ne
+	and	w8, w8, w1
+	cmp	w8, #1
+	b.ne	.L0
+	mov	w9, #-1073741823
+	str	w9, [x0]
 .L0:
-	and	w0, w1, #0x1
+	mov	w0, w8
 	ret
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::get_slow:
+	cmp	w1, #1
+	b.eq	.L0
 	tbz	w1, #0, .L0
 	mov	w8, #-1073741823
 	str	w8, [x0]
@@ -886,6 +950,258 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 .L11:
 	clrex
 	b	.L8
+
+// ==== Biased ====
+
+frc_Biased_portable_try_get:
+.L0:
+	ldaxr	w8, [x0]
+	add	w9, w8, #1
+	stxr	w10, w9, [x0]
+	cbnz	w10, .L0
+	cmn	w8, #1
+	b.mi	.L1
+	mov	w0, #1
+	ret
+.L1:
+	b	FrozenRefcount<Biased>::try_get_reread
+
+frc_Biased_portable_get:
+.L0:
+	ldxr	w8, [x0]
+	add	w9, w8, #1
+	stxr	w10, w9, [x0]
+	cbnz	w10, .L0
+	adds	w1, w8, #1
+	b.mi	.L1
+	ret
+.L1:
+	b	FrozenRefcount<Biased>::get_slow
+
+frc_Biased_portable_put:
+.L0:
+	ldxr	w1, [x0]
+	subs	w2, w1, #1
+	stlxr	w8, w2, [x0]
+	cbnz	w8, .L0
+	b.mi	.L1
+	mov	w0, wzr
+	ret
+.L1:
+	b	FrozenRefcount<Biased>::put_slow
+
+frc_Biased_portable_freeze:
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	subs	w8, w1, #1
+	b.mi	.L1
+	mov	w9, #-536870912
+.L0:
+	ldaxr	w10, [x0]
+	cmp	w10, w8
+	b.ne	.L2
+	stxr	w10, w9, [x0]
+	cbnz	w10, .L0
+	mov	w0, #1
+	ldp	x29, x30, [sp], #16
+	ret
+.L1:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #107
+	bl	core::panicking::panic_fmt
+.L2:
+	mov	w0, wzr
+	clrex
+	ldp	x29, x30, [sp], #16
+	ret
+
+frc_Biased_portable_unfreeze:
+	subs	w8, w1, #1
+	b.mi	.L0
+	stlr	w8, [x0]
+	ret
+.L0:
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #105
+	bl	core::panicking::panic_fmt
+
+// out of line, called above:
+FrozenRefcount<Biased>::get_slow:
+	lsr	w8, w1, #30
+	cmp	w8, #3
+	b.hs	.L0
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	ret
+.L0:
+	mov	w8, #402653183
+	mov	w9, #2013265919
+	mov	w10, #-536870912
+	mov	w11, #-1073741824
+.L1:
+	add	w12, w1, w8
+	cmp	w12, w9
+	b.hs	.L5
+.L2:
+	ldxr	w12, [x0]
+	cmp	w12, w1
+	b.ne	.L4
+	stxr	w13, w10, [x0]
+	cbnz	w13, .L2
+	mov	w13, #1
+	tbnz	w13, #0, .L5
+.L3:
+	add	w13, w12, #1
+	mov	w1, w12
+	cmp	w13, w11
+	b.hi	.L1
+	b	.L5
+.L4:
+	clrex
+	b	.L3
+.L5:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	b	misuse
+
+// out of line, called above:
+FrozenRefcount<Biased>::put_slow:
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	tbnz	w1, #31, .L1
+	cmn	w2, #1
+	b.ne	.L1
+	mov	w9, #-536870912
+.L0:
+	ldaxr	w8, [x0]
+	cmn	w8, #1
+	b.ne	.L14
+	stxr	w10, w9, [x0]
+	mov	w8, #1
+	cbnz	w10, .L0
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
+	ret
+.L1:
+	mov	w8, #1073741824
+	mov	w9, #1073741823
+	add	w8, w1, w8
+	cmp	w8, w9
+	b.lo	.L2
+	cmn	w1, #1
+	b.ge	.L7
+	mov	w9, #-1610612736
+	mov	w8, wzr
+	str	w9, [x0]
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
+	ret
+.L2:
+	lsr	w8, w2, #30
+	cmn	w2, #1
+	cset	w9, eq
+	cmp	w8, #2
+	cset	w8, hi
+	eor	w8, w9, w8
+	tbz	w8, #0, .L9
+	mov	w8, #536870911
+	mov	w9, #-134217729
+	mov	w10, #-536870912
+	mov	w11, #-1073741824
+.L3:
+	add	w12, w2, w8
+	cmp	w12, w9
+	b.ge	.L11
+.L4:
+	ldxr	w12, [x0]
+	cmp	w12, w2
+	b.ne	.L6
+	stxr	w13, w10, [x0]
+	cbnz	w13, .L4
+	mov	w13, #1
+	tbnz	w13, #0, .L11
+.L5:
+	add	w13, w12, #1
+	mov	w2, w12
+	cmp	w13, w11
+	b.hi	.L3
+	b	.L11
+.L6:
+	clrex
+	b	.L5
+.L7:
+	lsr	w8, w2, #30
+	cmn	w2, #1
+	cset	w9, eq
+	cmp	w8, #2
+	cset	w8, hi
+	cmp	w9, w8
+	b.eq	.L12
+	mov	w8, #-536870912
+.L8:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L16
+	stxr	w9, w8, [x0]
+	cbz	w9, .L13
+	b	.L8
+.L9:
+	mov	w8, #-536870912
+.L10:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L15
+	stxr	w9, w8, [x0]
+	cbnz	w9, .L10
+.L11:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
+	mov	w8, wzr
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
+	ret
+.L12:
+	tbz	w2, #31, .L13
+	mov	w8, #-1610612736
+	str	w8, [x0]
+.L13:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
+	mov	w8, wzr
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
+	ret
+.L14:
+	mov	w8, wzr
+	clrex
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
+	ret
+.L15:
+	clrex
+	b	.L11
+.L16:
+	clrex
+	b	.L13
 
 // ==== Tagged ====
 
@@ -988,69 +1304,79 @@ frc_Tagged_portable_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<Tagged>::try_get_slow:
-	tbnz	w1, #31, .L1
-	and	x8, x1, #0xffffffff00000000
-	orr	x8, x8, #0x60000000
-	str	x8, [x0]
+	cmn	w1, #1
+	ccmp	w1, #0, #4, gt
+	cset	w8, ne
+	b.eq	.L1
+	and	x9, x1, #0xffffffff00000000
+	orr	x9, x9, #0x60000000
+	str	x9, [x0]
 .L0:
-	mvn	w8, w1
-	lsr	w0, w8, #31
+	mov	w0, w8
 	ret
 .L1:
-	mov	w8, #1073741824
-	mov	x9, #-536870913
-	add	w8, w1, w8
-	add	x8, x8, x9
-	mov	w9, #1610612735
-	cmp	x8, x9
-	b.hs	.L0
-	and	x8, x1, #0xffffffff00000000
-	orr	x8, x8, #0xc0000000
+	mov	w9, #1073741824
+	mov	x10, #-536870913
+	mov	w11, #1610612735
 .L2:
-	ldxr	x9, [x0]
-	cmp	x9, x1
-	b.ne	.L3
-	stxr	w9, x8, [x0]
-	cbz	w9, .L0
-	b	.L2
+	add	w12, w1, w9
+	add	x12, x12, x10
+	cmp	x12, x11
+	b.hs	.L0
+	and	x12, x1, #0xffffffff00000000
+	orr	x13, x12, #0xc0000000
 .L3:
+	ldxr	x12, [x0]
+	cmp	x12, x1
+	b.ne	.L5
+	stxr	w14, x13, [x0]
+	cbnz	w14, .L3
+	mov	w13, #1
+	tbnz	w13, #0, .L0
+.L4:
+	mov	x1, x12
+	tbnz	w12, #31, .L2
+	b	.L0
+.L5:
 	clrex
-	mvn	w8, w1
-	lsr	w0, w8, #31
-	ret
+	b	.L4
 
 // out of line, called above:
 FrozenRefcount<Tagged>::get_slow:
-	tbnz	w1, #31, .L0
+	tbnz	w1, #31, .L4
+	mov	w8, w1
+	cbz	x8, .L4
 	and	x8, x1, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x0]
 	ret
 .L0:
+	and	x8, x1, #0xffffffff00000000
+	orr	x9, x8, #0xc0000000
+.L1:
+	ldxr	x8, [x0]
+	cmp	x8, x1
+	b.ne	.L3
+	stxr	w10, x9, [x0]
+	cbnz	w10, .L1
+	mov	w9, #1
+	tbnz	w9, #0, .L5
+.L2:
+	mov	x1, x8
+	tbnz	w8, #31, .L4
+	b	.L5
+.L3:
+	clrex
+	b	.L2
+.L4:
 	mov	w8, #1073741824
 	mov	x9, #-536870913
 	add	w8, w1, w8
 	add	x8, x8, x9
 	mov	w9, #1610612735
 	cmp	x8, x9
-	b.hs	.L2
-	and	x8, x1, #0xffffffff00000000
-	orr	x8, x8, #0xc0000000
-.L1:
-	ldxr	x9, [x0]
-	cmp	x9, x1
-	b.ne	.L3
-	stxr	w9, x8, [x0]
-	cbnz	w9, .L1
-.L2:
-	adrp	x0, .Ldata0
-	add	x0, x0, :lo12:.Ldata0
-	adrp	x2, .Ldata1
-	add	x2, x2, :lo12:.Ldata1
-	mov	w1, #23
-	b	misuse
-.L3:
-	clrex
+	b.lo	.L0
+.L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -1067,7 +1393,7 @@ FrozenRefcount<Tagged>::put_slow:
 	orr	x8, x8, x9
 	cbz	x8, .L1
 	tbnz	w1, #31, .L3
-	tbz	w1, #30, .L7
+	tbz	w1, #30, .L6
 	and	x9, x2, #0xffffffff00000000
 	mov	w8, wzr
 	orr	x9, x9, #0x60000000
@@ -1082,30 +1408,22 @@ FrozenRefcount<Tagged>::put_slow:
 .L2:
 	ldaxr	x8, [x0]
 	cmp	x8, x2
-	b.ne	.L11
+	b.ne	.L15
 	stxr	w10, x9, [x0]
 	mov	w8, #1
 	cbz	w10, .L0
 	b	.L2
 .L3:
-	tbz	w2, #31, .L4
-	mov	w8, #-1073741824
-	mov	x9, #-536870913
-	sub	w8, w8, w2
-	add	x8, x8, x9
-	mov	w9, #1610612735
-	cmp	x8, x9
-	b.hs	.L6
-.L4:
+	tbnz	w2, #31, .L7
 	and	x8, x2, #0xffffffff00000000
 	orr	x8, x8, #0xc0000000
-.L5:
+.L4:
 	ldxr	x9, [x0]
 	cmp	x9, x2
-	b.ne	.L12
+	b.ne	.L16
 	stxr	w9, x8, [x0]
-	cbnz	w9, .L5
-.L6:
+	cbnz	w9, .L4
+.L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -1116,23 +1434,49 @@ FrozenRefcount<Tagged>::put_slow:
 	mov	w0, w8
 	ldp	x29, x30, [sp], #16
 	ret
-.L7:
-	tbnz	w2, #31, .L8
-	tbz	w2, #30, .L10
+.L6:
+	tbnz	w2, #31, .L12
+	tbz	w2, #30, .L14
 	and	x8, x2, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x0]
-	b	.L10
+	b	.L14
+.L7:
+	mov	w8, #-1073741824
+	mov	x9, #-536870913
+	mov	w10, #1610612735
 .L8:
+	sub	w11, w8, w2
+	add	x11, x11, x9
+	cmp	x11, x10
+	b.hs	.L5
+	and	x11, x2, #0xffffffff00000000
+	orr	x12, x11, #0xc0000000
+.L9:
+	ldxr	x11, [x0]
+	cmp	x11, x2
+	b.ne	.L11
+	stxr	w13, x12, [x0]
+	cbnz	w13, .L9
+	mov	w12, #1
+	tbnz	w12, #0, .L5
+.L10:
+	mov	x2, x11
+	tbnz	w11, #31, .L8
+	b	.L5
+.L11:
+	clrex
+	b	.L10
+.L12:
 	and	x8, x1, #0xffffffff00000000
 	orr	x8, x8, #0xc0000000
-.L9:
+.L13:
 	ldxr	x9, [x0]
 	cmp	x9, x2
-	b.ne	.L13
+	b.ne	.L17
 	stxr	w9, x8, [x0]
-	cbnz	w9, .L9
-.L10:
+	cbnz	w9, .L13
+.L14:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
@@ -1143,18 +1487,18 @@ FrozenRefcount<Tagged>::put_slow:
 	mov	w0, w8
 	ldp	x29, x30, [sp], #16
 	ret
-.L11:
+.L15:
 	mov	w8, wzr
 	clrex
 	mov	w0, w8
 	ldp	x29, x30, [sp], #16
 	ret
-.L12:
+.L16:
 	clrex
-	b	.L6
-.L13:
+	b	.L5
+.L17:
 	clrex
-	b	.L10
+	b	.L14
 
 // ==== Classic ====
 
@@ -1305,29 +1649,47 @@ FrozenRefcount<Classic>::put_slow:
 	ret
 .L1:
 	mov	w19, w8
-	cmp	w2, #0
 	cbnz	w9, .L3
-	b.gt	.L6
+	cmp	w2, #0
+	b.gt	.L10
 .L2:
 	ldxr	w8, [x0]
 	cmp	w8, w2
-	b.ne	.L8
+	b.ne	.L12
 	stxr	w8, wzr, [x0]
-	cbz	w8, .L7
+	cbz	w8, .L11
 	b	.L2
 .L3:
-	b.gt	.L4
-	sub	w8, w2, #1
-	mov	w9, #-536870913
-	cmp	w8, w9
-	b.ge	.L5
+	cmp	w2, #1
+	b.ge	.L8
+	mov	w8, #-536870913
 .L4:
+	sub	w9, w2, #1
+	cmp	w9, w8
+	b.ge	.L9
+.L5:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L7
+	stxr	w10, wzr, [x0]
+	cbnz	w10, .L5
+	mov	w10, #1
+	tbnz	w10, #0, .L9
+.L6:
+	cmp	w9, #1
+	mov	w2, w9
+	b.lt	.L4
+	b	.L9
+.L7:
+	clrex
+	b	.L6
+.L8:
 	ldxr	w8, [x0]
 	cmp	w8, w2
-	b.ne	.L9
+	b.ne	.L13
 	stxr	w8, wzr, [x0]
-	cbnz	w8, .L4
-.L5:
+	cbnz	w8, .L8
+.L9:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -1339,12 +1701,12 @@ FrozenRefcount<Classic>::put_slow:
 	ldr	x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L6:
+.L10:
 	lsr	w8, w2, #30
-	cbz	w8, .L7
+	cbz	w8, .L11
 	mov	w8, #1610612736
 	str	w8, [x0]
-.L7:
+.L11:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
@@ -1356,9 +1718,9 @@ FrozenRefcount<Classic>::put_slow:
 	ldr	x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L8:
+.L12:
 	clrex
-	b	.L7
-.L9:
+	b	.L11
+.L13:
 	clrex
-	b	.L5
+	b	.L9

@@ -79,37 +79,49 @@ frc_HighBit_arm_detect_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<HighBit>::try_get_slow:
-	tbnz	w1, #31, .L1
+	cmp	w1, #0
+	b.le	.L1
 	mov	w8, #1610612736
 	str	w8, [x0]
 .L0:
-	mvn	w8, w1
-	lsr	w0, w8, #31
+	cmp	w1, #0
+	cset	w0, gt
 	ret
 .L1:
 	mov	w8, #-536870911
-	cmp	w1, w8
-	b.lo	.L0
-	mov	w9, w1
-	mov	w8, #-1073741824
-	cas	w9, w8, [x0]
-	mvn	w8, w1
-	lsr	w0, w8, #31
-	ret
+	mov	w9, #-1073741824
+	mov	w10, w1
+.L2:
+	cmp	w10, w8
+	b.lt	.L0
+	mov	w11, w10
+	cas	w11, w9, [x0]
+	cmp	w11, w10
+	b.eq	.L0
+	mov	w10, w11
+	tbnz	w11, #31, .L2
+	b	.L0
 
 // out of line, called above:
 FrozenRefcount<HighBit>::get_slow:
-	tbnz	w1, #31, .L0
+	cmp	w1, #0
+	b.le	.L0
 	mov	w8, #1610612736
 	str	w8, [x0]
 	ret
 .L0:
 	mov	w8, #-536870911
-	cmp	w1, w8
-	b.lo	.L1
-	mov	w8, #-1073741824
-	cas	w1, w8, [x0]
+	mov	w9, #-1073741824
 .L1:
+	cmp	w1, w8
+	b.lt	.L2
+	mov	w10, w1
+	cas	w10, w9, [x0]
+	cmp	w10, w1
+	b.eq	.L2
+	mov	w1, w10
+	tbnz	w10, #31, .L1
+.L2:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -133,31 +145,17 @@ FrozenRefcount<HighBit>::put_slow:
 	ret
 .L0:
 	tbnz	w1, #31, .L1
-	cbz	w8, .L2
+	cbz	w8, .L4
 	mov	w8, #1610612736
 	str	w8, [x0]
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
 	ret
 .L1:
+	mov	w8, #-1073741824
 	tbnz	w2, #31, .L3
-	mov	w8, #-1073741824
 	cas	w2, w8, [x0]
-	b	.L4
 .L2:
-	tbnz	w2, #31, .L5
-	lsr	w8, w2, #30
-	cbz	w8, .L6
-	mov	w8, #1610612736
-	str	w8, [x0]
-	b	.L6
-.L3:
-	lsr	w8, w2, #29
-	cmp	w8, #4
-	b.hi	.L4
-	mov	w8, #-1073741824
-	cas	w2, w8, [x0]
-.L4:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -167,6 +165,24 @@ FrozenRefcount<HighBit>::put_slow:
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
 	ret
+.L3:
+	lsr	w9, w2, #29
+	cmp	w9, #4
+	b.hi	.L2
+	mov	w9, w2
+	cas	w9, w8, [x0]
+	cmp	w9, w2
+	b.eq	.L2
+	mov	w2, w9
+	tbnz	w9, #31, .L3
+	b	.L2
+.L4:
+	tbnz	w2, #31, .L5
+	lsr	w8, w2, #30
+	cbz	w8, .L6
+	mov	w8, #1610612736
+	str	w8, [x0]
+	b	.L6
 .L5:
 	mov	w8, #-1073741824
 	cas	w2, w8, [x0]
@@ -259,16 +275,19 @@ frc_LowBit_arm_detect_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<LowBit>::try_get_slow:
-	tbnz	w1, #0, .L0
-	mov	w8, #-1073741824
-	str	w8, [x0]
-.L0:
 	tst	w1, #0x1
-	cset	w0, eq
+	ccmp	w1, #0, #4, eq
+	cset	w8, ne
+	b.eq	.L0
+	mov	w9, #-1073741824
+	str	w9, [x0]
+.L0:
+	mov	w0, w8
 	ret
 
 // out of line, called above:
 FrozenRefcount<LowBit>::get_slow:
+	cbz	w1, .L0
 	tbnz	w1, #0, .L0
 	mov	w8, #-1073741824
 	str	w8, [x0]
@@ -418,35 +437,52 @@ frc_ZeroLockedHigh_arm_detect_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	tbnz	w1, #31, .L1
-	mov	w8, #1610612736
+	mov	w8, #-2147483648
 	cmp	w1, w8
-	b.ls	.L0
-	mov	w9, w1
-	mov	w8, #1073741824
-	cas	w9, w8, [x0]
-.L0:
-	lsr	w0, w1, #31
-	ret
-.L1:
+	b.ls	.L1
 	mov	w8, #-536870912
 	str	w8, [x0]
-	lsr	w0, w1, #31
+.L0:
+	mov	w8, #-2147483648
+	cmp	w1, w8
+	cset	w0, hi
 	ret
+.L1:
+	mov	w8, #1610612736
+	mov	w9, #1073741824
+	mov	w10, w1
+.L2:
+	cmp	w10, w8
+	b.ls	.L0
+	mov	w11, w10
+	cas	w11, w9, [x0]
+	cmp	w11, w10
+	b.eq	.L0
+	mov	w10, w11
+	tbz	w11, #31, .L2
+	b	.L0
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
-	tbz	w1, #31, .L0
+	mov	w8, #-2147483648
+	cmp	w1, w8
+	b.ls	.L0
 	mov	w8, #-536870912
 	str	w8, [x0]
 	ret
 .L0:
 	mov	w8, #1610612736
-	cmp	w1, w8
-	b.ls	.L1
-	mov	w8, #1073741824
-	cas	w1, w8, [x0]
+	mov	w9, #1073741824
 .L1:
+	cmp	w1, w8
+	b.ls	.L2
+	mov	w10, w1
+	cas	w10, w9, [x0]
+	cmp	w10, w1
+	b.eq	.L2
+	mov	w1, w10
+	tbz	w10, #31, .L1
+.L2:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -474,29 +510,34 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 .L0:
 	tbz	w1, #31, .L1
 	lsr	w8, w1, #30
-	cmp	w8, #2
-	b.ls	.L2
+	cmp	w8, #3
+	b.lo	.L3
 	mov	w8, #-536870912
 	str	w8, [x0]
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
 	ret
 .L1:
-	tbnz	w2, #31, .L3
-	lsr	w8, w2, #29
-	cbnz	w8, .L4
 	mov	w8, #1073741824
-	cas	w2, w8, [x0]
-	b	.L4
+	tbnz	w2, #31, .L4
 .L2:
-	tbnz	w2, #31, .L5
-	mov	w8, #1073741824
-	cas	w2, w8, [x0]
-	b	.L6
+	lsr	w9, w2, #29
+	cbnz	w9, .L5
+	mov	w9, w2
+	cas	w9, w8, [x0]
+	cmp	w9, w2
+	b.eq	.L5
+	mov	w2, w9
+	tbz	w9, #31, .L2
+	b	.L5
 .L3:
+	tbnz	w2, #31, .L6
 	mov	w8, #1073741824
 	cas	w2, w8, [x0]
+	b	.L7
 .L4:
+	cas	w2, w8, [x0]
+.L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -506,13 +547,13 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
 	ret
-.L5:
+.L6:
 	lsr	w8, w2, #30
 	cmp	w8, #3
-	b.lo	.L6
+	b.lo	.L7
 	mov	w8, #-536870912
 	str	w8, [x0]
-.L6:
+.L7:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
@@ -605,15 +646,21 @@ frc_ZeroLockedLow_arm_detect_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::try_get_slow:
-	tbz	w1, #0, .L0
-	mov	w8, #-1073741823
-	str	w8, [x0]
+	cmp	w1, #1
+	cset	w8, ne
+	and	w8, w8, w1
+	cmp	w8, #1
+	b.ne	.L0
+	mov	w9, #-1073741823
+	str	w9, [x0]
 .L0:
-	and	w0, w1, #0x1
+	mov	w0, w8
 	ret
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::get_slow:
+	cmp	w1, #1
+	b.eq	.L0
 	tbz	w1, #0, .L0
 	mov	w8, #-1073741823
 	str	w8, [x0]
@@ -677,6 +724,197 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	mov	w8, #-1073741823
 	str	w8, [x0]
 .L5:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
+	ret
+
+// ==== Biased ====
+
+frc_Biased_arm_detect_try_get:
+	mov	w8, #1
+	ldadda	w8, w8, [x0]
+	cmn	w8, #1
+	b.mi	.L0
+	mov	w0, #1
+	ret
+.L0:
+	b	FrozenRefcount<Biased>::try_get_reread
+
+frc_Biased_arm_detect_get:
+	mov	w8, #1
+	ldadd	w8, w8, [x0]
+	adds	w1, w8, #1
+	b.mi	.L0
+	ret
+.L0:
+	b	FrozenRefcount<Biased>::get_slow
+
+frc_Biased_arm_detect_put:
+	mov	w8, #-1
+	ldaddl	w8, w1, [x0]
+	subs	w2, w1, #1
+	b.mi	.L0
+	mov	w0, wzr
+	ret
+.L0:
+	b	FrozenRefcount<Biased>::put_slow
+
+frc_Biased_arm_detect_freeze:
+	subs	w8, w1, #1
+	b.mi	.L0
+	mov	w10, w8
+	mov	w9, #-536870912
+	casa	w10, w9, [x0]
+	cmp	w10, w8
+	cset	w0, eq
+	ret
+.L0:
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #107
+	bl	core::panicking::panic_fmt
+
+frc_Biased_arm_detect_unfreeze:
+	subs	w8, w1, #1
+	b.mi	.L0
+	stlr	w8, [x0]
+	ret
+.L0:
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #105
+	bl	core::panicking::panic_fmt
+
+// out of line, called above:
+FrozenRefcount<Biased>::get_slow:
+	lsr	w8, w1, #30
+	cmp	w8, #3
+	b.hs	.L0
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	ret
+.L0:
+	mov	w8, #402653183
+	mov	w9, #2013265919
+	mov	w10, #-536870912
+	mov	w11, #1073741824
+	mov	w12, #1073741823
+.L1:
+	add	w13, w1, w8
+	cmp	w13, w9
+	b.hs	.L2
+	mov	w13, w1
+	cas	w13, w10, [x0]
+	cmp	w13, w1
+	b.eq	.L2
+	add	w14, w13, w11
+	mov	w1, w13
+	cmp	w14, w12
+	b.lo	.L1
+.L2:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	b	misuse
+
+// out of line, called above:
+FrozenRefcount<Biased>::put_slow:
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	tbnz	w1, #31, .L0
+	cmn	w2, #1
+	b.ne	.L0
+	mov	w9, #-1
+	mov	w8, #-536870912
+	casa	w9, w8, [x0]
+	cmn	w9, #1
+	cset	w0, eq
+	ldp	x29, x30, [sp], #16
+	ret
+.L0:
+	mov	w8, #1073741824
+	mov	w9, #1073741823
+	add	w8, w1, w8
+	cmp	w8, w9
+	b.lo	.L1
+	cmn	w1, #1
+	b.ge	.L3
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
+	ret
+.L1:
+	lsr	w8, w2, #30
+	cmn	w2, #1
+	cset	w9, eq
+	cmp	w8, #2
+	cset	w8, hi
+	cmp	w9, w8
+	b.eq	.L4
+	mov	w8, #536870911
+	mov	w9, #-134217729
+	mov	w10, #-536870912
+	mov	w11, #1073741824
+	mov	w12, #1073741823
+.L2:
+	add	w13, w2, w8
+	cmp	w13, w9
+	b.ge	.L5
+	mov	w13, w2
+	cas	w13, w10, [x0]
+	cmp	w13, w2
+	b.eq	.L5
+	add	w14, w13, w11
+	mov	w2, w13
+	cmp	w14, w12
+	b.lo	.L2
+	b	.L5
+.L3:
+	lsr	w8, w2, #30
+	cmn	w2, #1
+	cset	w9, eq
+	cmp	w8, #2
+	cset	w8, hi
+	eor	w8, w9, w8
+	tbz	w8, #0, .L6
+	mov	w8, #-536870912
+	cas	w2, w8, [x0]
+	b	.L7
+.L4:
+	mov	w8, #-536870912
+	cas	w2, w8, [x0]
+.L5:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
+	ret
+.L6:
+	tbz	w2, #31, .L7
+	mov	w8, #-1610612736
+	str	w8, [x0]
+.L7:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
@@ -774,49 +1012,65 @@ frc_Tagged_arm_detect_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<Tagged>::try_get_slow:
-	tbnz	w1, #31, .L1
-	and	x8, x1, #0xffffffff00000000
-	orr	x8, x8, #0x60000000
-	str	x8, [x0]
-.L0:
-	mvn	w8, w1
-	lsr	w0, w8, #31
+	cmn	w1, #1
+	ccmp	w1, #0, #4, gt
+	cset	w8, ne
+	b.eq	.L0
+	and	x9, x1, #0xffffffff00000000
+	orr	x9, x9, #0x60000000
+	str	x9, [x0]
+	mov	w0, w8
 	ret
+.L0:
+	mov	w9, #1073741824
+	mov	x10, #-536870913
+	mov	w11, #1610612735
 .L1:
-	mov	w8, #1073741824
-	mov	x9, #-536870913
-	add	w8, w1, w8
-	add	x8, x8, x9
-	mov	w9, #1610612735
-	cmp	x8, x9
-	b.hs	.L0
-	and	x8, x1, #0xffffffff00000000
-	mov	x9, x1
-	orr	x8, x8, #0xc0000000
-	cas	x9, x8, [x0]
-	mvn	w8, w1
-	lsr	w0, w8, #31
+	add	w12, w1, w9
+	add	x12, x12, x10
+	cmp	x12, x11
+	b.hs	.L2
+	and	x12, x1, #0xffffffff00000000
+	mov	x13, x1
+	orr	x12, x12, #0xc0000000
+	cas	x13, x12, [x0]
+	cmp	x13, x1
+	and	x12, x13, #0x80000000
+	mov	x1, x13
+	ccmp	x12, #0, #4, ne
+	b.ne	.L1
+.L2:
+	mov	w0, w8
 	ret
 
 // out of line, called above:
 FrozenRefcount<Tagged>::get_slow:
-	tbnz	w1, #31, .L0
+	tbnz	w1, #31, .L1
+	mov	w8, w1
+	cbz	x8, .L1
 	and	x8, x1, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x0]
 	ret
 .L0:
+	and	x8, x1, #0xffffffff00000000
+	mov	x9, x1
+	orr	x8, x8, #0xc0000000
+	cas	x9, x8, [x0]
+	cmp	x9, x1
+	and	x8, x9, #0x80000000
+	mov	x1, x9
+	ccmp	x8, #0, #4, ne
+	b.eq	.L2
+.L1:
 	mov	w8, #1073741824
 	mov	x9, #-536870913
 	add	w8, w1, w8
 	add	x8, x8, x9
 	mov	w9, #1610612735
 	cmp	x8, x9
-	b.hs	.L1
-	and	x8, x1, #0xffffffff00000000
-	orr	x8, x8, #0xc0000000
-	cas	x1, x8, [x0]
-.L1:
+	b.lo	.L0
+.L2:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -854,26 +1108,33 @@ FrozenRefcount<Tagged>::put_slow:
 	and	x8, x2, #0xffffffff00000000
 	orr	x8, x8, #0xc0000000
 	cas	x2, x8, [x0]
-	b	.L4
+	b	.L5
 .L2:
-	tbnz	w2, #31, .L5
-	tbz	w2, #30, .L6
+	tbnz	w2, #31, .L6
+	tbz	w2, #30, .L7
 	and	x8, x2, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x0]
-	b	.L6
+	b	.L7
 .L3:
 	mov	w8, #-1073741824
 	mov	x9, #-536870913
-	sub	w8, w8, w2
-	add	x8, x8, x9
-	mov	w9, #1610612735
-	cmp	x8, x9
-	b.hs	.L4
-	and	x8, x2, #0xffffffff00000000
-	orr	x8, x8, #0xc0000000
-	cas	x2, x8, [x0]
+	mov	w10, #1610612735
 .L4:
+	sub	w11, w8, w2
+	add	x11, x11, x9
+	cmp	x11, x10
+	b.hs	.L5
+	and	x11, x2, #0xffffffff00000000
+	mov	x12, x2
+	orr	x11, x11, #0xc0000000
+	cas	x12, x11, [x0]
+	cmp	x12, x2
+	and	x11, x12, #0x80000000
+	mov	x2, x12
+	ccmp	x11, #0, #4, ne
+	b.ne	.L4
+.L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -883,11 +1144,11 @@ FrozenRefcount<Tagged>::put_slow:
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
 	ret
-.L5:
+.L6:
 	and	x8, x1, #0xffffffff00000000
 	orr	x8, x8, #0xc0000000
 	cas	x2, x8, [x0]
-.L6:
+.L7:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
@@ -1031,25 +1292,33 @@ FrozenRefcount<Classic>::put_slow:
 	mov	w19, w8
 	cbnz	w9, .L2
 	cmp	w2, #1
-	b.ge	.L3
+	b.ge	.L4
 	mov	w8, wzr
 	cas	w2, w8, [x0]
-	b	.L4
+	b	.L5
 .L2:
-	subs	w9, w2, #1
-	b.ge	.L5
+	cmp	w2, #0
+	b.gt	.L6
 	mov	w8, #-536870913
-	cmp	w9, w8
-	b.ge	.L6
-	mov	w8, wzr
-	cas	w2, w8, [x0]
-	b	.L6
 .L3:
+	sub	w9, w2, #1
+	cmp	w9, w8
+	b.ge	.L7
+	mov	w9, w2
+	mov	w10, wzr
+	cas	w9, w10, [x0]
+	cmp	w9, w2
+	b.eq	.L7
+	cmp	w9, #1
+	mov	w2, w9
+	b.lt	.L3
+	b	.L7
+.L4:
 	lsr	w8, w2, #30
-	cbz	w8, .L4
+	cbz	w8, .L5
 	mov	w8, #1610612736
 	str	w8, [x0]
-.L4:
+.L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -1061,10 +1330,10 @@ FrozenRefcount<Classic>::put_slow:
 	ldr	x19, [sp, #16]
 	ldp	x29, x30, [sp], #32
 	ret
-.L5:
+.L6:
 	mov	w8, wzr
 	cas	w2, w8, [x0]
-.L6:
+.L7:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3

@@ -197,65 +197,71 @@ frc_HighBit_arm_detect_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<HighBit>::try_get_slow:
-	sub	sp, sp, #32
-	stp	x29, x30, [sp, #16]
-	add	x29, sp, #16
-	tbnz	w1, #31, .L1
+	stp	x29, x30, [sp, #-64]!
+	stp	x24, x23, [sp, #16]
+	stp	x22, x21, [sp, #32]
+	stp	x20, x19, [sp, #48]
+	mov	x29, sp
+	cmp	w1, #0
+	b.le	.L1
 	mov	w8, #1610612736
 	str	w8, [x0]
 .L0:
-	mvn	w8, w1
-	lsr	w0, w8, #31
-	ldp	x29, x30, [sp, #16]
-	add	sp, sp, #32
+	cmp	w1, #0
+	cset	w0, gt
+	ldp	x20, x19, [sp, #48]
+	ldp	x22, x21, [sp, #32]
+	ldp	x24, x23, [sp, #16]
+	ldp	x29, x30, [sp], #64
 	ret
 .L1:
-	mov	w8, #-536870911
-	cmp	w1, w8
-	b.lo	.L0
-	adrp	x8, :got:STATE
-	ldr	x8, [x8, :got_lo12:STATE]
-	ldrb	w8, [x8]
-	tbnz	w8, #0, .L7
-	cbz	w8, .L6
+	adrp	x19, :got:STATE
+	mov	w20, #-536870911
+	mov	w21, #-1073741824
+	ldr	x19, [x19, :got_lo12:STATE]
+	mov	w22, w1
 .L2:
-	mov	w8, #-1073741824
+	cmp	w22, w20
+	b.lt	.L0
+	ldrb	w8, [x19]
+	tbnz	w8, #0, .L8
+	cbz	w8, .L7
 .L3:
-	ldxr	w9, [x0]
-	cmp	w9, w1
-	b.ne	.L4
-	stxr	w10, w8, [x0]
-	cbnz	w10, .L3
-	b	.L5
 .L4:
-	clrex
+	ldxr	w8, [x0]
+	cmp	w8, w22
+	b.ne	.L5
+	stxr	w9, w21, [x0]
+	cbnz	w9, .L4
+	b	.L6
 .L5:
-	mvn	w8, w1
-	lsr	w0, w8, #31
-	ldp	x29, x30, [sp, #16]
-	add	sp, sp, #32
-	ret
+	clrex
 .L6:
-	str	w1, [sp, #4]
-	str	x0, [sp, #8]
-	bl	detect
-	ldr	w1, [sp, #4]
-	mov	w8, w0
-	ldr	x0, [sp, #8]
-	tbz	w8, #0, .L2
+	cmp	w8, w22
+	b.ne	.L9
+	b	.L0
 .L7:
-	mov	w9, w1
-	mov	w8, #-1073741824
-	cas	w9, w8, [x0]
-	mvn	w8, w1
-	lsr	w0, w8, #31
-	ldp	x29, x30, [sp, #16]
-	add	sp, sp, #32
-	ret
+	mov	w24, w1
+	mov	x23, x0
+	bl	detect
+	mov	w1, w24
+	mov	w8, w0
+	mov	x0, x23
+	tbz	w8, #0, .L3
+.L8:
+	mov	w8, w22
+	cas	w8, w21, [x0]
+	cmp	w8, w22
+	b.eq	.L0
+.L9:
+	mov	w22, w8
+	tbnz	w8, #31, .L2
+	b	.L0
 
 // out of line, called above:
 FrozenRefcount<HighBit>::get_slow:
-	tbnz	w1, #31, .L0
+	cmp	w1, #1
+	b.lt	.L0
 	mov	w8, #1610612736
 	str	w8, [x0]
 	ret
@@ -576,16 +582,19 @@ frc_LowBit_arm_detect_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<LowBit>::try_get_slow:
-	tbnz	w1, #0, .L0
-	mov	w8, #-1073741824
-	str	w8, [x0]
-.L0:
 	tst	w1, #0x1
-	cset	w0, eq
+	ccmp	w1, #0, #4, eq
+	cset	w8, ne
+	b.eq	.L0
+	mov	w9, #-1073741824
+	str	w9, [x0]
+.L0:
+	mov	w0, w8
 	ret
 
 // out of line, called above:
 FrozenRefcount<LowBit>::get_slow:
+	cbz	w1, .L0
 	tbnz	w1, #0, .L0
 	mov	w8, #-1073741824
 	str	w8, [x0]
@@ -901,62 +910,74 @@ frc_ZeroLockedHigh_arm_detect_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	sub	sp, sp, #32
-	stp	x29, x30, [sp, #16]
-	add	x29, sp, #16
-	tbnz	w1, #31, .L5
-	mov	w8, #1610612736
+	stp	x29, x30, [sp, #-64]!
+	stp	x24, x23, [sp, #16]
+	stp	x22, x21, [sp, #32]
+	stp	x20, x19, [sp, #48]
+	mov	x29, sp
+	mov	w8, #-2147483648
 	cmp	w1, w8
-	b.ls	.L4
-	adrp	x8, :got:STATE
-	ldr	x8, [x8, :got_lo12:STATE]
-	ldrb	w8, [x8]
-	tbnz	w8, #0, .L7
-	cbz	w8, .L6
-.L0:
-	mov	w8, #1073741824
-.L1:
-	ldxr	w9, [x0]
-	cmp	w9, w1
-	b.ne	.L2
-	stxr	w10, w8, [x0]
-	cbnz	w10, .L1
-	b	.L3
-.L2:
-	clrex
-.L3:
-.L4:
-	lsr	w0, w1, #31
-	ldp	x29, x30, [sp, #16]
-	add	sp, sp, #32
-	ret
-.L5:
+	b.ls	.L1
 	mov	w8, #-536870912
 	str	w8, [x0]
-	lsr	w0, w1, #31
-	ldp	x29, x30, [sp, #16]
-	add	sp, sp, #32
+.L0:
+	mov	w8, #-2147483648
+	cmp	w1, w8
+	cset	w0, hi
+	ldp	x20, x19, [sp, #48]
+	ldp	x22, x21, [sp, #32]
+	ldp	x24, x23, [sp, #16]
+	ldp	x29, x30, [sp], #64
 	ret
+.L1:
+	adrp	x19, :got:STATE
+	mov	w20, #1610612736
+	mov	w21, #1073741824
+	ldr	x19, [x19, :got_lo12:STATE]
+	mov	w22, w1
+.L2:
+	cmp	w22, w20
+	b.ls	.L0
+	ldrb	w8, [x19]
+	tbnz	w8, #0, .L8
+	cbz	w8, .L7
+.L3:
+.L4:
+	ldxr	w8, [x0]
+	cmp	w8, w22
+	b.ne	.L5
+	stxr	w9, w21, [x0]
+	cbnz	w9, .L4
+	b	.L6
+.L5:
+	clrex
 .L6:
-	str	w1, [sp, #4]
-	str	x0, [sp, #8]
-	bl	detect
-	ldr	w1, [sp, #4]
-	mov	w8, w0
-	ldr	x0, [sp, #8]
-	tbz	w8, #0, .L0
+	cmp	w8, w22
+	b.ne	.L9
+	b	.L0
 .L7:
-	mov	w9, w1
-	mov	w8, #1073741824
-	cas	w9, w8, [x0]
-	lsr	w0, w1, #31
-	ldp	x29, x30, [sp, #16]
-	add	sp, sp, #32
-	ret
+	mov	w24, w1
+	mov	x23, x0
+	bl	detect
+	mov	w1, w24
+	mov	w8, w0
+	mov	x0, x23
+	tbz	w8, #0, .L3
+.L8:
+	mov	w8, w22
+	cas	w8, w21, [x0]
+	cmp	w8, w22
+	b.eq	.L0
+.L9:
+	mov	w22, w8
+	tbz	w8, #31, .L2
+	b	.L0
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
-	tbz	w1, #31, .L0
+	mov	w8, #-2147483647
+	cmp	w1, w8
+	b.lo	.L0
 	mov	w8, #-536870912
 	str	w8, [x0]
 	ret
@@ -1011,8 +1032,8 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 .L4:
 	tbz	w1, #31, .L5
 	lsr	w8, w1, #30
-	cmp	w8, #2
-	b.ls	.L6
+	cmp	w8, #3
+	b.lo	.L6
 	mov	w8, #-536870912
 	str	w8, [x0]
 	mov	w0, wzr
@@ -1290,15 +1311,21 @@ frc_ZeroLockedLow_arm_detect_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::try_get_slow:
-	tbz	w1, #0, .L0
-	mov	w8, #-1073741823
-	str	w8, [x0]
+	cmp	w1, #1
+	cset	w8, ne
+	and	w8, w8, w1
+	cmp	w8, #1
+	b.ne	.L0
+	mov	w9, #-1073741823
+	str	w9, [x0]
 .L0:
-	and	w0, w1, #0x1
+	mov	w0, w8
 	ret
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::get_slow:
+	cmp	w1, #1
+	b.eq	.L0
 	tbz	w1, #0, .L0
 	mov	w8, #-1073741823
 	str	w8, [x0]
@@ -1414,6 +1441,335 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	mov	w9, wzr
 	casa	w8, w9, [x0]
 	cmp	w8, #1
+	cset	w0, eq
+	ldp	x29, x30, [sp, #48]
+	add	sp, sp, #64
+	ret
+
+// ==== Biased ====
+
+frc_Biased_arm_detect_try_get:
+	sub	sp, sp, #32
+	stp	x29, x30, [sp, #16]
+	add	x29, sp, #16
+	adrp	x8, :got:STATE
+	ldr	x8, [x8, :got_lo12:STATE]
+	ldrb	w8, [x8]
+	tbnz	w8, #0, .L3
+	cbz	w8, .L2
+.L0:
+	mov	w9, #1
+.L1:
+	ldaxr	w8, [x0]
+	add	w10, w8, w9
+	stxr	w11, w10, [x0]
+	cbnz	w11, .L1
+	b	.L4
+.L2:
+	str	x0, [sp, #8]
+	bl	detect
+	mov	w8, w0
+	ldr	x0, [sp, #8]
+	tbz	w8, #0, .L0
+.L3:
+	mov	w8, #1
+	ldadda	w8, w8, [x0]
+.L4:
+	cmn	w8, #1
+	b.mi	.L5
+	mov	w0, #1
+	ldp	x29, x30, [sp, #16]
+	add	sp, sp, #32
+	ret
+.L5:
+	ldp	x29, x30, [sp, #16]
+	add	sp, sp, #32
+	b	FrozenRefcount<Biased>::try_get_reread
+
+frc_Biased_arm_detect_get:
+	sub	sp, sp, #32
+	stp	x29, x30, [sp, #16]
+	add	x29, sp, #16
+	adrp	x8, :got:STATE
+	ldr	x8, [x8, :got_lo12:STATE]
+	ldrb	w8, [x8]
+	tbnz	w8, #0, .L3
+	cbz	w8, .L2
+.L0:
+	mov	w9, #1
+.L1:
+	ldxr	w8, [x0]
+	add	w10, w8, w9
+	stxr	w11, w10, [x0]
+	cbnz	w11, .L1
+	b	.L4
+.L2:
+	str	x0, [sp, #8]
+	bl	detect
+	mov	w8, w0
+	ldr	x0, [sp, #8]
+	tbz	w8, #0, .L0
+.L3:
+	mov	w8, #1
+	ldadd	w8, w8, [x0]
+.L4:
+	adds	w1, w8, #1
+	b.mi	.L5
+	ldp	x29, x30, [sp, #16]
+	add	sp, sp, #32
+	ret
+.L5:
+	ldp	x29, x30, [sp, #16]
+	add	sp, sp, #32
+	b	FrozenRefcount<Biased>::get_slow
+
+frc_Biased_arm_detect_put:
+	sub	sp, sp, #32
+	stp	x29, x30, [sp, #16]
+	add	x29, sp, #16
+	adrp	x8, :got:STATE
+	ldr	x8, [x8, :got_lo12:STATE]
+	ldrb	w8, [x8]
+	tbnz	w8, #0, .L3
+	cbz	w8, .L2
+.L0:
+	mov	w8, #1
+.L1:
+	ldxr	w1, [x0]
+	sub	w9, w1, w8
+	stlxr	w10, w9, [x0]
+	cbnz	w10, .L1
+	b	.L4
+.L2:
+	str	x0, [sp, #8]
+	bl	detect
+	mov	w8, w0
+	ldr	x0, [sp, #8]
+	tbz	w8, #0, .L0
+.L3:
+	mov	w8, #-1
+	ldaddl	w8, w1, [x0]
+.L4:
+	subs	w2, w1, #1
+	b.mi	.L5
+	mov	w0, wzr
+	ldp	x29, x30, [sp, #16]
+	add	sp, sp, #32
+	ret
+.L5:
+	ldp	x29, x30, [sp, #16]
+	add	sp, sp, #32
+	b	FrozenRefcount<Biased>::put_slow
+
+frc_Biased_arm_detect_freeze:
+	stp	x29, x30, [sp, #-32]!
+	str	x19, [sp, #16]
+	mov	x29, sp
+	subs	w19, w1, #1
+	b.mi	.L4
+	adrp	x8, :got:STATE
+	ldr	x8, [x8, :got_lo12:STATE]
+	ldrb	w8, [x8]
+	tbnz	w8, #0, .L6
+	cbz	w8, .L5
+.L0:
+	mov	w9, #-536870912
+.L1:
+	ldaxr	w8, [x0]
+	cmp	w8, w19
+	b.ne	.L2
+	stxr	w10, w9, [x0]
+	cbnz	w10, .L1
+	b	.L3
+.L2:
+	clrex
+.L3:
+	cmp	w8, w19
+	cset	w0, eq
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L4:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #107
+	bl	core::panicking::panic_fmt
+.L5:
+	str	x0, [x29, #24]
+	bl	detect
+	mov	w8, w0
+	ldr	x0, [x29, #24]
+	tbz	w8, #0, .L0
+.L6:
+	mov	w8, w19
+	mov	w9, #-536870912
+	casa	w8, w9, [x0]
+	cmp	w8, w19
+	cset	w0, eq
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+
+frc_Biased_arm_detect_unfreeze:
+	subs	w8, w1, #1
+	b.mi	.L0
+	stlr	w8, [x0]
+	ret
+.L0:
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #105
+	bl	core::panicking::panic_fmt
+
+// out of line, called above:
+FrozenRefcount<Biased>::get_slow:
+	lsr	w8, w1, #30
+	cmp	w8, #2
+	b.hi	.L0
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	ret
+.L0:
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	mov	w2, wzr
+	bl	FrozenRefcount<Biased>::settle_frozen
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	ldp	x29, x30, [sp], #16
+	b	misuse
+
+// out of line, called above:
+FrozenRefcount<Biased>::put_slow:
+	sub	sp, sp, #64
+	stp	x29, x30, [sp, #48]
+	add	x29, sp, #48
+	tbnz	w1, #31, .L4
+	cmn	w2, #1
+	b.ne	.L4
+	adrp	x8, :got:STATE
+	ldr	x8, [x8, :got_lo12:STATE]
+	ldrb	w8, [x8]
+	tbnz	w8, #0, .L12
+	cbz	w8, .L11
+.L0:
+	mov	w9, #-1
+	mov	w10, #-536870912
+.L1:
+	ldaxr	w8, [x0]
+	cmp	w8, w9
+	b.ne	.L2
+	stxr	w11, w10, [x0]
+	cbnz	w11, .L1
+	b	.L3
+.L2:
+	clrex
+.L3:
+	cmn	w8, #1
+	cset	w0, eq
+	ldp	x29, x30, [sp, #48]
+	add	sp, sp, #64
+	ret
+.L4:
+	mov	w8, #1073741824
+	mov	w9, #1073741823
+	add	w8, w1, w8
+	cmp	w8, w9
+	b.lo	.L5
+	cmn	w1, #1
+	b.ge	.L6
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	mov	w0, wzr
+	ldp	x29, x30, [sp, #48]
+	add	sp, sp, #64
+	ret
+.L5:
+	lsr	w8, w2, #30
+	cmn	w2, #1
+	cset	w9, eq
+	cmp	w8, #2
+	cset	w8, hi
+	eor	w8, w9, w8
+	tbz	w8, #0, .L7
+	mov	w1, w2
+	mov	w2, #1
+	bl	FrozenRefcount<Biased>::settle_frozen
+	b	.L8
+.L6:
+	lsr	w8, w2, #30
+	cmn	w2, #1
+	cset	w9, eq
+	cmp	w8, #2
+	cset	w8, hi
+	eor	w8, w9, w8
+	tbz	w8, #0, .L9
+	mov	w8, #-536870912
+	mov	w1, wzr
+	stp	w2, w8, [sp, #16]
+	add	x8, sp, #16
+	stp	x0, x8, [sp, #24]
+	add	x8, sp, #20
+	add	x0, sp, #24
+	str	x8, [sp, #40]
+	bl	<ArmDetect as Native<u32>>::compare_exchange::{closure}
+	b	.L10
+.L7:
+	mov	w8, #-536870912
+	mov	w1, wzr
+	stp	w2, w8, [sp, #16]
+	add	x8, sp, #16
+	stp	x0, x8, [sp, #24]
+	add	x8, sp, #20
+	add	x0, sp, #24
+	str	x8, [sp, #40]
+	bl	<ArmDetect as Native<u32>>::compare_exchange::{closure}
+.L8:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	bl	misuse
+	mov	w0, wzr
+	ldp	x29, x30, [sp, #48]
+	add	sp, sp, #64
+	ret
+.L9:
+	tbz	w2, #31, .L10
+	mov	w8, #-1610612736
+	str	w8, [x0]
+.L10:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+	bl	misuse
+	mov	w0, wzr
+	ldp	x29, x30, [sp, #48]
+	add	sp, sp, #64
+	ret
+.L11:
+	str	x0, [sp, #8]
+	bl	detect
+	mov	w8, w0
+	ldr	x0, [sp, #8]
+	tbz	w8, #0, .L0
+.L12:
+	mov	w8, #-1
+	mov	w9, #-536870912
+	casa	w8, w9, [x0]
+	cmn	w8, #1
 	cset	w0, eq
 	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
@@ -1624,71 +1980,82 @@ frc_Tagged_arm_detect_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<Tagged>::try_get_slow:
-	sub	sp, sp, #48
-	stp	x29, x30, [sp, #32]
-	add	x29, sp, #32
-	tbnz	w1, #31, .L1
-	and	x8, x1, #0xffffffff00000000
-	orr	x8, x8, #0x60000000
-	str	x8, [x0]
+	stp	x29, x30, [sp, #-80]!
+	stp	x26, x25, [sp, #16]
+	stp	x24, x23, [sp, #32]
+	stp	x22, x21, [sp, #48]
+	stp	x20, x19, [sp, #64]
+	mov	x29, sp
+	cmn	w1, #1
+	ccmp	w1, #0, #4, gt
+	cset	w8, ne
+	b.eq	.L1
+	and	x9, x1, #0xffffffff00000000
+	orr	x9, x9, #0x60000000
+	str	x9, [x0]
 .L0:
-	mvn	w8, w1
-	lsr	w0, w8, #31
-	ldp	x29, x30, [sp, #32]
-	add	sp, sp, #48
+	mov	w0, w8
+	ldp	x20, x19, [sp, #64]
+	ldp	x22, x21, [sp, #48]
+	ldp	x24, x23, [sp, #32]
+	ldp	x26, x25, [sp, #16]
+	ldp	x29, x30, [sp], #80
 	ret
 .L1:
-	mov	w8, #1073741824
-	mov	x9, #-536870913
-	add	w8, w1, w8
-	add	x8, x8, x9
-	mov	w9, #1610612735
-	cmp	x8, x9
-	b.hs	.L0
-	adrp	x8, :got:STATE
-	and	x9, x1, #0xffffffff00000000
-	ldr	x8, [x8, :got_lo12:STATE]
-	orr	x9, x9, #0xc0000000
-	ldrb	w8, [x8]
-	tbnz	w8, #0, .L7
-	cbz	w8, .L6
+	adrp	x19, :got:STATE
+	mov	w20, #1073741824
+	mov	x21, #-536870913
+	ldr	x19, [x19, :got_lo12:STATE]
+	mov	w22, #1610612735
 .L2:
+	add	w9, w1, w20
+	add	x9, x9, x21
+	cmp	x9, x22
+	b.hs	.L0
+	ldrb	w9, [x19]
+	and	x10, x1, #0xffffffff00000000
+	orr	x23, x10, #0xc0000000
+	tbnz	w9, #0, .L8
+	cbz	w9, .L7
 .L3:
-	ldxr	x8, [x0]
-	cmp	x8, x1
-	b.ne	.L4
-	stxr	w10, x9, [x0]
-	cbnz	w10, .L3
-	b	.L5
 .L4:
-	clrex
+	ldxr	x9, [x0]
+	cmp	x9, x1
+	b.ne	.L5
+	stxr	w10, x23, [x0]
+	cbnz	w10, .L4
+	b	.L6
 .L5:
-	mvn	w8, w1
-	lsr	w0, w8, #31
-	ldp	x29, x30, [sp, #32]
-	add	sp, sp, #48
-	ret
+	clrex
 .L6:
-	str	x1, [sp, #16]
-	stur	x0, [x29, #-8]
-	str	x9, [sp, #8]
-	bl	detect
-	ldp	x9, x1, [sp, #8]
-	mov	w8, w0
-	ldur	x0, [x29, #-8]
-	tbz	w8, #0, .L2
+	cmp	x9, x1
+	b.ne	.L9
+	b	.L0
 .L7:
-	mov	x8, x1
-	cas	x8, x9, [x0]
-	mvn	w8, w1
-	lsr	w0, w8, #31
-	ldp	x29, x30, [sp, #32]
-	add	sp, sp, #48
-	ret
+	mov	x24, x0
+	mov	w25, w8
+	mov	x26, x1
+	bl	detect
+	mov	x1, x26
+	mov	w9, w0
+	mov	w8, w25
+	mov	x0, x24
+	tbz	w9, #0, .L3
+.L8:
+	mov	x9, x1
+	cas	x9, x23, [x0]
+	cmp	x9, x1
+	b.eq	.L0
+.L9:
+	mov	x1, x9
+	tbnz	w9, #31, .L2
+	b	.L0
 
 // out of line, called above:
 FrozenRefcount<Tagged>::get_slow:
 	tbnz	w1, #31, .L0
+	mov	w8, w1
+	cbz	x8, .L0
 	and	x8, x1, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
 	str	x8, [x0]

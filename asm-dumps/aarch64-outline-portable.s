@@ -115,88 +115,112 @@ frc_HighBit_portable_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<HighBit>::try_get_slow:
-	mov	x2, x0
-	tbnz	w1, #31, .L1
+	stp	x29, x30, [sp, #-48]!
+	stp	x22, x21, [sp, #16]
+	stp	x20, x19, [sp, #32]
+	mov	x29, sp
+	mov	w19, w1
+	cmp	w1, #0
+	mov	x20, x0
+	b.le	.L1
 	mov	w8, #1610612736
-	str	w8, [x2]
+	str	w8, [x20]
 .L0:
-	mvn	w8, w1
-	lsr	w0, w8, #31
+	cmp	w19, #0
+	cset	w0, gt
+	ldp	x20, x19, [sp, #32]
+	ldp	x22, x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L1:
-	mov	w8, #-536870911
-	cmp	w1, w8
-	b.lo	.L0
-	stp	x29, x30, [sp, #-32]!
-	str	x19, [sp, #16]
-	mov	x29, sp
-	mov	w0, w1
-	mov	w19, w1
+	mov	w22, #-536870911
+	mov	w21, w19
+.L2:
+	cmp	w21, w22
+	b.lt	.L0
+	mov	w0, w21
 	mov	w1, #-1073741824
+	mov	x2, x20
 	bl	__aarch64_cas4_relax
-	mov	w1, w19
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	mvn	w8, w1
-	lsr	w0, w8, #31
-	ret
+	cmp	w0, w21
+	b.eq	.L0
+	mov	w21, w0
+	tbnz	w0, #31, .L2
+	b	.L0
 
 // out of line, called above:
 FrozenRefcount<HighBit>::get_slow:
-	mov	x2, x0
-	tbnz	w1, #31, .L0
+	stp	x29, x30, [sp, #-48]!
+	str	x21, [sp, #16]
+	stp	x20, x19, [sp, #32]
+	mov	x29, sp
+	cmp	w1, #0
+	b.le	.L0
 	mov	w8, #1610612736
-	str	w8, [x2]
+	str	w8, [x0]
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L0:
-	mov	w8, #-536870911
-	cmp	w1, w8
-	b.lo	.L1
-	stp	x29, x30, [sp, #-16]!
-	mov	x29, sp
-	mov	w0, w1
-	mov	w1, #-1073741824
-	bl	__aarch64_cas4_relax
-	ldp	x29, x30, [sp], #16
+	mov	x19, x0
+	mov	w20, #-536870911
 .L1:
+	cmp	w1, w20
+	b.lt	.L2
+	mov	w0, w1
+	mov	w21, w1
+	mov	w1, #-1073741824
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+	cmp	w0, w21
+	b.eq	.L2
+	mov	w1, w0
+	tbnz	w0, #31, .L1
+.L2:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #23
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	b	misuse
 
 // out of line, called above:
 FrozenRefcount<HighBit>::put_slow:
-	stp	x29, x30, [sp, #-16]!
+	stp	x29, x30, [sp, #-32]!
+	stp	x20, x19, [sp, #16]
 	mov	x29, sp
-	lsr	w9, w1, #30
-	mov	x8, x0
-	cbnz	w9, .L0
-	cbnz	w2, .L0
+	lsr	w8, w1, #30
+	mov	w20, w2
+	mov	x19, x0
+	cbnz	w8, .L0
+	cbnz	w20, .L0
 	mov	w0, wzr
 	mov	w1, #-1073741824
-	mov	x2, x8
+	mov	x2, x19
 	bl	__aarch64_cas4_acq
 	cmp	w0, #0
 	cset	w0, eq
-	ldp	x29, x30, [sp], #16
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
 .L0:
 	tbnz	w1, #31, .L1
-	cbz	w9, .L3
-	mov	w9, #1610612736
+	cbz	w8, .L4
+	mov	w8, #1610612736
 	mov	w0, wzr
-	str	w9, [x8]
-	ldp	x29, x30, [sp], #16
+	str	w8, [x19]
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
 .L1:
-	lsr	w9, w2, #29
-	cmp	w9, #5
-	b.hs	.L2
-	mov	w0, w2
+	tbnz	w20, #31, .L3
+	mov	w0, w20
 	mov	w1, #-1073741824
-	mov	x2, x8
+	mov	x2, x19
 	bl	__aarch64_cas4_relax
 .L2:
 	adrp	x0, .Ldata0
@@ -206,21 +230,35 @@ FrozenRefcount<HighBit>::put_slow:
 	mov	w1, #23
 	bl	misuse
 	mov	w0, wzr
-	ldp	x29, x30, [sp], #16
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
 .L3:
-	tbnz	w2, #31, .L4
-	lsr	w9, w2, #30
-	cbz	w9, .L5
-	mov	w9, #1610612736
-	str	w9, [x8]
-	b	.L5
-.L4:
-	mov	w0, w2
+	lsr	w8, w20, #29
+	cmp	w8, #4
+	b.hi	.L2
+	mov	w0, w20
 	mov	w1, #-1073741824
-	mov	x2, x8
+	mov	x2, x19
 	bl	__aarch64_cas4_relax
+	cmp	w0, w20
+	b.eq	.L2
+	mov	w20, w0
+	tbnz	w0, #31, .L3
+	b	.L2
+.L4:
+	tbnz	w20, #31, .L5
+	lsr	w8, w20, #30
+	cbz	w8, .L6
+	mov	w8, #1610612736
+	str	w8, [x19]
+	b	.L6
 .L5:
+	mov	w0, w20
+	mov	w1, #-1073741824
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+.L6:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
@@ -228,7 +266,8 @@ FrozenRefcount<HighBit>::put_slow:
 	mov	w1, #43
 	bl	misuse
 	mov	w0, wzr
-	ldp	x29, x30, [sp], #16
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
 
 // ==== LowBit ====
@@ -343,16 +382,19 @@ frc_LowBit_portable_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<LowBit>::try_get_slow:
-	tbnz	w1, #0, .L0
-	mov	w8, #-1073741824
-	str	w8, [x0]
-.L0:
 	tst	w1, #0x1
-	cset	w0, eq
+	ccmp	w1, #0, #4, eq
+	cset	w8, ne
+	b.eq	.L0
+	mov	w9, #-1073741824
+	str	w9, [x0]
+.L0:
+	mov	w0, w8
 	ret
 
 // out of line, called above:
 FrozenRefcount<LowBit>::get_slow:
+	cbz	w1, .L0
 	tbnz	w1, #0, .L0
 	mov	w8, #-1073741824
 	str	w8, [x0]
@@ -546,96 +588,145 @@ frc_ZeroLockedHigh_portable_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	mov	x2, x0
-	tbnz	w1, #31, .L1
-	mov	w8, #1610612736
-	cmp	w1, w8
-	b.ls	.L0
-	stp	x29, x30, [sp, #-32]!
-	str	x19, [sp, #16]
+	stp	x29, x30, [sp, #-48]!
+	stp	x22, x21, [sp, #16]
+	stp	x20, x19, [sp, #32]
 	mov	x29, sp
-	mov	w0, w1
+	mov	w8, #-2147483648
 	mov	w19, w1
-	mov	w1, #1073741824
-	bl	__aarch64_cas4_relax
-	mov	w1, w19
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	mov	x20, x0
+	cmp	w1, w8
+	b.ls	.L1
+	mov	w8, #-536870912
+	str	w8, [x20]
 .L0:
-	lsr	w0, w1, #31
+	mov	w8, #-2147483648
+	cmp	w19, w8
+	cset	w0, hi
+	ldp	x20, x19, [sp, #32]
+	ldp	x22, x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L1:
-	lsr	w0, w1, #31
-	mov	w8, #-536870912
-	str	w8, [x2]
-	ret
+	mov	w22, #1610612736
+	mov	w21, w19
+.L2:
+	cmp	w21, w22
+	b.ls	.L0
+	mov	w0, w21
+	mov	w1, #1073741824
+	mov	x2, x20
+	bl	__aarch64_cas4_relax
+	cmp	w0, w21
+	b.eq	.L0
+	mov	w21, w0
+	tbz	w0, #31, .L2
+	b	.L0
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
-	mov	x2, x0
-	tbz	w1, #31, .L0
+	stp	x29, x30, [sp, #-48]!
+	str	x21, [sp, #16]
+	stp	x20, x19, [sp, #32]
+	mov	x29, sp
+	mov	w8, #-2147483648
+	cmp	w1, w8
+	b.ls	.L0
 	mov	w8, #-536870912
-	str	w8, [x2]
+	str	w8, [x0]
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L0:
-	mov	w8, #1610612736
-	cmp	w1, w8
-	b.ls	.L1
-	stp	x29, x30, [sp, #-16]!
-	mov	x29, sp
-	mov	w0, w1
-	mov	w1, #1073741824
-	bl	__aarch64_cas4_relax
-	ldp	x29, x30, [sp], #16
+	mov	x19, x0
+	mov	w20, #1610612736
 .L1:
+	cmp	w1, w20
+	b.ls	.L2
+	mov	w0, w1
+	mov	w21, w1
+	mov	w1, #1073741824
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+	cmp	w0, w21
+	b.eq	.L2
+	mov	w1, w0
+	tbz	w0, #31, .L1
+.L2:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #23
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	b	misuse
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	str	x19, [sp, #16]
+	stp	x29, x30, [sp, #-48]!
+	str	x21, [sp, #16]
+	stp	x20, x19, [sp, #32]
 	mov	x29, sp
 	mov	w8, #-1073741825
+	mov	w20, w2
+	mov	x19, x0
 	cmp	w1, w8
-	mov	x8, x0
 	b.gt	.L0
-	mov	w19, #-2147483648
-	cmp	w2, w19
+	mov	w21, #-2147483648
+	cmp	w20, w21
 	b.ne	.L0
 	mov	w0, #-2147483648
 	mov	w1, #1073741824
-	mov	x2, x8
+	mov	x2, x19
 	bl	__aarch64_cas4_acq
-	cmp	w0, w19
+	cmp	w0, w21
 	cset	w0, eq
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L0:
 	tbz	w1, #31, .L1
-	lsr	w9, w1, #30
-	cmp	w9, #2
-	b.ls	.L3
-	mov	w9, #-536870912
+	lsr	w8, w1, #30
+	cmp	w8, #3
+	b.lo	.L3
+	mov	w8, #-536870912
 	mov	w0, wzr
-	str	w9, [x8]
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	str	w8, [x19]
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L1:
-	mov	w9, #536870912
-	cmp	w2, w9
-	b.ge	.L2
-	mov	w0, w2
-	mov	w1, #1073741824
-	mov	x2, x8
-	bl	__aarch64_cas4_relax
+	tbnz	w20, #31, .L4
 .L2:
+	lsr	w8, w20, #29
+	cbnz	w8, .L5
+	mov	w0, w20
+	mov	w1, #1073741824
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+	cmp	w0, w20
+	b.eq	.L5
+	mov	w20, w0
+	tbz	w0, #31, .L2
+	b	.L5
+.L3:
+	tbnz	w20, #31, .L6
+	mov	w0, w20
+	mov	w1, #1073741824
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+	b	.L7
+.L4:
+	mov	w0, w20
+	mov	w1, #1073741824
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+.L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -643,23 +734,17 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	mov	w1, #23
 	bl	misuse
 	mov	w0, wzr
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
-.L3:
-	tbnz	w2, #31, .L4
-	mov	w0, w2
-	mov	w1, #1073741824
-	mov	x2, x8
-	bl	__aarch64_cas4_relax
-	b	.L5
-.L4:
-	lsr	w9, w2, #30
-	cmp	w9, #3
-	b.lo	.L5
-	mov	w9, #-536870912
-	str	w9, [x8]
-.L5:
+.L6:
+	lsr	w8, w20, #30
+	cmp	w8, #3
+	b.lo	.L7
+	mov	w8, #-536870912
+	str	w8, [x19]
+.L7:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
@@ -667,8 +752,9 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	mov	w1, #43
 	bl	misuse
 	mov	w0, wzr
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldr	x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 
 // ==== ZeroLockedLow ====
@@ -789,15 +875,21 @@ frc_ZeroLockedLow_portable_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::try_get_slow:
-	tbz	w1, #0, .L0
-	mov	w8, #-1073741823
-	str	w8, [x0]
+	cmp	w1, #1
+	cset	w8, ne
+	and	w8, w8, w1
+	cmp	w8, #1
+	b.ne	.L0
+	mov	w9, #-1073741823
+	str	w9, [x0]
 .L0:
-	and	w0, w1, #0x1
+	mov	w0, w8
 	ret
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedLow>::get_slow:
+	cmp	w1, #1
+	b.eq	.L0
 	tbz	w1, #0, .L0
 	mov	w8, #-1073741823
 	str	w8, [x0]
@@ -875,6 +967,264 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	bl	misuse
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
+	ret
+
+// ==== Biased ====
+
+frc_Biased_portable_try_get:
+	stp	x29, x30, [sp, #-32]!
+	str	x19, [sp, #16]
+	mov	x29, sp
+	mov	x19, x0
+	mov	w0, #1
+	mov	x1, x19
+	bl	__aarch64_ldadd4_acq
+	cmn	w0, #1
+	b.mi	.L0
+	mov	w0, #1
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L0:
+	mov	x0, x19
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	b	FrozenRefcount<Biased>::try_get_reread
+
+frc_Biased_portable_get:
+	stp	x29, x30, [sp, #-32]!
+	str	x19, [sp, #16]
+	mov	x29, sp
+	mov	x19, x0
+	mov	w0, #1
+	mov	x1, x19
+	bl	__aarch64_ldadd4_relax
+	adds	w1, w0, #1
+	b.mi	.L0
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L0:
+	mov	x0, x19
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	b	FrozenRefcount<Biased>::get_slow
+
+frc_Biased_portable_put:
+	stp	x29, x30, [sp, #-32]!
+	str	x19, [sp, #16]
+	mov	x29, sp
+	mov	x19, x0
+	mov	w0, #-1
+	mov	x1, x19
+	bl	__aarch64_ldadd4_rel
+	subs	w2, w0, #1
+	b.mi	.L0
+	mov	w0, wzr
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L0:
+	mov	w1, w0
+	mov	x0, x19
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	b	FrozenRefcount<Biased>::put_slow
+
+frc_Biased_portable_freeze:
+	stp	x29, x30, [sp, #-32]!
+	str	x19, [sp, #16]
+	mov	x29, sp
+	subs	w19, w1, #1
+	b.mi	.L0
+	mov	x2, x0
+	mov	w0, w19
+	mov	w1, #-536870912
+	bl	__aarch64_cas4_acq
+	cmp	w0, w19
+	cset	w0, eq
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L0:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #107
+	bl	core::panicking::panic_fmt
+
+frc_Biased_portable_unfreeze:
+	subs	w8, w1, #1
+	b.mi	.L0
+	stlr	w8, [x0]
+	ret
+.L0:
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #105
+	bl	core::panicking::panic_fmt
+
+// out of line, called above:
+FrozenRefcount<Biased>::get_slow:
+	stp	x29, x30, [sp, #-64]!
+	str	x23, [sp, #16]
+	stp	x22, x21, [sp, #32]
+	stp	x20, x19, [sp, #48]
+	mov	x29, sp
+	lsr	w8, w1, #30
+	cmp	w8, #3
+	b.hs	.L0
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	ldp	x20, x19, [sp, #48]
+	ldr	x23, [sp, #16]
+	ldp	x22, x21, [sp, #32]
+	ldp	x29, x30, [sp], #64
+	ret
+.L0:
+	mov	x19, x0
+	mov	w20, #402653183
+	mov	w21, #2013265919
+	mov	w22, #-1073741824
+.L1:
+	add	w8, w1, w20
+	cmp	w8, w21
+	b.hs	.L2
+	mov	w0, w1
+	mov	w23, w1
+	mov	w1, #-536870912
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+	cmp	w0, w23
+	b.eq	.L2
+	add	w8, w0, #1
+	mov	w1, w0
+	cmp	w8, w22
+	b.hi	.L1
+.L2:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	ldp	x20, x19, [sp, #48]
+	ldr	x23, [sp, #16]
+	ldp	x22, x21, [sp, #32]
+	ldp	x29, x30, [sp], #64
+	b	misuse
+
+// out of line, called above:
+FrozenRefcount<Biased>::put_slow:
+	stp	x29, x30, [sp, #-64]!
+	str	x23, [sp, #16]
+	stp	x22, x21, [sp, #32]
+	stp	x20, x19, [sp, #48]
+	mov	x29, sp
+	mov	w20, w2
+	mov	x19, x0
+	tbnz	w1, #31, .L0
+	cmn	w20, #1
+	b.ne	.L0
+	mov	w0, #-1
+	mov	w1, #-536870912
+	mov	x2, x19
+	bl	__aarch64_cas4_acq
+	cmn	w0, #1
+	cset	w0, eq
+	ldp	x20, x19, [sp, #48]
+	ldr	x23, [sp, #16]
+	ldp	x22, x21, [sp, #32]
+	ldp	x29, x30, [sp], #64
+	ret
+.L0:
+	mov	w8, #1073741824
+	mov	w9, #1073741823
+	add	w8, w1, w8
+	cmp	w8, w9
+	b.lo	.L1
+	cmn	w1, #1
+	b.ge	.L3
+	mov	w8, #-1610612736
+	mov	w0, wzr
+	str	w8, [x19]
+	ldp	x20, x19, [sp, #48]
+	ldr	x23, [sp, #16]
+	ldp	x22, x21, [sp, #32]
+	ldp	x29, x30, [sp], #64
+	ret
+.L1:
+	lsr	w8, w20, #30
+	cmn	w20, #1
+	cset	w9, eq
+	cmp	w8, #2
+	cset	w8, hi
+	cmp	w9, w8
+	b.eq	.L4
+	mov	w21, #536870911
+	mov	w22, #-134217729
+	mov	w23, #-1073741824
+.L2:
+	add	w8, w20, w21
+	cmp	w8, w22
+	b.ge	.L5
+	mov	w0, w20
+	mov	w1, #-536870912
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+	cmp	w0, w20
+	b.eq	.L5
+	add	w8, w0, #1
+	mov	w20, w0
+	cmp	w8, w23
+	b.hi	.L2
+	b	.L5
+.L3:
+	lsr	w8, w20, #30
+	cmn	w20, #1
+	cset	w9, eq
+	cmp	w8, #2
+	cset	w8, hi
+	eor	w8, w9, w8
+	tbz	w8, #0, .L6
+	mov	w0, w20
+	mov	w1, #-536870912
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+	b	.L7
+.L4:
+	mov	w0, w20
+	mov	w1, #-536870912
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+.L5:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #23
+	b	.L8
+.L6:
+	tbz	w20, #31, .L7
+	mov	w8, #-1610612736
+	str	w8, [x19]
+.L7:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #43
+.L8:
+	bl	misuse
+	mov	w0, wzr
+	ldp	x20, x19, [sp, #48]
+	ldr	x23, [sp, #16]
+	ldp	x22, x21, [sp, #32]
+	ldp	x29, x30, [sp], #64
 	ret
 
 // ==== Tagged ====
@@ -998,150 +1348,187 @@ frc_Tagged_portable_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<Tagged>::try_get_slow:
-	stp	x29, x30, [sp, #-32]!
-	str	x19, [sp, #16]
+	stp	x29, x30, [sp, #-64]!
+	stp	x24, x23, [sp, #16]
+	stp	x22, x21, [sp, #32]
+	stp	x20, x19, [sp, #48]
 	mov	x29, sp
-	mov	x19, x1
-	mov	x2, x0
-	tbnz	w19, #31, .L1
-	and	x8, x19, #0xffffffff00000000
+	mov	x21, x1
+	mov	x19, x0
+	cmn	w21, #1
+	ccmp	w21, #0, #4, gt
+	cset	w20, ne
+	b.eq	.L1
+	and	x8, x21, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
-	str	x8, [x2]
+	str	x8, [x19]
 .L0:
-	mvn	w8, w19
-	lsr	w0, w8, #31
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	mov	w0, w20
+	ldp	x20, x19, [sp, #48]
+	ldp	x22, x21, [sp, #32]
+	ldp	x24, x23, [sp, #16]
+	ldp	x29, x30, [sp], #64
 	ret
 .L1:
-	mov	w8, #1073741824
-	mov	x9, #-536870913
-	add	w8, w19, w8
-	add	x8, x8, x9
-	mov	w9, #1610612735
-	cmp	x8, x9
+	mov	w22, #1073741824
+	mov	x23, #-536870913
+	mov	w24, #1610612735
+.L2:
+	add	w8, w21, w22
+	add	x8, x8, x23
+	cmp	x8, x24
 	b.hs	.L0
-	and	x8, x19, #0xffffffff00000000
-	mov	x0, x19
+	and	x8, x21, #0xffffffff00000000
+	mov	x0, x21
+	mov	x2, x19
 	orr	x1, x8, #0xc0000000
 	bl	__aarch64_cas8_relax
-	mvn	w8, w19
-	lsr	w0, w8, #31
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	cmp	x0, x21
+	b.eq	.L0
+	mov	x21, x0
+	tbnz	w0, #31, .L2
+	b	.L0
 
 // out of line, called above:
 FrozenRefcount<Tagged>::get_slow:
-	mov	x2, x0
+	stp	x29, x30, [sp, #-32]!
+	stp	x20, x19, [sp, #16]
+	mov	x29, sp
 	tbnz	w1, #31, .L0
+	mov	w8, w1
+	cbz	x8, .L0
 	and	x8, x1, #0xffffffff00000000
 	orr	x8, x8, #0x60000000
-	str	x8, [x2]
+	str	x8, [x0]
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	ret
 .L0:
+	mov	x19, x0
+.L1:
 	mov	w8, #1073741824
 	mov	x9, #-536870913
 	add	w8, w1, w8
 	add	x8, x8, x9
 	mov	w9, #1610612735
 	cmp	x8, x9
-	b.hs	.L1
-	stp	x29, x30, [sp, #-16]!
-	mov	x29, sp
+	b.hs	.L2
 	and	x8, x1, #0xffffffff00000000
-	mov	x0, x1
+	mov	x20, x1
+	mov	x2, x19
 	orr	x1, x8, #0xc0000000
+	mov	x0, x20
 	bl	__aarch64_cas8_relax
-	ldp	x29, x30, [sp], #16
-.L1:
+	cmp	x0, x20
+	b.eq	.L2
+	mov	x1, x0
+	tbnz	w0, #31, .L1
+.L2:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #23
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	b	misuse
 
 // out of line, called above:
 FrozenRefcount<Tagged>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	str	x19, [sp, #16]
+	stp	x29, x30, [sp, #-64]!
+	str	x23, [sp, #16]
+	stp	x22, x21, [sp, #32]
+	stp	x20, x19, [sp, #48]
 	mov	x29, sp
-	mov	w8, w2
+	mov	x19, x2
 	and	x9, x1, #0xc0000000
-	orr	x9, x8, x9
-	mov	x8, x0
-	cbz	x9, .L0
+	mov	x20, x0
+	mov	w8, w19
+	orr	x8, x8, x9
+	cbz	x8, .L0
 	tbnz	w1, #31, .L1
-	tbz	w1, #30, .L4
-	and	x9, x2, #0xffffffff00000000
+	tbz	w1, #30, .L3
+	and	x8, x19, #0xffffffff00000000
 	mov	w0, wzr
-	orr	x9, x9, #0x60000000
-	str	x9, [x8]
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	orr	x8, x8, #0x60000000
+	str	x8, [x20]
+	ldp	x20, x19, [sp, #48]
+	ldr	x23, [sp, #16]
+	ldp	x22, x21, [sp, #32]
+	ldp	x29, x30, [sp], #64
 	ret
 .L0:
-	and	x9, x2, #0xffffffff00000000
-	mov	x0, x2
-	mov	x19, x2
-	orr	x1, x9, #0xc0000000
-	mov	x2, x8
+	and	x8, x19, #0xffffffff00000000
+	mov	x0, x19
+	mov	x2, x20
+	orr	x1, x8, #0xc0000000
 	bl	__aarch64_cas8_acq
 	cmp	x0, x19
 	cset	w0, eq
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldr	x23, [sp, #16]
+	ldp	x22, x21, [sp, #32]
+	ldp	x29, x30, [sp], #64
 	ret
 .L1:
-	tbz	w2, #31, .L2
-	mov	w9, #-1073741824
-	mov	x10, #-536870913
-	sub	w9, w9, w2
-	add	x9, x9, x10
-	mov	w10, #1610612735
-	cmp	x9, x10
-	b.hs	.L3
-.L2:
-	and	x9, x2, #0xffffffff00000000
-	mov	x0, x2
-	mov	x2, x8
-	orr	x1, x9, #0xc0000000
+	tbnz	w19, #31, .L4
+	and	x8, x19, #0xffffffff00000000
+	mov	x0, x19
+	mov	x2, x20
+	orr	x1, x8, #0xc0000000
 	bl	__aarch64_cas8_relax
-.L3:
+.L2:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #23
-	bl	misuse
-	mov	w0, wzr
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
+	b	.L8
+.L3:
+	tbnz	w19, #31, .L6
+	tbz	w19, #30, .L7
+	and	x8, x19, #0xffffffff00000000
+	orr	x8, x8, #0x60000000
+	str	x8, [x20]
+	b	.L7
 .L4:
-	tbnz	w2, #31, .L5
-	tbz	w2, #30, .L6
-	and	x9, x2, #0xffffffff00000000
-	orr	x9, x9, #0x60000000
-	str	x9, [x8]
-	b	.L6
+	mov	w21, #-1073741824
+	mov	x22, #-536870913
+	mov	w23, #1610612735
 .L5:
-	and	x9, x1, #0xffffffff00000000
-	mov	x0, x2
-	mov	x2, x8
-	orr	x1, x9, #0xc0000000
+	sub	w8, w21, w19
+	add	x8, x8, x22
+	cmp	x8, x23
+	b.hs	.L2
+	and	x8, x19, #0xffffffff00000000
+	mov	x0, x19
+	mov	x2, x20
+	orr	x1, x8, #0xc0000000
 	bl	__aarch64_cas8_relax
+	cmp	x0, x19
+	b.eq	.L2
+	mov	x19, x0
+	tbnz	w0, #31, .L5
+	b	.L2
 .L6:
+	and	x8, x1, #0xffffffff00000000
+	mov	x0, x19
+	mov	x2, x20
+	orr	x1, x8, #0xc0000000
+	bl	__aarch64_cas8_relax
+.L7:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
 	add	x2, x2, :lo12:.Ldata3
 	mov	w1, #43
+.L8:
 	bl	misuse
 	mov	w0, wzr
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #48]
+	ldr	x23, [sp, #16]
+	ldp	x22, x21, [sp, #32]
+	ldp	x29, x30, [sp], #64
 	ret
 
 // ==== Classic ====
@@ -1278,8 +1665,9 @@ FrozenRefcount<Classic>::get_slow:
 
 // out of line, called above:
 FrozenRefcount<Classic>::put_slow:
-	stp	x29, x30, [sp, #-32]!
-	str	x19, [sp, #16]
+	stp	x29, x30, [sp, #-48]!
+	stp	x22, x21, [sp, #16]
+	stp	x20, x19, [sp, #32]
 	mov	x29, sp
 	orr	w9, w2, w1, lsr #30
 	cmp	w9, #0
@@ -1287,8 +1675,9 @@ FrozenRefcount<Classic>::put_slow:
 	cbnz	w9, .L0
 	dmb	ishld
 	mov	w0, w8
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldp	x22, x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L0:
 	lsr	w9, w1, #30
@@ -1303,59 +1692,75 @@ FrozenRefcount<Classic>::put_slow:
 	mov	w9, #1610612736
 	str	w9, [x0]
 	mov	w0, w8
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldp	x22, x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L1:
-	mov	w19, w8
 	cbnz	w9, .L2
+	mov	w19, w8
 	cmp	w2, #1
-	b.ge	.L5
-	mov	x8, x0
-	mov	w0, w2
-	mov	w1, wzr
-	mov	x2, x8
-	bl	__aarch64_cas4_relax
-	b	.L6
-.L2:
-	cmp	w2, #0
-	b.gt	.L3
-	sub	w8, w2, #1
-	mov	w9, #-536870913
-	cmp	w8, w9
 	b.ge	.L4
-.L3:
 	mov	x8, x0
 	mov	w0, w2
 	mov	w1, wzr
 	mov	x2, x8
 	bl	__aarch64_cas4_relax
+	b	.L5
+.L2:
+	mov	x19, x0
+	mov	w20, w8
+	cmp	w2, #0
+	b.gt	.L6
+	mov	w21, #-536870913
+.L3:
+	sub	w8, w2, #1
+	cmp	w8, w21
+	b.ge	.L7
+	mov	w0, w2
+	mov	w1, wzr
+	mov	w22, w2
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+	cmp	w0, w22
+	b.eq	.L7
+	cmp	w0, #1
+	mov	w2, w0
+	b.lt	.L3
+	b	.L7
 .L4:
+	lsr	w8, w2, #30
+	cbz	w8, .L5
+	mov	w8, #1610612736
+	str	w8, [x0]
+.L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	w1, #23
-	bl	misuse
-	mov	w8, w19
-	mov	w0, w8
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-.L5:
-	lsr	w8, w2, #30
-	cbz	w8, .L6
-	mov	w8, #1610612736
-	str	w8, [x0]
-.L6:
-	adrp	x0, .Ldata2
-	add	x0, x0, :lo12:.Ldata2
-	adrp	x2, .Ldata3
-	add	x2, x2, :lo12:.Ldata3
 	mov	w1, #43
 	bl	misuse
 	mov	w8, w19
 	mov	w0, w8
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
+	ldp	x20, x19, [sp, #32]
+	ldp	x22, x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
+	ret
+.L6:
+	mov	w0, w2
+	mov	w1, wzr
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+.L7:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #23
+	bl	misuse
+	mov	w8, w20
+	mov	w0, w8
+	ldp	x20, x19, [sp, #32]
+	ldp	x22, x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret

@@ -70,35 +70,42 @@ frc_HighBit_core_unfreeze:
 # out of line, called above:
 FrozenRefcount<HighBit>::try_get_slow:
 	testl	%esi, %esi
-	js	.L1
+	jle	.L1
 	movl	$1610612736, (%rdi)
 .L0:
 	testl	%esi, %esi
-	setns	%al
+	setg	%al
 	retq
 .L1:
-	cmpl	$-536870911, %esi
-	jb	.L0
 	movl	$-1073741824, %ecx
 	movl	%esi, %eax
+.L2:
+	cmpl	$-536870911, %eax
+	jl	.L0
 	lock cmpxchgl	%ecx, (%rdi)
-	testl	%esi, %esi
-	setns	%al
-	retq
+	je	.L0
+	testl	%eax, %eax
+	js	.L2
+	jmp	.L0
 
 # out of line, called above:
 FrozenRefcount<HighBit>::get_slow:
 	testl	%esi, %esi
-	js	.L0
+	jle	.L0
 	movl	$1610612736, (%rdi)
 	retq
 .L0:
-	cmpl	$-536870911, %esi
-	jb	.L1
 	movl	$-1073741824, %ecx
+.L1:
+	cmpl	$-536870911, %esi
+	jl	.L2
 	movl	%esi, %eax
 	lock cmpxchgl	%ecx, (%rdi)
-.L1:
+	je	.L2
+	movl	%eax, %esi
+	testl	%eax, %eax
+	js	.L1
+.L2:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
 	movl	$23, %esi
@@ -107,11 +114,12 @@ FrozenRefcount<HighBit>::get_slow:
 # out of line, called above:
 FrozenRefcount<HighBit>::put_slow:
 	pushq	%rax
+	movl	%edx, %eax
 	testl	%edx, %edx
-	sete	%al
+	sete	%cl
 	cmpl	$1073741824, %esi
-	setb	%cl
-	testb	%al, %cl
+	setb	%dl
+	testb	%cl, %dl
 	je	.L0
 	movl	$-1073741824, %ecx
 	xorl	%eax, %eax
@@ -122,17 +130,16 @@ FrozenRefcount<HighBit>::put_slow:
 .L0:
 	testl	%esi, %esi
 	js	.L1
-	cmpl	$1073741823, %esi
-	jbe	.L3
+	cmpl	$1073741824, %esi
+	jb	.L4
 	movl	$1610612736, (%rdi)
 	xorl	%eax, %eax
 	popq	%rcx
 	retq
 .L1:
-	cmpl	$-1610612736, %edx
-	jae	.L2
 	movl	$-1073741824, %ecx
-	movl	%edx, %eax
+	testl	%eax, %eax
+	js	.L3
 	lock cmpxchgl	%ecx, (%rdi)
 .L2:
 	leaq	.Ldata0(%rip), %rdi
@@ -143,17 +150,24 @@ FrozenRefcount<HighBit>::put_slow:
 	popq	%rcx
 	retq
 .L3:
-	testl	%edx, %edx
-	js	.L4
-	cmpl	$1073741824, %edx
-	jb	.L5
-	movl	$1610612736, (%rdi)
-	jmp	.L5
-.L4:
-	movl	$-1073741824, %ecx
-	movl	%edx, %eax
+	cmpl	$-1610612737, %eax
+	ja	.L2
 	lock cmpxchgl	%ecx, (%rdi)
+	je	.L2
+	testl	%eax, %eax
+	js	.L3
+	jmp	.L2
+.L4:
+	testl	%eax, %eax
+	js	.L5
+	cmpl	$1073741824, %eax
+	jb	.L6
+	movl	$1610612736, (%rdi)
+	jmp	.L6
 .L5:
+	movl	$-1073741824, %ecx
+	lock cmpxchgl	%ecx, (%rdi)
+.L6:
 	leaq	.Ldata2(%rip), %rdi
 	leaq	.Ldata3(%rip), %rdx
 	movl	$43, %esi
@@ -233,16 +247,21 @@ frc_LowBit_core_unfreeze:
 # out of line, called above:
 FrozenRefcount<LowBit>::try_get_slow:
 	testb	$1, %sil
+	sete	%cl
+	testl	%esi, %esi
+	setne	%al
+	andb	%cl, %al
+	cmpb	$1, %al
 	jne	.L0
 	movl	$-1073741824, (%rdi)
 .L0:
-	testb	$1, %sil
-	sete	%al
 	retq
 
 # out of line, called above:
 FrozenRefcount<LowBit>::get_slow:
-	testb	$1, %sil
+	testl	%esi, %esi
+	je	.L0
+	andl	$1, %esi
 	jne	.L0
 	movl	$-1073741824, (%rdi)
 	retq
@@ -376,36 +395,43 @@ frc_ZeroLockedHigh_core_unfreeze:
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	testl	%esi, %esi
-	js	.L1
-	cmpl	$1610612737, %esi
-	jb	.L0
-	movl	$1073741824, %ecx
-	movl	%esi, %eax
-	lock cmpxchgl	%ecx, (%rdi)
+	cmpl	$-2147483648, %esi
+	jbe	.L1
+	movl	$-536870912, (%rdi)
 .L0:
-	shrl	$31, %esi
-	movl	%esi, %eax
+	cmpl	$-2147483647, %esi
+	setae	%al
 	retq
 .L1:
-	movl	$-536870912, (%rdi)
-	shrl	$31, %esi
+	movl	$1073741824, %ecx
 	movl	%esi, %eax
-	retq
+.L2:
+	cmpl	$1610612737, %eax
+	jb	.L0
+	lock cmpxchgl	%ecx, (%rdi)
+	je	.L0
+	testl	%eax, %eax
+	jns	.L2
+	jmp	.L0
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
-	testl	%esi, %esi
-	jns	.L0
+	cmpl	$-2147483648, %esi
+	jbe	.L0
 	movl	$-536870912, (%rdi)
 	retq
 .L0:
-	cmpl	$1610612737, %esi
-	jb	.L1
 	movl	$1073741824, %ecx
+.L1:
+	cmpl	$1610612737, %esi
+	jb	.L2
 	movl	%esi, %eax
 	lock cmpxchgl	%ecx, (%rdi)
-.L1:
+	je	.L2
+	movl	%eax, %esi
+	testl	%eax, %eax
+	jns	.L1
+.L2:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
 	movl	$23, %esi
@@ -415,11 +441,12 @@ FrozenRefcount<ZeroLockedHigh>::get_slow:
 FrozenRefcount<ZeroLockedHigh>::put_slow:
 	pushq	%rax
 	movl	%edx, %eax
-	negl	%eax
-	seto	%al
+	movl	%edx, %ecx
+	negl	%ecx
+	seto	%cl
 	cmpl	$-1073741824, %esi
-	setl	%cl
-	testb	%al, %cl
+	setl	%dl
+	testb	%cl, %dl
 	je	.L0
 	movl	$1073741824, %ecx
 	movl	$-2147483648, %eax
@@ -430,19 +457,33 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 .L0:
 	testl	%esi, %esi
 	jns	.L1
-	cmpl	$-1073741825, %esi
-	jbe	.L3
+	cmpl	$-1073741824, %esi
+	jb	.L3
 	movl	$-536870912, (%rdi)
 	xorl	%eax, %eax
 	popq	%rcx
 	retq
 .L1:
-	cmpl	$536870912, %edx
-	jge	.L2
 	movl	$1073741824, %ecx
-	movl	%edx, %eax
-	lock cmpxchgl	%ecx, (%rdi)
+	testl	%eax, %eax
+	js	.L4
 .L2:
+	cmpl	$536870911, %eax
+	ja	.L5
+	lock cmpxchgl	%ecx, (%rdi)
+	je	.L5
+	testl	%eax, %eax
+	jns	.L2
+	jmp	.L5
+.L3:
+	testl	%eax, %eax
+	js	.L6
+	movl	$1073741824, %ecx
+	lock cmpxchgl	%ecx, (%rdi)
+	jmp	.L7
+.L4:
+	lock cmpxchgl	%ecx, (%rdi)
+.L5:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
 	movl	$23, %esi
@@ -450,18 +491,11 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	xorl	%eax, %eax
 	popq	%rcx
 	retq
-.L3:
-	testl	%edx, %edx
-	js	.L4
-	movl	$1073741824, %ecx
-	movl	%edx, %eax
-	lock cmpxchgl	%ecx, (%rdi)
-	jmp	.L5
-.L4:
-	cmpl	$-1073741824, %edx
-	jb	.L5
+.L6:
+	cmpl	$-1073741824, %eax
+	jb	.L7
 	movl	$-536870912, (%rdi)
-.L5:
+.L7:
 	leaq	.Ldata2(%rip), %rdi
 	leaq	.Ldata3(%rip), %rdx
 	movl	$43, %esi
@@ -544,17 +578,20 @@ frc_ZeroLockedLow_core_unfreeze:
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedLow>::try_get_slow:
-	movl	%esi, %eax
-	testb	$1, %al
-	je	.L0
+	cmpl	$1, %esi
+	setne	%al
+	andb	%sil, %al
+	cmpb	$1, %al
+	jne	.L0
 	movl	$-1073741823, (%rdi)
 .L0:
-	andb	$1, %al
 	retq
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedLow>::get_slow:
-	testb	$1, %sil
+	cmpl	$1, %esi
+	je	.L0
+	andl	$1, %esi
 	je	.L0
 	movl	$-1073741823, (%rdi)
 	retq
@@ -617,6 +654,166 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	je	.L5
 	movl	$-1073741823, (%rdi)
 .L5:
+	leaq	.Ldata2(%rip), %rdi
+	leaq	.Ldata3(%rip), %rdx
+	movl	$43, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
+
+# ==== Biased ====
+
+frc_Biased_core_try_get:
+	lock incl	(%rdi)
+	js	.L0
+	movb	$1, %al
+	retq
+.L0:
+	jmpq	*FrozenRefcount<Biased>::try_get_reread@GOTPCREL(%rip)
+
+frc_Biased_core_get:
+	movl	$1, %esi
+	lock xaddl	%esi, (%rdi)
+	incl	%esi
+	js	.L0
+	retq
+.L0:
+	jmpq	*FrozenRefcount<Biased>::get_slow@GOTPCREL(%rip)
+
+frc_Biased_core_put:
+	movl	$-1, %esi
+	lock xaddl	%esi, (%rdi)
+	movl	%esi, %edx
+	decl	%edx
+	js	.L0
+	xorl	%eax, %eax
+	retq
+.L0:
+	jmpq	*FrozenRefcount<Biased>::put_slow@GOTPCREL(%rip)
+
+frc_Biased_core_freeze:
+	decl	%esi
+	js	.L0
+	movl	$-536870912, %ecx
+	movl	%esi, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%al
+	retq
+.L0:
+	pushq	%rax
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$107, %esi
+	callq	*core::panicking::panic_fmt@GOTPCREL(%rip)
+
+frc_Biased_core_unfreeze:
+	decl	%esi
+	js	.L0
+	movl	%esi, (%rdi)
+	retq
+.L0:
+	pushq	%rax
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$105, %esi
+	callq	*core::panicking::panic_fmt@GOTPCREL(%rip)
+
+# out of line, called above:
+FrozenRefcount<Biased>::get_slow:
+	cmpl	$-1073741824, %esi
+	jae	.L0
+	movl	$-1610612736, (%rdi)
+	retq
+.L0:
+	movl	$-536870912, %ecx
+.L1:
+	leal	402653183(%rsi), %eax
+	cmpl	$2013265918, %eax
+	ja	.L2
+	movl	%esi, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+	je	.L2
+	movl	%eax, %esi
+	leal	1(%rsi), %eax
+	cmpl	$-1073741824, %eax
+	ja	.L1
+.L2:
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$23, %esi
+	jmpq	*misuse@GOTPCREL(%rip)
+
+# out of line, called above:
+FrozenRefcount<Biased>::put_slow:
+	pushq	%rax
+	movl	%edx, %eax
+	cmpl	$-1, %edx
+	sete	%cl
+	testl	%esi, %esi
+	setns	%dl
+	testb	%cl, %dl
+	je	.L0
+	movl	$-536870912, %ecx
+	movl	$-1, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%al
+	popq	%rcx
+	retq
+.L0:
+	leal	1073741824(%rsi), %ecx
+	cmpl	$1073741823, %ecx
+	jb	.L1
+	cmpl	$-1, %esi
+	jge	.L3
+	movl	$-1610612736, (%rdi)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
+.L1:
+	cmpl	$-1, %eax
+	sete	%cl
+	cmpl	$-1073741824, %eax
+	setae	%dl
+	cmpb	%dl, %cl
+	je	.L4
+	movl	$-536870912, %ecx
+.L2:
+	leal	536870911(%rax), %edx
+	cmpl	$-134217730, %edx
+	jg	.L5
+	lock cmpxchgl	%ecx, (%rdi)
+	je	.L5
+	leal	1(%rax), %edx
+	cmpl	$-1073741824, %edx
+	ja	.L2
+	jmp	.L5
+.L3:
+	cmpl	$-1, %eax
+	sete	%cl
+	cmpl	$-1073741824, %eax
+	setae	%dl
+	xorb	%cl, %dl
+	je	.L6
+	movl	$-536870912, %ecx
+	lock cmpxchgl	%ecx, (%rdi)
+	jmp	.L7
+.L4:
+	movl	$-536870912, %ecx
+	lock cmpxchgl	%ecx, (%rdi)
+.L5:
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$23, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
+.L6:
+	testl	%eax, %eax
+	jns	.L7
+	movl	$-1610612736, (%rdi)
+.L7:
 	leaq	.Ldata2(%rip), %rdi
 	leaq	.Ldata3(%rip), %rdx
 	movl	$43, %esi
@@ -705,52 +902,66 @@ frc_Tagged_core_unfreeze:
 
 # out of line, called above:
 FrozenRefcount<Tagged>::try_get_slow:
-	testl	%esi, %esi
-	js	.L1
-	movabsq	$-4294967296, %rax
-	andq	%rsi, %rax
+	movq	%rsi, %rax
+	movabsq	$-4294967296, %rdx
+	testl	%eax, %eax
+	setns	%sil
+	setne	%cl
+	andb	%sil, %cl
+	je	.L0
+	andq	%rdx, %rax
 	orq	$1610612736, %rax
 	movq	%rax, (%rdi)
-.L0:
-	testl	%esi, %esi
-	setns	%al
+	movl	%ecx, %eax
 	retq
+.L0:
+	movl	$3221225472, %esi
 .L1:
-	leal	1073741824(%rsi), %eax
-	addq	$-536870913, %rax
-	cmpq	$1610612734, %rax
-	ja	.L0
-	movabsq	$-4294967296, %rax
-	andq	%rsi, %rax
-	movl	$3221225472, %ecx
-	orq	%rax, %rcx
-	movq	%rsi, %rax
-	lock cmpxchgq	%rcx, (%rdi)
-	testl	%esi, %esi
-	setns	%al
+	leal	1073741824(%rax), %r8d
+	addq	$-536870913, %r8
+	cmpq	$1610612734, %r8
+	ja	.L2
+	movq	%rax, %r8
+	andq	%rdx, %r8
+	orq	%rsi, %r8
+	lock cmpxchgq	%r8, (%rdi)
+	je	.L2
+	movl	%eax, %r8d
+	andl	$-2147483648, %r8d
+	jne	.L1
+.L2:
+	movl	%ecx, %eax
 	retq
 
 # out of line, called above:
 FrozenRefcount<Tagged>::get_slow:
+	movabsq	$-4294967296, %rcx
 	testl	%esi, %esi
-	js	.L0
-	movabsq	$-4294967296, %rax
-	andq	%rax, %rsi
+	js	.L1
+	movl	%esi, %eax
+	testq	%rax, %rax
+	je	.L1
+	andq	%rcx, %rsi
 	orq	$1610612736, %rsi
 	movq	%rsi, (%rdi)
 	retq
 .L0:
+	movq	%rsi, %rax
+	andq	%rcx, %rax
+	movl	$3221225472, %edx
+	orq	%rax, %rdx
+	movq	%rsi, %rax
+	lock cmpxchgq	%rdx, (%rdi)
+	je	.L2
+	movq	%rax, %rsi
+	andl	$-2147483648, %eax
+	je	.L2
+.L1:
 	leal	1073741824(%rsi), %eax
 	addq	$-536870913, %rax
 	cmpq	$1610612734, %rax
-	ja	.L1
-	movabsq	$-4294967296, %rax
-	andq	%rsi, %rax
-	movl	$3221225472, %ecx
-	orq	%rax, %rcx
-	movq	%rsi, %rax
-	lock cmpxchgq	%rcx, (%rdi)
-.L1:
+	jbe	.L0
+.L2:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
 	movl	$23, %esi
@@ -759,48 +970,41 @@ FrozenRefcount<Tagged>::get_slow:
 # out of line, called above:
 FrozenRefcount<Tagged>::put_slow:
 	pushq	%rax
-	movl	%edx, %eax
-	movl	%esi, %ecx
-	andl	$-1073741824, %ecx
-	orq	%rax, %rcx
+	movq	%rdx, %rax
+	movl	%eax, %ecx
+	movl	%esi, %edx
+	andl	$-1073741824, %edx
+	orq	%rcx, %rdx
 	je	.L0
 	testl	%esi, %esi
 	js	.L1
 	testl	$1073741824, %esi
-	je	.L4
-	movabsq	$-4294967296, %rax
-	andq	%rax, %rdx
-	orq	$1610612736, %rdx
-	movq	%rdx, (%rdi)
+	je	.L3
+	movabsq	$-4294967296, %rcx
+	andq	%rcx, %rax
+	orq	$1610612736, %rax
+	movq	%rax, (%rdi)
 	xorl	%eax, %eax
 	popq	%rcx
 	retq
 .L0:
-	movabsq	$-4294967296, %rax
-	andq	%rdx, %rax
-	movl	$3221225472, %ecx
-	orq	%rax, %rcx
-	movq	%rdx, %rax
-	lock cmpxchgq	%rcx, (%rdi)
+	movabsq	$-4294967296, %rcx
+	andq	%rax, %rcx
+	movl	$3221225472, %edx
+	orq	%rcx, %rdx
+	lock cmpxchgq	%rdx, (%rdi)
 	sete	%al
 	popq	%rcx
 	retq
 .L1:
-	movl	$3221225472, %eax
-	testl	%edx, %edx
-	jns	.L2
-	movl	$3221225472, %ecx
-	subl	%edx, %ecx
-	addq	$-536870913, %rcx
-	cmpq	$1610612734, %rcx
-	ja	.L3
-.L2:
 	movabsq	$-4294967296, %rcx
-	andq	%rdx, %rcx
-	orq	%rax, %rcx
-	movq	%rdx, %rax
-	lock cmpxchgq	%rcx, (%rdi)
-.L3:
+	testl	%eax, %eax
+	js	.L4
+	andq	%rax, %rcx
+	movl	$3221225472, %edx
+	orq	%rcx, %rdx
+	lock cmpxchgq	%rdx, (%rdi)
+.L2:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
 	movl	$23, %esi
@@ -808,24 +1012,40 @@ FrozenRefcount<Tagged>::put_slow:
 	xorl	%eax, %eax
 	popq	%rcx
 	retq
+.L3:
+	testl	%eax, %eax
+	js	.L6
+	testl	$1073741824, %eax
+	je	.L7
+	movabsq	$-4294967296, %rcx
+	andq	%rcx, %rax
+	orq	$1610612736, %rax
+	movq	%rax, (%rdi)
+	jmp	.L7
 .L4:
-	testl	%edx, %edx
-	js	.L5
-	testl	$1073741824, %edx
-	je	.L6
-	movabsq	$-4294967296, %rax
-	andq	%rax, %rdx
-	orq	$1610612736, %rdx
-	movq	%rdx, (%rdi)
-	jmp	.L6
+	movl	$3221225472, %edx
 .L5:
-	movabsq	$-4294967296, %rax
-	andq	%rax, %rsi
+	movl	$3221225472, %esi
+	subl	%eax, %esi
+	addq	$-536870913, %rsi
+	cmpq	$1610612734, %rsi
+	ja	.L2
+	movq	%rax, %rsi
+	andq	%rcx, %rsi
+	orq	%rdx, %rsi
+	lock cmpxchgq	%rsi, (%rdi)
+	je	.L2
+	movl	%eax, %esi
+	andl	$-2147483648, %esi
+	jne	.L5
+	jmp	.L2
+.L6:
+	movabsq	$-4294967296, %rcx
+	andq	%rcx, %rsi
 	movl	$3221225472, %ecx
 	orq	%rsi, %rcx
-	movq	%rdx, %rax
 	lock cmpxchgq	%rcx, (%rdi)
-.L6:
+.L7:
 	leaq	.Ldata2(%rip), %rdi
 	leaq	.Ldata3(%rip), %rdx
 	movl	$43, %esi
@@ -950,32 +1170,39 @@ FrozenRefcount<Classic>::put_slow:
 	lock cmpxchgl	%ecx, (%rdi)
 	jmp	.L5
 .L2:
-	testl	%edx, %edx
-	setg	%al
-	leal	-1(%rdx), %ecx
-	cmpl	$-536870913, %ecx
-	setl	%cl
-	orb	%al, %cl
-	je	.L3
 	xorl	%ecx, %ecx
+	testl	%edx, %edx
+	jg	.L6
+.L3:
+	leal	-1(%rdx), %eax
+	cmpl	$-536870914, %eax
+	jg	.L7
 	movl	%edx, %eax
 	lock cmpxchgl	%ecx, (%rdi)
-.L3:
-	leaq	.Ldata0(%rip), %rdi
-	leaq	.Ldata1(%rip), %rdx
-	movl	$23, %esi
-	callq	*misuse@GOTPCREL(%rip)
-	movl	%ebx, %eax
-	popq	%rbx
-	retq
+	je	.L7
+	movl	%eax, %edx
+	testl	%eax, %eax
+	jle	.L3
+	jmp	.L7
 .L4:
 	cmpl	$1073741824, %edx
 	jb	.L5
 	movl	$1610612736, (%rdi)
 .L5:
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$43, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	movl	%ebx, %eax
+	popq	%rbx
+	retq
+.L6:
+	movl	%edx, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+.L7:
 	leaq	.Ldata2(%rip), %rdi
 	leaq	.Ldata3(%rip), %rdx
-	movl	$43, %esi
+	movl	$23, %esi
 	callq	*misuse@GOTPCREL(%rip)
 	movl	%ebx, %eax
 	popq	%rbx

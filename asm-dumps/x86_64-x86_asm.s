@@ -73,39 +73,48 @@ frc_HighBit_x86_asm_unfreeze:
 # out of line, called above:
 FrozenRefcount<HighBit>::try_get_slow:
 	testl	%esi, %esi
-	js	.L1
+	jle	.L1
 	movl	$1610612736, %eax
 	movl	%eax, (%rdi)
 .L0:
 	testl	%esi, %esi
-	setns	%al
+	setg	%al
 	retq
 .L1:
-	cmpl	$-536870911, %esi
-	jb	.L0
 	movl	$-1073741824, %ecx
 	movl	%esi, %eax
+.L2:
+	cmpl	$-536870911, %eax
+	jl	.L0
 	lock cmpxchgl	%ecx, (%rdi)
-	sete	%cl
-	testl	%esi, %esi
-	setns	%al
-	retq
+	sete	%dl
+	testb	%dl, %dl
+	jne	.L0
+	testl	%eax, %eax
+	js	.L2
+	jmp	.L0
 
 # out of line, called above:
 FrozenRefcount<HighBit>::get_slow:
 	testl	%esi, %esi
-	js	.L0
+	jle	.L0
 	movl	$1610612736, %eax
 	movl	%eax, (%rdi)
 	retq
 .L0:
-	cmpl	$-536870911, %esi
-	jb	.L1
 	movl	$-1073741824, %ecx
+.L1:
+	cmpl	$-536870911, %esi
+	jl	.L2
 	movl	%esi, %eax
 	lock cmpxchgl	%ecx, (%rdi)
-	sete	%cl
-.L1:
+	sete	%dl
+	testb	%dl, %dl
+	jne	.L2
+	movl	%eax, %esi
+	testl	%eax, %eax
+	js	.L1
+.L2:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
 	movl	$23, %esi
@@ -114,11 +123,12 @@ FrozenRefcount<HighBit>::get_slow:
 # out of line, called above:
 FrozenRefcount<HighBit>::put_slow:
 	pushq	%rax
+	movl	%edx, %eax
 	testl	%edx, %edx
-	sete	%al
+	sete	%cl
 	cmpl	$1073741824, %esi
-	setb	%cl
-	testb	%al, %cl
+	setb	%dl
+	testb	%cl, %dl
 	je	.L0
 	movl	$-1073741824, %ecx
 	xorl	%eax, %eax
@@ -131,37 +141,20 @@ FrozenRefcount<HighBit>::put_slow:
 .L0:
 	testl	%esi, %esi
 	js	.L1
-	cmpl	$1073741823, %esi
-	jbe	.L2
+	cmpl	$1073741824, %esi
+	jb	.L4
 	movl	$1610612736, %eax
 	movl	%eax, (%rdi)
 	xorl	%eax, %eax
 	popq	%rcx
 	retq
 .L1:
-	testl	%edx, %edx
+	movl	$-1073741824, %ecx
+	testl	%eax, %eax
 	js	.L3
-	movl	$-1073741824, %ecx
-	movl	%edx, %eax
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
-	jmp	.L4
 .L2:
-	testl	%edx, %edx
-	js	.L5
-	cmpl	$1073741824, %edx
-	jb	.L6
-	movl	$1610612736, %eax
-	movl	%eax, (%rdi)
-	jmp	.L6
-.L3:
-	cmpl	$-1610612737, %edx
-	ja	.L4
-	movl	$-1073741824, %ecx
-	movl	%edx, %eax
-	lock cmpxchgl	%ecx, (%rdi)
-	sete	%cl
-.L4:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
 	movl	$23, %esi
@@ -169,9 +162,26 @@ FrozenRefcount<HighBit>::put_slow:
 	xorl	%eax, %eax
 	popq	%rcx
 	retq
+.L3:
+	cmpl	$-1610612737, %eax
+	ja	.L2
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%dl
+	testb	%dl, %dl
+	jne	.L2
+	testl	%eax, %eax
+	js	.L3
+	jmp	.L2
+.L4:
+	testl	%eax, %eax
+	js	.L5
+	cmpl	$1073741824, %eax
+	jb	.L6
+	movl	$1610612736, %eax
+	movl	%eax, (%rdi)
+	jmp	.L6
 .L5:
 	movl	$-1073741824, %ecx
-	movl	%edx, %eax
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
 .L6:
@@ -256,17 +266,22 @@ frc_LowBit_x86_asm_unfreeze:
 # out of line, called above:
 FrozenRefcount<LowBit>::try_get_slow:
 	testb	$1, %sil
+	sete	%cl
+	testl	%esi, %esi
+	setne	%al
+	andb	%cl, %al
+	cmpb	$1, %al
 	jne	.L0
-	movl	$-1073741824, %eax
-	movl	%eax, (%rdi)
+	movl	$-1073741824, %ecx
+	movl	%ecx, (%rdi)
 .L0:
-	testb	$1, %sil
-	sete	%al
 	retq
 
 # out of line, called above:
 FrozenRefcount<LowBit>::get_slow:
-	testb	$1, %sil
+	testl	%esi, %esi
+	je	.L0
+	andl	$1, %esi
 	jne	.L0
 	movl	$-1073741824, %eax
 	movl	%eax, (%rdi)
@@ -410,40 +425,49 @@ frc_ZeroLockedHigh_x86_asm_unfreeze:
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	testl	%esi, %esi
-	js	.L1
-	cmpl	$1610612737, %esi
-	jb	.L0
-	movl	$1073741824, %ecx
-	movl	%esi, %eax
-	lock cmpxchgl	%ecx, (%rdi)
-	sete	%cl
-.L0:
-	shrl	$31, %esi
-	movl	%esi, %eax
-	retq
-.L1:
+	cmpl	$-2147483648, %esi
+	jbe	.L1
 	movl	$-536870912, %eax
 	movl	%eax, (%rdi)
-	shrl	$31, %esi
-	movl	%esi, %eax
+.L0:
+	cmpl	$-2147483647, %esi
+	setae	%al
 	retq
+.L1:
+	movl	$1073741824, %ecx
+	movl	%esi, %eax
+.L2:
+	cmpl	$1610612737, %eax
+	jb	.L0
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%dl
+	testb	%dl, %dl
+	jne	.L0
+	testl	%eax, %eax
+	jns	.L2
+	jmp	.L0
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
-	testl	%esi, %esi
-	jns	.L0
+	cmpl	$-2147483648, %esi
+	jbe	.L0
 	movl	$-536870912, %eax
 	movl	%eax, (%rdi)
 	retq
 .L0:
-	cmpl	$1610612737, %esi
-	jb	.L1
 	movl	$1073741824, %ecx
+.L1:
+	cmpl	$1610612737, %esi
+	jb	.L2
 	movl	%esi, %eax
 	lock cmpxchgl	%ecx, (%rdi)
-	sete	%cl
-.L1:
+	sete	%dl
+	testb	%dl, %dl
+	jne	.L2
+	movl	%eax, %esi
+	testl	%eax, %eax
+	jns	.L1
+.L2:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
 	movl	$23, %esi
@@ -453,11 +477,12 @@ FrozenRefcount<ZeroLockedHigh>::get_slow:
 FrozenRefcount<ZeroLockedHigh>::put_slow:
 	pushq	%rax
 	movl	%edx, %eax
-	negl	%eax
-	seto	%al
+	movl	%edx, %ecx
+	negl	%ecx
+	seto	%cl
 	cmpl	$-1073741824, %esi
-	setl	%cl
-	testb	%al, %cl
+	setl	%dl
+	testb	%cl, %dl
 	je	.L0
 	movl	$1073741824, %ecx
 	movl	$-2147483648, %eax
@@ -470,37 +495,38 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 .L0:
 	testl	%esi, %esi
 	jns	.L1
-	cmpl	$-1073741825, %esi
-	jbe	.L2
+	cmpl	$-1073741824, %esi
+	jb	.L3
 	movl	$-536870912, %eax
 	movl	%eax, (%rdi)
 	xorl	%eax, %eax
 	popq	%rcx
 	retq
 .L1:
-	testl	%edx, %edx
-	js	.L3
-	cmpl	$536870911, %edx
-	ja	.L4
 	movl	$1073741824, %ecx
-	movl	%edx, %eax
-	lock cmpxchgl	%ecx, (%rdi)
-	sete	%cl
-	jmp	.L4
+	testl	%eax, %eax
+	js	.L4
 .L2:
-	testl	%edx, %edx
-	js	.L5
-	movl	$1073741824, %ecx
-	movl	%edx, %eax
+	cmpl	$536870911, %eax
+	ja	.L5
 	lock cmpxchgl	%ecx, (%rdi)
-	sete	%cl
-	jmp	.L6
+	sete	%dl
+	testb	%dl, %dl
+	jne	.L5
+	testl	%eax, %eax
+	jns	.L2
+	jmp	.L5
 .L3:
+	testl	%eax, %eax
+	js	.L6
 	movl	$1073741824, %ecx
-	movl	%edx, %eax
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
+	jmp	.L7
 .L4:
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%cl
+.L5:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
 	movl	$23, %esi
@@ -508,12 +534,12 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	xorl	%eax, %eax
 	popq	%rcx
 	retq
-.L5:
-	cmpl	$-1073741824, %edx
-	jb	.L6
+.L6:
+	cmpl	$-1073741824, %eax
+	jb	.L7
 	movl	$-536870912, %eax
 	movl	%eax, (%rdi)
-.L6:
+.L7:
 	leaq	.Ldata2(%rip), %rdi
 	leaq	.Ldata3(%rip), %rdx
 	movl	$43, %esi
@@ -598,18 +624,21 @@ frc_ZeroLockedLow_x86_asm_unfreeze:
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedLow>::try_get_slow:
-	movl	%esi, %eax
-	testb	$1, %al
-	je	.L0
+	cmpl	$1, %esi
+	setne	%al
+	andb	%sil, %al
+	cmpb	$1, %al
+	jne	.L0
 	movl	$-1073741823, %ecx
 	movl	%ecx, (%rdi)
 .L0:
-	andb	$1, %al
 	retq
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedLow>::get_slow:
-	testb	$1, %sil
+	cmpl	$1, %esi
+	je	.L0
+	andl	$1, %esi
 	je	.L0
 	movl	$-1073741823, %eax
 	movl	%eax, (%rdi)
@@ -679,6 +708,183 @@ FrozenRefcount<ZeroLockedLow>::put_slow:
 	movl	$-1073741823, %eax
 	movl	%eax, (%rdi)
 .L5:
+	leaq	.Ldata2(%rip), %rdi
+	leaq	.Ldata3(%rip), %rdx
+	movl	$43, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
+
+# ==== Biased ====
+
+frc_Biased_x86_asm_try_get:
+	movl	$1, %eax
+	lock addl	%eax, (%rdi)
+	sets	%al
+	testb	%al, %al
+	jne	.L0
+	movb	$1, %al
+	retq
+.L0:
+	jmpq	*FrozenRefcount<Biased>::try_get_reread@GOTPCREL(%rip)
+
+frc_Biased_x86_asm_get:
+	movl	$1, %esi
+	lock xaddl	%esi, (%rdi)
+	incl	%esi
+	js	.L0
+	retq
+.L0:
+	jmpq	*FrozenRefcount<Biased>::get_slow@GOTPCREL(%rip)
+
+frc_Biased_x86_asm_put:
+	movl	$-1, %esi
+	lock xaddl	%esi, (%rdi)
+	movl	%esi, %edx
+	decl	%edx
+	js	.L0
+	xorl	%eax, %eax
+	retq
+.L0:
+	jmpq	*FrozenRefcount<Biased>::put_slow@GOTPCREL(%rip)
+
+frc_Biased_x86_asm_freeze:
+	decl	%esi
+	js	.L0
+	movl	$-536870912, %ecx
+	movl	%esi, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%cl
+	testb	%cl, %cl
+	setne	%al
+	retq
+.L0:
+	pushq	%rax
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$107, %esi
+	callq	*core::panicking::panic_fmt@GOTPCREL(%rip)
+
+frc_Biased_x86_asm_unfreeze:
+	decl	%esi
+	js	.L0
+	movl	%esi, (%rdi)
+	retq
+.L0:
+	pushq	%rax
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$105, %esi
+	callq	*core::panicking::panic_fmt@GOTPCREL(%rip)
+
+# out of line, called above:
+FrozenRefcount<Biased>::get_slow:
+	cmpl	$-1073741824, %esi
+	jae	.L0
+	movl	$-1610612736, %eax
+	movl	%eax, (%rdi)
+	retq
+.L0:
+	movl	$-536870912, %ecx
+.L1:
+	leal	402653183(%rsi), %eax
+	cmpl	$2013265918, %eax
+	ja	.L2
+	movl	%esi, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%dl
+	testb	%dl, %dl
+	jne	.L2
+	movl	%eax, %esi
+	addl	$1073741824, %eax
+	cmpl	$1073741823, %eax
+	jb	.L1
+.L2:
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$23, %esi
+	jmpq	*misuse@GOTPCREL(%rip)
+
+# out of line, called above:
+FrozenRefcount<Biased>::put_slow:
+	pushq	%rax
+	movl	%edx, %eax
+	cmpl	$-1, %edx
+	sete	%cl
+	testl	%esi, %esi
+	setns	%dl
+	testb	%cl, %dl
+	je	.L0
+	movl	$-536870912, %ecx
+	movl	$-1, %eax
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%cl
+	testb	%cl, %cl
+	setne	%al
+	popq	%rcx
+	retq
+.L0:
+	leal	1073741824(%rsi), %ecx
+	cmpl	$1073741823, %ecx
+	jb	.L1
+	cmpl	$-1, %esi
+	jge	.L3
+	movl	$-1610612736, %eax
+	movl	%eax, (%rdi)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
+.L1:
+	cmpl	$-1, %eax
+	sete	%cl
+	cmpl	$-1073741824, %eax
+	setae	%dl
+	cmpb	%dl, %cl
+	je	.L4
+	movl	$-536870912, %ecx
+.L2:
+	leal	536870911(%rax), %edx
+	cmpl	$-134217730, %edx
+	jg	.L5
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%dl
+	testb	%dl, %dl
+	jne	.L5
+	movl	%eax, %edx
+	addl	$1073741824, %edx
+	cmpl	$1073741823, %edx
+	jb	.L2
+	jmp	.L5
+.L3:
+	cmpl	$-1, %eax
+	sete	%cl
+	cmpl	$-1073741824, %eax
+	setae	%dl
+	xorb	%cl, %dl
+	je	.L6
+	movl	$-536870912, %ecx
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%cl
+	jmp	.L7
+.L4:
+	movl	$-536870912, %ecx
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%cl
+.L5:
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
+	movl	$23, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
+.L6:
+	testl	%eax, %eax
+	jns	.L7
+	movl	$-1610612736, %eax
+	movl	%eax, (%rdi)
+.L7:
 	leaq	.Ldata2(%rip), %rdi
 	leaq	.Ldata3(%rip), %rdx
 	movl	$43, %esi
@@ -769,57 +975,60 @@ frc_Tagged_x86_asm_unfreeze:
 
 # out of line, called above:
 FrozenRefcount<Tagged>::try_get_slow:
-	testl	%esi, %esi
-	js	.L1
-	movabsq	$-4294967296, %rax
-	andq	%rsi, %rax
+	movq	%rsi, %rax
+	movabsq	$-4294967296, %rdx
+	testl	%eax, %eax
+	setns	%sil
+	setne	%cl
+	andb	%sil, %cl
+	je	.L0
+	andq	%rdx, %rax
 	orq	$1610612736, %rax
 	movq	%rax, (%rdi)
-.L0:
-	testl	%esi, %esi
-	setns	%al
+	movl	%ecx, %eax
 	retq
+.L0:
+	movl	$3221225472, %esi
 .L1:
-	leal	1073741824(%rsi), %eax
-	addq	$-536870913, %rax
-	cmpq	$1610612734, %rax
-	ja	.L0
-	movabsq	$-4294967296, %rax
-	andq	%rsi, %rax
-	movl	$3221225472, %ecx
-	orq	%rax, %rcx
-	movq	%rsi, %rax
-	lock cmpxchgq	%rcx, (%rdi)
-	sete	%cl
-	testl	%esi, %esi
-	setns	%al
+	leal	1073741824(%rax), %r8d
+	addq	$-536870913, %r8
+	cmpq	$1610612734, %r8
+	ja	.L2
+	movq	%rax, %r8
+	andq	%rdx, %r8
+	orq	%rsi, %r8
+	lock cmpxchgq	%r8, (%rdi)
+	sete	%r8b
+	testb	%r8b, %r8b
+	jne	.L2
+	movl	%eax, %r8d
+	andl	$-2147483648, %r8d
+	jne	.L1
+.L2:
+	movl	%ecx, %eax
 	retq
 
 # out of line, called above:
 FrozenRefcount<Tagged>::get_slow:
+	pushq	%rax
 	testl	%esi, %esi
 	js	.L0
+	movl	%esi, %eax
+	testq	%rax, %rax
+	je	.L0
 	movabsq	$-4294967296, %rax
 	andq	%rax, %rsi
 	orq	$1610612736, %rsi
 	movq	%rsi, (%rdi)
+	popq	%rax
 	retq
 .L0:
-	leal	1073741824(%rsi), %eax
-	addq	$-536870913, %rax
-	cmpq	$1610612734, %rax
-	ja	.L1
-	movabsq	$-4294967296, %rax
-	andq	%rsi, %rax
-	movl	$3221225472, %ecx
-	orq	%rax, %rcx
-	movq	%rsi, %rax
-	lock cmpxchgq	%rcx, (%rdi)
-	sete	%cl
-.L1:
+	xorl	%edx, %edx
+	callq	FrozenRefcount<Tagged>::settle_frozen
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
 	movl	$23, %esi
+	popq	%rax
 	jmpq	*misuse@GOTPCREL(%rip)
 
 # out of line, called above:
@@ -854,11 +1063,11 @@ FrozenRefcount<Tagged>::put_slow:
 	popq	%rcx
 	retq
 .L1:
-	movl	$3221225472, %eax
 	testl	%edx, %edx
 	js	.L3
-	movabsq	$-4294967296, %rcx
-	andq	%rdx, %rcx
+	movabsq	$-4294967296, %rax
+	andq	%rdx, %rax
+	movl	$3221225472, %ecx
 	orq	%rax, %rcx
 	movq	%rdx, %rax
 	lock cmpxchgq	%rcx, (%rdi)
@@ -875,17 +1084,9 @@ FrozenRefcount<Tagged>::put_slow:
 	movq	%rdx, (%rdi)
 	jmp	.L6
 .L3:
-	movl	$3221225472, %ecx
-	subl	%edx, %ecx
-	addq	$-536870913, %rcx
-	cmpq	$1610612734, %rcx
-	ja	.L4
-	movabsq	$-4294967296, %rcx
-	andq	%rdx, %rcx
-	orq	%rax, %rcx
-	movq	%rdx, %rax
-	lock cmpxchgq	%rcx, (%rdi)
-	sete	%cl
+	movq	%rdx, %rsi
+	movl	$1, %edx
+	callq	FrozenRefcount<Tagged>::settle_frozen
 .L4:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
@@ -1030,29 +1231,35 @@ FrozenRefcount<Classic>::put_slow:
 	testl	%ecx, %ecx
 	jne	.L2
 	testl	%edx, %edx
-	jg	.L3
+	jg	.L4
 	xorl	%ecx, %ecx
 	movl	%edx, %eax
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
-	jmp	.L4
+	jmp	.L5
 .L2:
+	xorl	%ecx, %ecx
 	testl	%edx, %edx
-	jg	.L5
+	jg	.L6
+.L3:
 	leal	-1(%rdx), %eax
 	cmpl	$-536870914, %eax
-	jg	.L6
-	xorl	%ecx, %ecx
+	jg	.L7
 	movl	%edx, %eax
 	lock cmpxchgl	%ecx, (%rdi)
-	sete	%cl
-	jmp	.L6
-.L3:
+	sete	%sil
+	testb	%sil, %sil
+	jne	.L7
+	movl	%eax, %edx
+	testl	%eax, %eax
+	jle	.L3
+	jmp	.L7
+.L4:
 	cmpl	$1073741824, %edx
-	jb	.L4
+	jb	.L5
 	movl	$1610612736, %eax
 	movl	%eax, (%rdi)
-.L4:
+.L5:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
 	movl	$43, %esi
@@ -1060,12 +1267,11 @@ FrozenRefcount<Classic>::put_slow:
 	movl	%ebx, %eax
 	popq	%rbx
 	retq
-.L5:
-	xorl	%ecx, %ecx
+.L6:
 	movl	%edx, %eax
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
-.L6:
+.L7:
 	leaq	.Ldata2(%rip), %rdi
 	leaq	.Ldata3(%rip), %rdx
 	movl	$23, %esi

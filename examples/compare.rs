@@ -48,7 +48,7 @@ fn usage() -> ! {
          \x20 --quick          a few seconds instead of about a minute\n\
          \x20 --threads N      thread counts 1, 2, 4 … N (default: available_parallelism)\n\
          \x20 --encoding NAME  only this encoding (HighBit, LowBit, ZeroLockedHigh,\n\
-         \x20                  ZeroLockedLow, Tagged); the baselines are always measured\n\
+         \x20                  ZeroLockedLow, Biased, Tagged); the baselines are always measured\n\
          \x20 --callgrind N [--row K]  list the rows / run N pairs of row K, once\n\
          \x20                  (for benches/callgrind.sh)"
     );
@@ -670,7 +670,13 @@ fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usize])
             }
         }
         if let Some(h) = hb1 {
-            for e in ["LowBit", "ZeroLockedHigh", "ZeroLockedLow", "Tagged"] {
+            for e in [
+                "LowBit",
+                "ZeroLockedHigh",
+                "ZeroLockedLow",
+                "Biased",
+                "Tagged",
+            ] {
                 if let Some(x) = find(e, b, 1) {
                     let r = x.ns_median() / h;
                     let _ = writeln!(

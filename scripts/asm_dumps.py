@@ -43,7 +43,7 @@ TARGETS = [
 ]
 
 # Order of the dumps inside a file. Unknown encodings go last, by name.
-ENCODINGS = ["HighBit", "LowBit", "ZeroLockedHigh", "ZeroLockedLow", "Tagged", "Classic"]
+ENCODINGS = ["HighBit", "LowBit", "ZeroLockedHigh", "ZeroLockedLow", "Biased", "Tagged", "Classic"]
 OPS = ["try_get", "get", "put", "freeze", "unfreeze"]
 # Out-of-line callees of the crate that are dumped after the wrappers (and
 # counted in the tables): the cold paths.
@@ -267,7 +267,7 @@ def short(sym):
         return sym
     d = re.sub(r"\bfrozen_refcount::(\w+::)*", "", d)
     d = first_generic_arg(d, "FrozenRefcount")
-    d = re.sub(r"<(HighBit|LowBit|ZeroLockedHigh|ZeroLockedLow|Classic)<u32>>", r"<\1>", d)
+    d = re.sub(r"<(HighBit|LowBit|ZeroLockedHigh|ZeroLockedLow|Biased|Classic)<u32>>", r"<\1>", d)
     d = re.sub(r"^<(FrozenRefcount<[^<>]*>)>::", r"\1::", d)
     return d
 
@@ -619,6 +619,31 @@ def check_function(target_kind, backend, enc, op, shape):
             fail("cold path inlined", f"expected the cold path `{slow}` out of line (a call or "
                  "jump to it), found no reference to it: it was inlined")
 
+    def sign_test():
+        # Biased (after rcuref): the fast path decides on the sign of the
+        # RMW's result, with no compare or mask test between. On x86 with
+        # core's atomics try_get is the flag-only `lock inc`/`lock add` (no
+        # `xadd`) and a sign branch; X86Asm's opaque asm must go through
+        # `sets` + `test` (no asm goto on stable), so only the no-xadd part
+        # holds there. On LSE the sign is `cmn`/`subs` + `b.mi`/`b.pl`.
+        fast = shape.fast
+        i = next((j for j, t in enumerate(fast) if is_rmw(k, t)), None)
+        if i is None:
+            return
+        after = [mnem(t) for t in fast[i + 1:i + 4]]
+        sign = {"js", "jns", "sets", "setns", "b.mi", "b.pl", "tbnz", "tbz"}
+        if op == "try_get" and k == "x86" and "xadd" in fast[i]:
+            fail("Biased try_get xadd", "expected a flag-only locked add (`lock inc`/`lock add`), "
+                 f"found {fast[i]}")
+        if op == "try_get" and k == "x86" and backend in ("core", "portable"):
+            if not after or after[0] not in sign:
+                fail("Biased sign test", "expected the locked add directly followed by a sign "
+                     f"branch or setcc, found: {'; '.join(fast[i + 1:i + 4])}")
+        elif not any(m in sign for m in after) or any(m in ("cmp", "cmpl", "test", "testl")
+                                                       for m in after):
+            fail("Biased sign test", "expected a sign test of the RMW's result within three "
+                 f"instructions and no compare, found: {'; '.join(fast[i + 1:i + 4])}")
+
     classic = enc == "Classic"
     if op == "try_get" and classic:
         around = [(a, b) for a, b in shape.loops
@@ -632,7 +657,9 @@ def check_function(target_kind, backend, enc, op, shape):
         rmw_first()
         if k == "lse":
             no_exclusive()
-        out_of_line({"try_get": "try_get_slow", "get": "get_slow", "put": "put_slow"}[op])
+        out_of_line({"try_get": ("try_get_reread" if enc == "Biased" else "try_get_slow"), "get": "get_slow", "put": "put_slow"}[op])
+        if enc == "Biased" and op in ("try_get", "put") and k in ("x86", "lse"):
+            sign_test()
     elif op == "freeze":
         rmws(1)
         no_loop()

@@ -180,7 +180,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
             if !B::add_is_negative(&self.word, delta, Acquire) {
                 return true;
             }
-            return self.try_get_slow(None);
+            return self.try_get_reread();
         }
         let old = B::fetch_add(&self.word, delta, Acquire);
         let new = old.wrapping_add(delta);
@@ -190,7 +190,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         if Self::exact(new) {
             return true;
         }
-        self.try_get_slow(Some(new))
+        self.try_get_slow(new)
     }
 
     /// [`try_get`](Self::try_get) for callers that expect mostly misses (a
@@ -400,14 +400,9 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         }
     }
 
-    /// `new` is the word our add produced, or `None` when the backend only
-    /// reported its sign (`Biased`); then the word is re-read.
     #[cold]
     #[inline(never)]
-    fn try_get_slow(&self, new: Option<E::Word>) -> bool {
-        let Some(new) = new else {
-            return self.try_get_reread();
-        };
+    fn try_get_slow(&self, new: E::Word) -> bool {
         if Self::refused(new) {
             // The failed increment stays on the word as garbage unless it has
             // drifted far enough to need the one-CAS reset.

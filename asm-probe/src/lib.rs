@@ -67,6 +67,7 @@ macro_rules! for_encodings {
         wrappers!(LowBit => frozen_refcount::LowBit<u32>, $b => $B);
         wrappers!(ZeroLockedHigh => frozen_refcount::ZeroLockedHigh<u32>, $b => $B);
         wrappers!(ZeroLockedLow => frozen_refcount::ZeroLockedLow<u32>, $b => $B);
+        wrappers!(Biased => frozen_refcount::Biased<u32>, $b => $B);
         wrappers!(Tagged => frozen_refcount::Tagged, $b => $B);
         wrappers!(Classic => frozen_refcount::Classic<u32>, $b => $B);
     };

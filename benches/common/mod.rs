@@ -56,6 +56,7 @@ pub fn encodings<B: Backend, V: Visit>(v: &mut V) {
     v.counter::<LowBit<u32>, B>();
     v.counter::<ZeroLockedHigh<u32>, B>();
     v.counter::<ZeroLockedLow<u32>, B>();
+    v.counter::<frozen_refcount::Biased<u32>, B>();
     #[cfg(target_has_atomic = "64")]
     v.counter::<frozen_refcount::Tagged, B>();
     v.counter::<Classic<u32>, B>();
