@@ -108,6 +108,10 @@ pub enum TOp {
 }
 
 /// The encodings the scenario runs on (first input byte, modulo 8).
+/// `Biased` is not here yet: its failed `try_get` is two steps (the add,
+/// then the re-read), and a crash input whose every step reads as the
+/// protocol intends still trips this harness's bookkeeping; see issue #13's
+/// closing note. The `lifecycle` target covers it.
 pub const ENCODINGS: [&str; 8] = [
     "HighBit<u32>",
     "HighBit<u8>",

@@ -40,6 +40,10 @@ pub enum Enc {
     Classic32,
     /// `Tagged` (u64)
     Tagged,
+    /// `Biased<u8>` (after rcuref; saturates at 129 refs)
+    Biased8,
+    /// `Biased<u32>`
+    Biased32,
 }
 
 /// Calls `$f::<E, $b>($args)` with the encoding type `Enc` names. `$b` is the
@@ -60,6 +64,8 @@ macro_rules! with_encoding {
             $crate::Enc::Classic8 => $f::<Classic<u8>, $b>($($arg),*),
             $crate::Enc::Classic32 => $f::<Classic<u32>, $b>($($arg),*),
             $crate::Enc::Tagged => $f::<Tagged, $b>($($arg),*),
+            $crate::Enc::Biased8 => $f::<Biased<u8>, $b>($($arg),*),
+            $crate::Enc::Biased32 => $f::<Biased<u32>, $b>($($arg),*),
         }
     }};
 }
