@@ -11,7 +11,7 @@
 //! ```
 //!
 //! Flags: `--secs S` (per encoding, default 4), `--encoding NAME` (highbit,
-//! tagged, zerolockedlow, zerolockedhigh, lowbit, classic, or all: the
+//! tagged, zerolockedlow, zerolockedhigh, lowbit, biased, classic, or all: the
 //! default), `--pages N` (a multiple of 64, default 4096), `--walkers N`,
 //! `--allocators N`, `--deep` (walkers check every tail of every head).
 //! Exits with status 1 if any check fails.
@@ -44,6 +44,7 @@ fn parse() -> Args {
             "zerolockedlow",
             "zerolockedhigh",
             "lowbit",
+            "biased",
             "classic",
         ]
         .map(String::from)
@@ -187,6 +188,7 @@ fn main() {
         reports.push(match e.as_str() {
             "highbit" => run::<HighBit, DefaultBackend>(&args),
             "tagged" => run::<Tagged, DefaultBackend>(&args),
+            "biased" => run::<frozen_refcount::Biased, DefaultBackend>(&args),
             "zerolockedlow" => run::<ZeroLockedLow, DefaultBackend>(&args),
             "zerolockedhigh" => run::<ZeroLockedHigh, DefaultBackend>(&args),
             "lowbit" => run::<LowBit, DefaultBackend>(&args),

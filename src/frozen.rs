@@ -60,6 +60,7 @@ mod views;
 /// | --- | --- | --- |
 /// | [`HighBit`], [`LowBit`](crate::LowBit), [`Tagged`](crate::Tagged) | live, count 0 (the transient zero: one `try_get` resurrects it) | frozen if the state bit is set, else live or saturated |
 /// | [`ZeroLockedHigh`](crate::ZeroLockedHigh), [`ZeroLockedLow`](crate::ZeroLockedLow) | **frozen** | frozen if the LIVE bit is clear, else live or saturated |
+/// | [`Biased`](crate::Biased) | live, **one reference** (it stores `refs - 1`) | all ones: the transient zero; else frozen, saturated or live by zone (the top two bits) |
 /// | [`Classic`](crate::Classic) | dead (frozen) | dead if the MSB is set (underflow), else live or saturated |
 ///
 /// Zeroed memory is thus a table of frozen counters, owned by whoever
@@ -109,13 +110,15 @@ type W<E> = <E as Encoding>::Word;
 impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     /// Largest live count that is stored exactly. One more makes the counter
     /// saturated. `2^(bits-2) - 1`: 63 for 8-bit words, `2^30 - 1` for 32-bit
-    /// words and [`Tagged`](crate::Tagged), `2^31 - 1` for 64-bit words.
+    /// words and [`Tagged`](crate::Tagged), `2^31 - 1` for 64-bit words;
+    /// [`Biased`](crate::Biased): `2^(bits-1)` (128, `2^31`), `2^31` at 64.
     pub const MAX_COUNT: u32 = E::MAX_COUNT;
 
     /// Largest `n` for [`try_get_many`](Self::try_get_many),
     /// [`get_many`](Self::get_many) and [`put_many`](Self::put_many):
-    /// `2^(bits-4)` (16 for 8-bit words), so that one step cannot jump across
-    /// the margins between live, saturated and frozen words.
+    /// `2^(bits-4)` (16 for 8-bit words; `Biased`: `2^(bits-5)`), so that one
+    /// step cannot jump across the margins between live, saturated and frozen
+    /// words.
     pub const MAX_MANY: u32 = E::MAX_MANY;
 
     const_fn_unless_loom! {

@@ -49,7 +49,7 @@
 //!
 //! [`FrozenRefcount<E, B>`](FrozenRefcount) takes an [`Encoding`] (where the
 //! bits are: [`HighBit`], [`LowBit`], [`ZeroLockedHigh`], [`ZeroLockedLow`],
-//! [`Tagged`], and the [`Classic`] CAS-loop baseline) and a [`Backend`] (how
+//! [`Biased`], [`Tagged`], and the [`Classic`] CAS-loop baseline) and a [`Backend`] (how
 //! one atomic step is done: [`CoreAtomics`], `PortableAtomics`, `Counting`,
 //! the inline-asm `X86Asm` (x86), `ArmLse`, `ArmLlsc` and the run-time
 //! choice between them `ArmDetect` (AArch64) …). The protocol itself is written once, for all of them.

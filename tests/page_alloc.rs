@@ -7,8 +7,8 @@
 //! are bounded by operation counts, not by time.
 
 use frozen_refcount::{
-    Backend, Classic, CoreAtomics, Encoding, FrozenRefcount, HighBit, LowBit, Put, State, Tagged,
-    Word, ZeroLockedHigh, ZeroLockedLow,
+    Backend, Biased, Classic, CoreAtomics, Encoding, FrozenRefcount, HighBit, LowBit, Put, State,
+    Tagged, Word, ZeroLockedHigh, ZeroLockedLow,
 };
 use page_alloc::workload::{self, Config, Report, Stop};
 use page_alloc::{Kind, PageAllocator, Scan, Walk};
@@ -156,6 +156,7 @@ fn alloc_accounting_after_threaded_run() {
     }
     each::<HighBit>();
     each::<Tagged>();
+    each::<Biased>();
     each::<ZeroLockedLow>();
     each::<Classic>();
 }
@@ -201,6 +202,7 @@ fn alloc_walkers_never_hold_free_tail_or_frozen_pages() {
     }
     deterministic::<HighBit>();
     deterministic::<Tagged>();
+    deterministic::<Biased>();
     deterministic::<ZeroLockedHigh>();
     deterministic::<LowBit>();
     deterministic::<Classic>();
@@ -223,6 +225,7 @@ fn alloc_walkers_never_hold_free_tail_or_frozen_pages() {
     }
     threaded::<HighBit>();
     threaded::<Tagged>();
+    threaded::<Biased>();
 }
 
 /// The free callback reads the order from the frozen head, even when the
@@ -279,6 +282,7 @@ fn alloc_free_callback_reads_the_right_order() {
     }
     each::<HighBit>();
     each::<Tagged>();
+    each::<Biased>();
     // Threaded: every free (owner's or walker's) checks the order it reads
     // against the life's order and the compound's tails.
     if STRESS_SKIPPED {
@@ -391,6 +395,7 @@ fn alloc_split_under_concurrent_walkers() {
     }
     deterministic::<HighBit>();
     deterministic::<Tagged>();
+    deterministic::<Biased>();
     deterministic::<ZeroLockedLow>();
 
     // Threaded: split-heavy, large folios only, two walkers with deep checks
@@ -420,6 +425,7 @@ fn alloc_split_under_concurrent_walkers() {
     }
     threaded::<HighBit>();
     threaded::<Tagged>();
+    threaded::<Biased>();
 }
 
 /// Arms `then` right after the next CAS (so that a hook armed by `then` sees
@@ -464,6 +470,7 @@ fn alloc_zero_filled_start() {
     assert!(PageAllocator::<HighBit>::new_zeroed(6, 4).is_none());
     assert!(PageAllocator::<LowBit>::new_zeroed(6, 4).is_none());
     assert!(PageAllocator::<Tagged>::new_zeroed(6, 4).is_none());
+    assert!(PageAllocator::<Biased>::new_zeroed(6, 4).is_none());
     // Why: an all-zero HighBit word is a live count of zero.
     // SAFETY: repr(transparent) over an AtomicU32; all-zero bytes are valid.
     let z: FrozenRefcount<HighBit> = unsafe { std::mem::zeroed() };
@@ -578,6 +585,7 @@ fn alloc_walker_step_rmw_counts() {
     }
     assert_eq!(each::<HighBit>(), [2, 1, 1, 2, 0]);
     assert_eq!(each::<Tagged>(), [2, 1, 1, 2, 0]);
+    assert_eq!(each::<Biased>(), [2, 1, 1, 2, 0]);
     assert_eq!(each::<ZeroLockedLow>(), [2, 1, 1, 2, 0]);
     assert_eq!(each::<Classic>(), [2, 0, 0, 2, 0]);
 }
@@ -608,6 +616,7 @@ fn alloc_publishes_the_head_last() {
     }
     each::<HighBit>();
     each::<Tagged>();
+    each::<Biased>();
     each::<ZeroLockedLow>();
     each::<Classic>();
 }

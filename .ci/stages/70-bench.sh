@@ -9,3 +9,7 @@ timeout 300 cargo run --profile bench --example compare -- --quick
 out="${CARGO_TARGET_DIR:-target}"
 test -s "$out/compare.md"
 grep -q "<svg" "$out/compare.svg"
+# The hit-rate sweep (docs/results.md#hit-rate-sweep): a few seconds.
+timeout 120 cargo run --profile bench --example hit_rate
+test -s "$out/hit_rate.md"
+grep -q "<svg" "$out/hit_rate.svg"
