@@ -1,0 +1,50 @@
+//! `cargo xtask <command>`: the repository's tooling, one Rust crate (the
+//! cargo xtask pattern; the alias is in `.cargo/config.toml`).
+//!
+//! ```sh
+//! cargo xtask asm              # regenerate asm-dumps/ and its tables
+//! cargo xtask asm --check      # CI: fail with a diff if stale, or if a hot-path assertion breaks
+//! cargo xtask probe [x86_64|aarch64]   # executed instructions per try_get + put, per backend
+//! cargo xtask callgrind [N]    # instructions per try_get + put pair, every row of `compare`
+//! ```
+//!
+//! What is where: `xtask/README.md`.
+
+mod asm;
+mod callgrind;
+mod probe;
+mod util;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+  asm [--check]              regenerate asm-dumps/ (and the tables in asm-dumps/README.md and
+                             docs/assembly.md); --check: regenerate into memory, print a diff of
+                             every stale file, exit 1 if one is stale or a hot-path assertion fails
+  probe [x86_64|aarch64]     executed instructions per try_get + put round of each backend
+                             (valgrind on x86_64; qemu-user, one instruction per block, on aarch64)
+  callgrind [N]              instructions per try_get + put pair for every row of `compare`
+                             (valgrind; N pairs per row, default 100000)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or(&[]);
+    let result = match args.first().map(String::as_str) {
+        Some("asm") => asm::main(rest),
+        Some("probe") => probe::main(rest),
+        Some("callgrind") => callgrind::main(rest),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
