@@ -1,11 +1,11 @@
 //! The asm probe: one `#[inline(never)]`, unmangled, monomorphic wrapper per
-//! (encoding, backend, operation), so that `scripts/asm-dumps.sh` can read the
+//! (encoding, backend, operation), so that `cargo xtask asm` can read the
 //! code rustc generates for each hot path out of `--emit asm`.
 //!
 //! Symbols are named `frc_<Encoding>_<backend>_<op>`, e.g.
 //! `frc_HighBit_core_try_get`. The lists below are the only place that says
 //! which encodings and backends are dumped: **adding a backend is one line in
-//! `backends`** (with the `#[cfg]` under which it exists); the script finds the
+//! `backends`** (with the `#[cfg]` under which it exists); xtask finds the
 //! new symbols, writes `asm-dumps/<target>-<backend>.s` and checks them.
 //!
 //! Not a library anyone should link: it exists to be compiled to assembly.
