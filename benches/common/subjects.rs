@@ -1,0 +1,243 @@
+//! WHAT is measured: THE list of backends and encodings, the [`Subject`]
+//! trait (take/release as a speculative reader does), the counters of this
+//! crate as subjects, and the baselines (the floors, `Arc`, `Weak`).
+
+use frozen_refcount::{
+    Backend, Classic, Encoding, FrozenRefcount, HighBit, LowBit, ZeroLockedHigh, ZeroLockedLow,
+};
+use std::mem;
+use std::sync::atomic::AtomicU32;
+use std::sync::atomic::Ordering::{Acquire, Release};
+use std::sync::{Arc, Weak};
+
+/// THE list of backends, used by every suite and by `compare`: one line per
+/// backend (with the `cfg` under which it exists). `$each` is a generic
+/// function `fn<B: Backend>(&mut V)` called once per backend.
+macro_rules! for_each_backend {
+    ($each:ident, $v:expr) => {{
+        $each::<frozen_refcount::CoreAtomics, _>($v);
+        #[cfg(feature = "portable-atomic")]
+        $each::<frozen_refcount::PortableAtomics, _>($v);
+        #[cfg(target_arch = "x86_64")]
+        $each::<frozen_refcount::X86Asm, _>($v);
+        #[cfg(target_arch = "aarch64")]
+        $each::<frozen_refcount::ArmLlsc, _>($v);
+        #[cfg(target_arch = "aarch64")]
+        $each::<frozen_refcount::ArmDetect, _>($v);
+        #[cfg(all(target_arch = "aarch64", target_feature = "lse"))]
+        $each::<frozen_refcount::ArmLse, _>($v);
+    }};
+}
+
+/// Receives every thing the suites measure.
+pub trait Visit {
+    /// A counter of this crate: encoding `E` on backend `B`.
+    fn counter<E: Encoding, B: Backend>(&mut self);
+    /// A baseline that is not a counter of this crate ([`Floor`],
+    /// [`ArcClone`], [`WeakUpgrade`]).
+    fn baseline<S: Subject>(&mut self);
+}
+
+/// The encodings measured on backend `B`: `u32` words, and `Tagged`.
+/// `Classic` (today's CAS loop) is one of them, so every group has it.
+pub fn encodings<B: Backend, V: Visit>(v: &mut V) {
+    v.counter::<HighBit<u32>, B>();
+    v.counter::<LowBit<u32>, B>();
+    v.counter::<ZeroLockedHigh<u32>, B>();
+    v.counter::<ZeroLockedLow<u32>, B>();
+    v.counter::<frozen_refcount::Biased<u32>, B>();
+    #[cfg(target_has_atomic = "64")]
+    v.counter::<frozen_refcount::Tagged, B>();
+    v.counter::<Classic<u32>, B>();
+}
+
+/// Visits every encoding on every backend, then the baselines.
+pub fn each_subject<V: Visit>(v: &mut V) {
+    for_each_backend!(encodings, v);
+    v.baseline::<Floor>();
+    v.baseline::<FloorTested>();
+    v.baseline::<ArcClone>();
+    v.baseline::<WeakUpgrade>();
+}
+
+/// Something that hands out references: a counter of this crate or a
+/// baseline. The benchmark itself holds one reference for the subject's whole
+/// life, so `release` is never the last one.
+pub trait Subject: Send + Sync + 'static {
+    /// Encoding column (`HighBit`, ..., or the baseline's name).
+    fn encoding() -> &'static str;
+    /// Backend column (`core`, ...; `-` for the baselines).
+    fn backend() -> &'static str;
+    /// Live, with the benchmark's one reference.
+    fn new() -> Self;
+    /// Takes one reference as a speculative reader does.
+    fn take(&self) -> bool;
+    /// Drops one reference taken by `take`.
+    fn release(&self);
+    /// `encoding/backend`, the benchmark id.
+    fn label() -> String {
+        if Self::backend() == "-" {
+            Self::encoding().to_string()
+        } else {
+            format!("{}/{}", Self::encoding(), Self::backend())
+        }
+    }
+}
+
+/// A counter of this crate: `take` is `try_get`, `release` is `put`.
+pub struct Counter<E: Encoding, B: Backend>(pub FrozenRefcount<E, B>);
+
+impl<E: Encoding, B: Backend> Subject for Counter<E, B> {
+    fn encoding() -> &'static str {
+        E::NAME
+    }
+    fn backend() -> &'static str {
+        B::NAME
+    }
+    fn new() -> Self {
+        Counter(FrozenRefcount::new(1))
+    }
+    #[inline(always)]
+    fn take(&self) -> bool {
+        self.0.try_get()
+    }
+    #[inline(always)]
+    fn release(&self) {
+        // Never `Last`: the benchmark holds a reference.
+        let _ = self.0.put();
+    }
+}
+
+/// The floor: a bare `fetch_add` and `fetch_sub` on an `AtomicU32`, one RMW
+/// each and no test of the result. No reference count can do less.
+pub struct Floor(AtomicU32);
+
+impl Subject for Floor {
+    fn encoding() -> &'static str {
+        "floor"
+    }
+    fn backend() -> &'static str {
+        "-"
+    }
+    fn new() -> Self {
+        Floor(AtomicU32::new(1))
+    }
+    #[inline(always)]
+    fn take(&self) -> bool {
+        // Acquire/Release: the orderings of try_get and put, so that the
+        // floor is the same instruction the counters need (on x86 every
+        // ordering is the same `lock` instruction anyway).
+        self.0.fetch_add(1, Acquire);
+        true
+    }
+    #[inline(always)]
+    fn release(&self) {
+        self.0.fetch_sub(1, Release);
+    }
+}
+
+/// The floor for a counter that must look at what its RMWs return (every
+/// refcount does: `try_get` whether it may read, `put` whether it was last):
+/// the same `fetch_add`/`fetch_sub`, each result tested for one bit that the
+/// flags do not show, so that x86 needs `lock xadd` where [`Floor`] gets
+/// `lock add`/`lock sub`. What separates `Floor` from this is the cost of
+/// reading the result; what separates this from `HighBit` is the protocol.
+pub struct FloorTested(AtomicU32);
+
+#[cold]
+#[inline(never)]
+fn never() {
+    panic!("FloorTested: the count cannot reach 2^30 in a benchmark");
+}
+
+impl Subject for FloorTested {
+    fn encoding() -> &'static str {
+        "floor+test"
+    }
+    fn backend() -> &'static str {
+        "-"
+    }
+    fn new() -> Self {
+        FloorTested(AtomicU32::new(1))
+    }
+    #[inline(always)]
+    fn take(&self) -> bool {
+        // Orderings as in `Floor`.
+        if self.0.fetch_add(1, Acquire) & (1 << 30) != 0 {
+            never();
+        }
+        true
+    }
+    #[inline(always)]
+    fn release(&self) {
+        if self.0.fetch_sub(1, Release) & (1 << 30) != 0 {
+            never();
+        }
+    }
+}
+
+/// `Arc::clone` + drop: std's unconditional get and put (no test for zero on
+/// the get: an `Arc` cannot be reached once its count is zero).
+pub struct ArcClone(Arc<u64>);
+
+impl Subject for ArcClone {
+    fn encoding() -> &'static str {
+        "Arc::clone+drop"
+    }
+    fn backend() -> &'static str {
+        "-"
+    }
+    fn new() -> Self {
+        ArcClone(Arc::new(0))
+    }
+    #[inline(always)]
+    fn take(&self) -> bool {
+        mem::forget(Arc::clone(&self.0));
+        true
+    }
+    #[inline(always)]
+    fn release(&self) {
+        // SAFETY: the pointer is the live `Arc`'s own, and `take` leaked one
+        // strong reference for this call to drop (the body of `Arc::drop`).
+        unsafe { Arc::decrement_strong_count(Arc::as_ptr(&self.0)) }
+    }
+}
+
+/// `Weak::upgrade` + drop: std's speculative get, a CAS loop that refuses
+/// zero, the same shape as `Classic`.
+pub struct WeakUpgrade {
+    _keep: Arc<u64>,
+    weak: Weak<u64>,
+}
+
+impl Subject for WeakUpgrade {
+    fn encoding() -> &'static str {
+        "Weak::upgrade+drop"
+    }
+    fn backend() -> &'static str {
+        "-"
+    }
+    fn new() -> Self {
+        let keep = Arc::new(0);
+        WeakUpgrade {
+            weak: Arc::downgrade(&keep),
+            _keep: keep,
+        }
+    }
+    #[inline(always)]
+    fn take(&self) -> bool {
+        match self.weak.upgrade() {
+            Some(a) => {
+                mem::forget(a);
+                true
+            }
+            None => false,
+        }
+    }
+    #[inline(always)]
+    fn release(&self) {
+        // SAFETY: `_keep` keeps the allocation alive, and `take` leaked one
+        // strong reference for this call to drop.
+        unsafe { Arc::decrement_strong_count(self.weak.as_ptr()) }
+    }
+}

@@ -1,0 +1,223 @@
+//! The markdown report: the machine, the tables (one counter, and the
+//! page-cache sections), the targets of the issue checked per backend, and
+//! the notes on how to read them.
+
+use crate::args::Args;
+use crate::common::{cores, HOT_PAGES, PAGE_READ};
+use crate::stats::Cell;
+use crate::subjects::{Row, ONE_COUNTER, PC_PACKED};
+use std::fmt::Write as _;
+
+fn machine() -> String {
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string());
+    format!(
+        "{model}, {} hardware threads ({}-{})",
+        cores(),
+        std::env::consts::ARCH,
+        std::env::consts::OS
+    )
+}
+
+/// The table, the targets of the issue, and how to read them (markdown).
+pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usize]) -> String {
+    let find_in = |sec: &str, enc: &str, backend: &str, t: usize| {
+        cells.iter().find(|c| {
+            let r = &rows[c.row];
+            c.threads == t && r.section() == sec && r.encoding() == enc && r.backend() == backend
+        })
+    };
+    let find = |enc: &str, backend: &str, t: usize| find_in(ONE_COUNTER, enc, backend, t);
+    let mut s = String::new();
+    let cmd = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
+    let _ = writeln!(
+        s,
+        "Machine: {}. Command: `cargo run --release --example compare{}{}`.",
+        machine(),
+        if cmd.is_empty() { "" } else { " -- " },
+        cmd
+    );
+    let _ = writeln!(
+        s,
+        "Medians over interleaved rounds of {:.1} ms batches (samples: kept / measured; a run in which a thread \
+         was preempted, or the threads did not start together, is measured again). ns/pair is the wall time for each \
+         thread to do one try_get+put pair (all threads on ONE counter); time ratios below 1 are faster.\n",
+        args.batch().as_secs_f64() * 1e3
+    );
+    let mut sections: Vec<&str> = rows.iter().map(|r| r.section()).collect();
+    sections.dedup();
+    for sec in sections {
+        if sec != ONE_COUNTER {
+            let _ = writeln!(
+            s,
+            "\n{sec}: every thread looks up one of {HOT_PAGES} hot pages, takes a reference, reads {} bytes of it \
+             and drops the reference; the {HOT_PAGES} counters {}. ns/pair is per lookup.\n",
+            PAGE_READ,
+            if sec == PC_PACKED { "are adjacent (sharing cache lines)" } else { "are each on their own cache line (CachePadded)" }
+        );
+        }
+        let _ = writeln!(
+        s,
+        "| encoding | backend | threads | ns/pair | Mpairs/s (all threads) | time vs Classic | time vs floor | RMW/try_get | RMW/put | failed CAS/pair | IQR | samples |"
+    );
+        let _ = writeln!(s, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        for &t in threads {
+            for c in cells
+                .iter()
+                .filter(|c| c.threads == t && rows[c.row].section() == sec)
+            {
+                let r = &rows[c.row];
+                let ns = c.ns_median();
+                let classic = find_in(sec, "Classic", r.backend(), t)
+                    .or_else(|| find_in(sec, "Classic", "core", t))
+                    .map(Cell::ns_median);
+                let floor = find_in(sec, "floor", "-", t).map(Cell::ns_median);
+                let ratio =
+                    |b: Option<f64>| b.map_or("-".to_string(), |b| format!("{:.2}", ns / b));
+                let (rg, rp, fc) = match c.counts {
+                    Some(p) => (
+                        format!("{:.2}", p.rmw_try_get),
+                        format!("{:.2}", p.rmw_put),
+                        format!(
+                            "{:.3}{}",
+                            p.failed_cas_per_pair,
+                            if p.clean { "" } else { " (!)" }
+                        ),
+                    ),
+                    None => ("-".into(), "-".into(), "-".into()),
+                };
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {:.2}{} | {:.1} | {} | {} | {} | {} | {} | {:.1}% | {}/{} |",
+                    r.encoding(),
+                    r.backend(),
+                    t,
+                    ns,
+                    if c.unclean { " (!)" } else { "" },
+                    c.mpairs(),
+                    ratio(classic),
+                    ratio(floor),
+                    rg,
+                    rp,
+                    fc,
+                    c.iqr() * 100.0,
+                    c.ns.len(),
+                    c.ns.len() as u64 + c.dropped
+                );
+            }
+        }
+    }
+
+    // The targets of issue 6, checked on every backend that has the rows.
+    if cells.iter().any(|c| c.counts.is_some_and(|p| !p.clean)) {
+        let _ = writeln!(
+            s,
+            "\n(!) after failed CAS: no counting run of this cell had its threads side by side; the retries \
+             shown are those of a less contended run."
+        );
+    }
+    if cells.iter().any(|c| c.unclean) {
+        let _ = writeln!(
+            s,
+            "\n(!) fewer than 3 clean samples: the machine was too busy for this cell's threads to run side by \
+             side; its figure is a median of disturbed runs, not a measurement."
+        );
+    }
+    let _ = writeln!(s, "\nTargets (from the issue), per backend:\n");
+    let mut backends: Vec<&str> = rows
+        .iter()
+        .map(|r| r.backend())
+        .filter(|b| *b != "-")
+        .collect();
+    // Each table lists the backends again: keep the first of each, in order.
+    let mut seen = Vec::new();
+    backends.retain(|b| {
+        let new = !seen.contains(b);
+        seen.push(*b);
+        new
+    });
+    let mark = |ok: bool| if ok { "met" } else { "MISSED" };
+    let floor1 = find("floor", "-", 1).map(Cell::ns_median);
+    for b in backends {
+        let hb1 = find("HighBit", b, 1).map(Cell::ns_median);
+        let cl1 = find("Classic", b, 1).map(Cell::ns_median);
+        if let (Some(h), Some(f), Some(c)) = (hb1, floor1, cl1) {
+            let _ = writeln!(
+                s,
+                "- {b}: uncontended HighBit = {:.3}x floor (target <= 1.02: {}), {:.3}x Classic (target <= 1: {})",
+                h / f,
+                mark(h / f <= 1.02),
+                h / c,
+                mark(h <= c)
+            );
+        }
+        if threads.contains(&2) {
+            let hb2 = find("HighBit", b, 2);
+            let cl2 = find("Classic", b, 2);
+            let fl2 = find("floor", "-", 2);
+            if let (Some(h), Some(c), Some(f)) = (hb2, cl2, fl2) {
+                if h.unclean || c.unclean || f.unclean {
+                    let _ = writeln!(s, "- {b}: 2 threads: not measured (no clean samples: the machine was too busy)");
+                } else {
+                    let _ = writeln!(
+                    s,
+                    "- {b}: 2 threads, HighBit throughput = {:.2}x Classic's (target >= 1.5: {}), time = {:.3}x floor (target <= 1.05: {})",
+                    h.mpairs() / c.mpairs(),
+                    mark(h.mpairs() / c.mpairs() >= 1.5),
+                    h.ns_median() / f.ns_median(),
+                    mark(h.ns_median() / f.ns_median() <= 1.05)
+                );
+                }
+            }
+        }
+        if let Some(h) = hb1 {
+            for e in [
+                "LowBit",
+                "ZeroLockedHigh",
+                "ZeroLockedLow",
+                "Biased",
+                "Tagged",
+            ] {
+                if let Some(x) = find(e, b, 1) {
+                    let r = x.ns_median() / h;
+                    let _ = writeln!(
+                        s,
+                        "- {b}: uncontended {e} = {r:.3}x HighBit (target within 3%: {})",
+                        mark((r - 1.0).abs() <= 0.03)
+                    );
+                }
+            }
+        }
+        let one_rmw = cells
+            .iter()
+            .filter(|c| rows[c.row].backend() == b && rows[c.row].encoding() != "Classic")
+            .filter_map(|c| c.counts)
+            .all(|p| p.rmw_try_get == 1.0);
+        let _ = writeln!(
+            s,
+            "- {b}: exactly 1 RMW per try_get at every thread count, every frozen encoding: {}",
+            mark(one_rmw)
+        );
+    }
+    if args.max_threads == 1 {
+        let _ = writeln!(
+            s,
+            "\nOne thread only: no contention was measured (`--threads 2` or more for that)."
+        );
+    } else if args.max_threads <= 2 {
+        let _ = writeln!(
+            s,
+            "\nWith {} hardware thread(s) this run shows the cost of one contended cache line between two \
+             cores, not scaling: run `--threads N` on a machine with N cores for the curve.",
+            args.max_threads
+        );
+    }
+    s
+}
