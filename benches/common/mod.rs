@@ -7,7 +7,7 @@
 //! This file holds the loops and re-exports the rest, one job a file:
 //! `subjects.rs` (what is measured), `pool.rs` (the threads that run the
 //! loops side by side), `pagecache.rs` (the page-cache workload). `pairs`
-//! stays here: `benches/callgrind.sh` counts `compare::common::pairs*`.
+//! stays here: `cargo xtask callgrind` counts `compare::common::pairs*`.
 // Each suite uses a part of this: what it leaves is not dead (nor are the
 // re-exports below unused).
 #![allow(dead_code)]

@@ -9,7 +9,7 @@ use std::time::Duration;
 pub struct Args {
     pub quick: bool,
     /// `--callgrind N`: only run `N` uncontended pairs per row, once, for
-    /// `benches/callgrind.sh` (instruction counts under valgrind).
+    /// `cargo xtask callgrind` (instruction counts under valgrind).
     pub callgrind: Option<u64>,
     /// `--row K`: with `--callgrind`, only the `K`th row (0-based).
     pub row: Option<usize>,
@@ -40,7 +40,7 @@ pub fn usage() -> ! {
          \x20 --encoding NAME  only this encoding (HighBit, LowBit, ZeroLockedHigh,\n\
          \x20                  ZeroLockedLow, Biased, Tagged); the baselines are always measured\n\
          \x20 --callgrind N [--row K]  list the rows / run N pairs of row K, once\n\
-         \x20                  (for benches/callgrind.sh)"
+         \x20                  (for cargo xtask callgrind)"
     );
     std::process::exit(2)
 }

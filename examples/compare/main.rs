@@ -20,7 +20,7 @@
 //! `measure.rs` (timing, preemption filtering, exact counts), `stats.rs`
 //! (the figures of a cell), `report.rs` (the markdown), `plot.rs` (the SVG);
 //! this file runs them in turn. `common` is `benches/common/`, shared with
-//! the criterion suites; it stays `compare::common` for `benches/callgrind.sh`.
+//! the criterion suites; it stays `compare::common` for `cargo xtask callgrind`.
 
 #[path = "../../benches/common/mod.rs"]
 mod common;

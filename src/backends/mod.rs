@@ -364,7 +364,7 @@ cfg_if::cfg_if! {
         /// try_get + put 4.12 ns on `CoreAtomics`, 4.14 ns on `X86Asm`, 2026-12-04),
         /// and leave the compiler free to optimise around `Relaxed` steps;
         /// on other targets they are the only backend. Choices made from
-        /// instruction counts and `examples/compare.rs`; re-measure on a new
+        /// instruction counts and `examples/compare/`; re-measure on a new
         /// target before changing them.
         pub type DefaultBackend = CoreAtomics;
     }
