@@ -1,6 +1,12 @@
 //! `FrozenRefcount`: the protocol, written once for every encoding and
 //! backend. An encoding only says where the bits are (`encoding.rs`); a
 //! backend only says how one atomic step is done (`backends/`).
+//!
+//! Why this file is one file at about 400 lines: it is the hot half of the
+//! protocol, the fast paths of try_get, get, put, freeze and unfreeze side
+//! by side, so that each ordering can be read against the one it pairs
+//! with. The cold paths are in `frozen/slow.rs`, the reads in
+//! `frozen/read.rs`, the views over foreign memory in `frozen/views.rs`.
 
 use crate::backends::{Backend, DefaultBackend};
 use crate::encoding::{Encoding, HighBit};
