@@ -10,9 +10,9 @@
 
 use crate::backends::{Backend, DefaultBackend};
 use crate::encoding::{Encoding, HighBit};
-use crate::primitive::{self, const_fn_unless_loom};
+use crate::primitive::const_fn_unless_loom;
 use crate::state::{Put, State};
-use crate::word::{ones, Word};
+use crate::word::{atomic_from_u64, ones, Word};
 use core::marker::PhantomData;
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 
@@ -156,7 +156,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     const_fn_unless_loom! {
         #[inline]
         fn from_bits(bits: u64) -> Self {
-            Self { word: primitive::atomic_from_u64::<E::Word>(bits), _marker: PhantomData }
+            Self { word: atomic_from_u64::<E::Word>(bits), _marker: PhantomData }
         }
     }
 

@@ -3,7 +3,11 @@
 //! fuzz target drive a real [`FrozenRefcount`] and this model with the same
 //! operations through [`Checker`] and compare every result and state.
 
-use crate::{Backend, Encoding, FrozenRefcount, Put, State, Word};
+use crate::backends::Backend;
+use crate::encoding::Encoding;
+use crate::frozen::FrozenRefcount;
+use crate::state::{Put, State};
+use crate::word::Word;
 
 /// One operation on a counter; `n` and counts are taken modulo the encoding's
 /// limits by [`Checker::step`], so any value is usable (fuzzers).

@@ -68,7 +68,7 @@ pub trait Word:
     fn from_u64(v: u64) -> Self;
     /// Zero-extended to 64 bits.
     fn to_u64(self) -> u64;
-    /// A new atomic holding `v` (non-`const`; see `primitive::atomic_from_u64`).
+    /// A new atomic holding `v` (non-`const`; see `atomic_from_u64`).
     fn new_atomic(v: Self) -> Self::Atomic;
     /// The address of the atomic's value, for the inline-asm backends.
     #[cfg(not(frozen_refcount_loom))]
@@ -132,6 +132,40 @@ pub(crate) const fn narrow<W: Word>(value: u64) -> W {
     // SAFETY: `W` is one of u8..u64 (sealed): at most 8 bytes, every bit
     // pattern valid; `wide` initialises all 8 bytes.
     unsafe { Pun::<W> { wide: value }.narrow }
+}
+
+/// Builds the atomic for an initial word value given as a `u64`, in a `const`
+/// context, for any word width.
+///
+/// Stable Rust has no `const` trait methods, so a generic `const fn new` cannot
+/// call `AtomicU32::new`. Instead the value is written as a `u64` into a union
+/// and read back as the atomic type. This is sound because every
+/// `Word::Atomic` is one of core's atomic integers, which "have the same
+/// in-memory representation as the underlying integer type" (core docs), are
+/// at most 8 bytes, and accept every bit pattern; `Word` is sealed, so no other
+/// type can be named here. On big-endian targets the narrow value sits in the
+/// high-order bytes of the `u64`, hence the shift.
+#[cfg(not(frozen_refcount_loom))]
+pub(crate) const fn atomic_from_u64<W: Word>(value: u64) -> W::Atomic {
+    #[repr(C)]
+    union Pun<W: Word> {
+        wide: u64,
+        atomic: core::mem::ManuallyDrop<W::Atomic>,
+    }
+    let value = if cfg!(target_endian = "big") {
+        value << (64 - W::BITS)
+    } else {
+        value
+    };
+    // SAFETY: see above; `wide` initialises all 8 bytes, `atomic` reads the
+    // first `W::BITS / 8` of them, and every bit pattern is a valid atomic.
+    core::mem::ManuallyDrop::into_inner(unsafe { Pun::<W> { wide: value }.atomic })
+}
+
+/// Under loom the constructor is an ordinary function.
+#[cfg(frozen_refcount_loom)]
+pub(crate) fn atomic_from_u64<W: Word>(value: u64) -> W::Atomic {
+    W::new_atomic(W::from_u64(value))
 }
 
 /// Bit `n` as a `u64` (a const helper for encodings).

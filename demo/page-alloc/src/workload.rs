@@ -2,7 +2,13 @@
 //! walker threads and an optional free-page scanner, then a quiescent
 //! accounting check. Shared by the `page_allocator` example and the tests.
 
-use crate::{Accounting, Errors, Folio, Kind, PageAllocator, Rng, Scan, Walk};
+use crate::accounting::Accounting;
+use crate::allocator::{Folio, PageAllocator};
+use crate::errors::Errors;
+use crate::page::Kind;
+use crate::rng::Rng;
+use crate::scanner::Scan;
+use crate::walker::Walk;
 use frozen_refcount::{Backend, Encoding};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicU64, AtomicUsize};
