@@ -4,7 +4,7 @@
 #   2. the default (outline atomics) on `-cpu max`: ArmDetect must pick LSE;
 #   3. -outline-atomics on `-cpu cortex-a53` (no LSE): ArmDetect must pick
 #      LL/SC, and CoreAtomics is inline LL/SC too.
-# FROZEN_REFCOUNT_EXPECT_LSE makes tests/backends.rs assert the path.
+# FROZEN_REFCOUNT_EXPECT_LSE makes tests/backends/ assert the path.
 #
 # Release with debug assertions: the semantic suites are ~20x slower in a
 # debug build under qemu, and debug assertions keep the misuse panics (and

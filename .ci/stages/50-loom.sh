@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Loom models of every race (tests/loom.rs), on the crate's own protocol with
+# Loom models of every race (tests/loom/), on the crate's own protocol with
 # loom's atomics swapped in by --cfg frozen_refcount_loom (src/primitive.rs).
 # LOOM_MAX_PREEMPTIONS=3 here; unset it for the exhaustive run (docs/verification.md,
 # "Verification"). Own target dir: the cfg changes every crate's build.

@@ -8,7 +8,7 @@ pub use frozen_refcount::*;
 
 /// Calls `$m!(@backend B, $args…)` for every backend `B` available on this
 /// target: the one list of backends. [`each_counter!`] and the per-width
-/// backend tests (tests/backends.rs) go through it.
+/// backend tests (tests/backends/) go through it.
 macro_rules! for_each_backend {
     ($m:ident!($($args:tt)*)) => {{
         $m!(@backend $crate::common::CoreAtomics, $($args)*);
