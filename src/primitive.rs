@@ -1,8 +1,12 @@
-//! The one place that knows about loom (the crossbeam `primitive` pattern).
+//! The loom switch (the crossbeam `primitive` pattern).
 //!
 //! Every other module takes its atomic types, fences and the `const`-ness of
-//! constructors from here. Under `--cfg frozen_refcount_loom` the atomics are
-//! loom's model-checked ones; otherwise they are `core::sync::atomic`.
+//! constructors (`const_fn_unless_loom!`) from here. Under
+//! `--cfg frozen_refcount_loom` the atomics are loom's model-checked ones;
+//! otherwise they are `core::sync::atomic`. Other files name the cfg only to
+//! leave out what loom lacks (the arch backends, views over foreign memory,
+//! `Word::as_ptr`), and `word::atomic_from_u64` has a non-`const` twin under
+//! loom, since loom's atomics cannot be built by a bit pun.
 //! The cfg is crate-prefixed on purpose: a plain `--cfg loom` would also flip
 //! tokio and every other crate in a user's dependency graph.
 

@@ -361,9 +361,10 @@ cfg_if::cfg_if! {
         /// x86_64 they are the same instructions as `X86Asm` (`lock xadd`,
         /// `lock cmpxchg`; 14 instructions per try_get + put round for both,
         /// callgrind), take the same time (`compare`, one run: `HighBit`
-        /// try_get + put 4.12 ns on `CoreAtomics`, 4.14 ns on `X86Asm`, 2026-12-04),
-        /// and leave the compiler free to optimise around `Relaxed` steps;
-        /// on other targets they are the only backend. Choices made from
+        /// try_get + put 4.10 ns on `CoreAtomics`, 4.11 ns on `X86Asm`,
+        /// 2026-12-04 22:35 UTC, docs/results.md), and leave the compiler
+        /// free to optimise around `Relaxed` steps; on other targets they are
+        /// the only backend. Choices made from
         /// instruction counts and `examples/compare/`; re-measure on a new
         /// target before changing them.
         pub type DefaultBackend = CoreAtomics;
