@@ -135,3 +135,8 @@ pub use encoding::{
 pub use frozen::FrozenRefcount;
 pub use state::{Put, State};
 pub use word::Word;
+
+/// The loom switch for the workspace's other crates (`frozen-slab`).
+/// Not a public API: no semver promise.
+#[doc(hidden)]
+pub use primitive::sync as __sync;

@@ -9,6 +9,11 @@
 //! loom, since loom's atomics cannot be built by a bit pun.
 //! The cfg is crate-prefixed on purpose: a plain `--cfg loom` would also flip
 //! tokio and every other crate in a user's dependency graph.
+//!
+//! [`sync`] is the same switch for the workspace's other crates
+//! (`frozen-slab`): re-exported, hidden, as `frozen_refcount::__sync`, so that
+//! one `--cfg frozen_refcount_loom` runs loom over a slab and its counters
+//! together, and no file of theirs names loom.
 
 #[cfg(not(frozen_refcount_loom))]
 #[cfg_attr(frozen_refcount_tsan, allow(unused_imports))] // see `Backend::acquire_fence`
@@ -114,3 +119,58 @@ macro_rules! const_fn_unless_loom {
     };
 }
 pub(crate) use const_fn_unless_loom;
+
+/// The switch for the workspace's dependents (`frozen-slab`), exported hidden
+/// as `frozen_refcount::__sync`: not a public API, no semver promise.
+///
+/// Under `--cfg frozen_refcount_loom` loom's types, else core's. The cell is
+/// crossbeam's shape: `with`/`with_mut` closures, which loom needs to track
+/// each access to the cell's contents.
+pub mod sync {
+    #[cfg(frozen_refcount_loom)]
+    pub use super::atomic::{AtomicU32, AtomicU64};
+    #[cfg(not(frozen_refcount_loom))]
+    #[cfg(target_has_atomic = "64")]
+    pub use core::sync::atomic::AtomicU64;
+    #[cfg(not(frozen_refcount_loom))]
+    pub use core::sync::atomic::{AtomicPtr, AtomicU32, AtomicUsize};
+    #[cfg(frozen_refcount_loom)]
+    pub use loom::sync::atomic::{AtomicPtr, AtomicUsize};
+
+    /// `core::cell::UnsafeCell` with loom's access API.
+    #[cfg(not(frozen_refcount_loom))]
+    #[derive(Debug)]
+    #[repr(transparent)]
+    pub struct UnsafeCell<T>(core::cell::UnsafeCell<T>);
+
+    #[cfg(not(frozen_refcount_loom))]
+    impl<T> UnsafeCell<T> {
+        /// A cell holding `v`.
+        #[inline(always)]
+        pub const fn new(v: T) -> Self {
+            Self(core::cell::UnsafeCell::new(v))
+        }
+        /// Runs `f` on a shared pointer to the contents.
+        #[inline(always)]
+        pub fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+            f(self.0.get())
+        }
+        /// Runs `f` on a unique pointer to the contents.
+        #[inline(always)]
+        pub fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+            f(self.0.get())
+        }
+    }
+    #[cfg(frozen_refcount_loom)]
+    pub use loom::cell::UnsafeCell;
+
+    /// One turn of a wait loop: a spin hint (loom: a yield, which its
+    /// scheduler needs to leave a loop that waits on another thread).
+    #[inline(always)]
+    pub fn spin_hint() {
+        #[cfg(not(frozen_refcount_loom))]
+        core::hint::spin_loop();
+        #[cfg(frozen_refcount_loom)]
+        loom::thread::yield_now();
+    }
+}

@@ -1,0 +1,168 @@
+//! The guards: `Entry` (borrows the slab), `OwnedEntry` (holds an `Arc` of
+//! it), `VacantEntry` (a reserved slot and key, before the value).
+//!
+//! A guard is one reference on its slot's refcount: dropping it is one `put`.
+
+use crate::key::Key;
+use crate::slab::Slab;
+use crate::slot::Slot;
+use alloc::sync::Arc;
+use core::fmt;
+use core::mem::ManuallyDrop;
+use core::ops::Deref;
+use core::ptr::NonNull;
+
+/// A reference to a value in a [`Slab`], from [`Slab::get`]. The value is
+/// not dropped while an `Entry` for it exists, even if it is removed.
+pub struct Entry<'a, T> {
+    slab: &'a Slab<T>,
+    slot: &'a Slot<T>,
+    key: usize,
+}
+
+impl<'a, T> Entry<'a, T> {
+    pub(crate) fn new(slab: &'a Slab<T>, slot: &'a Slot<T>, key: usize) -> Self {
+        Entry { slab, slot, key }
+    }
+
+    /// The value's key.
+    #[must_use]
+    pub fn key(&self) -> usize {
+        self.key
+    }
+}
+
+impl<T> Deref for Entry<'_, T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        // SAFETY: this guard holds a reference of the value's life.
+        unsafe { self.slot.value() }
+    }
+}
+
+impl<T> Drop for Entry<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        self.slab.put(Key::unpack(self.key).index, self.slot);
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Entry<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: PartialEq> PartialEq<T> for Entry<'_, T> {
+    fn eq(&self, other: &T) -> bool {
+        **self == *other
+    }
+}
+
+/// A reference to a value in a [`Slab`] held through an `Arc`, from
+/// [`Slab::get_owned`]: `'static` if `T` is, so it can be stored or sent.
+pub struct OwnedEntry<T> {
+    slab: Arc<Slab<T>>,
+    slot: NonNull<Slot<T>>,
+    key: usize,
+}
+
+// SAFETY: like `&T` plus the right to drop the value (the last put may run
+// on the thread that holds the guard).
+unsafe impl<T: Send + Sync> Send for OwnedEntry<T> {}
+// SAFETY: shared access is `&T`.
+unsafe impl<T: Send + Sync> Sync for OwnedEntry<T> {}
+
+impl<T> OwnedEntry<T> {
+    pub(crate) fn new(slab: Arc<Slab<T>>, slot: NonNull<Slot<T>>, key: usize) -> Self {
+        OwnedEntry { slab, slot, key }
+    }
+
+    /// The value's key.
+    #[must_use]
+    pub fn key(&self) -> usize {
+        self.key
+    }
+
+    fn slot(&self) -> &Slot<T> {
+        // SAFETY: the slot lives in a page of `self.slab`, which the `Arc`
+        // keeps alive.
+        unsafe { self.slot.as_ref() }
+    }
+}
+
+impl<T> Deref for OwnedEntry<T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        // SAFETY: this guard holds a reference of the value's life.
+        unsafe { self.slot().value() }
+    }
+}
+
+impl<T> Drop for OwnedEntry<T> {
+    #[inline]
+    fn drop(&mut self) {
+        self.slab.put(Key::unpack(self.key).index, self.slot());
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for OwnedEntry<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: PartialEq> PartialEq<T> for OwnedEntry<T> {
+    fn eq(&self, other: &T) -> bool {
+        **self == *other
+    }
+}
+
+/// A reserved slot and its key, from [`Slab::vacant_entry`]: the key is known
+/// before the value is made. Dropped without [`insert`](Self::insert), the
+/// slot goes back to the free list.
+pub struct VacantEntry<'a, T> {
+    slab: &'a Slab<T>,
+    slot: &'a Slot<T>,
+    key: Key,
+}
+
+impl<'a, T> VacantEntry<'a, T> {
+    pub(crate) fn new(slab: &'a Slab<T>, slot: &'a Slot<T>, key: Key) -> Self {
+        VacantEntry { slab, slot, key }
+    }
+
+    /// The key the value will have.
+    #[must_use]
+    pub fn key(&self) -> usize {
+        self.key.pack()
+    }
+
+    /// Puts the value in the slot and makes it visible under [`key`](Self::key).
+    pub fn insert(self, value: T) {
+        let this = ManuallyDrop::new(self);
+        // SAFETY: the slot is ours (popped, frozen) and empty.
+        unsafe { this.slot.write(value) };
+        // Release (inside `unfreeze`): the value's initialisation
+        // happens-before every `try_get` that succeeds on this life.
+        this.slot.refs.unfreeze(1);
+        debug_assert_eq!(this.slot.refs.generation(), this.key.generation);
+        this.slot.mark_present(this.key.generation);
+    }
+}
+
+impl<T> Drop for VacantEntry<'_, T> {
+    fn drop(&mut self) {
+        self.slab.recycle_unused(self.key.index);
+    }
+}
+
+impl<T> fmt::Debug for VacantEntry<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VacantEntry")
+            .field("key", &self.key())
+            .finish()
+    }
+}

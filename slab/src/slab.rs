@@ -1,0 +1,246 @@
+//! `Slab`: the protocol of a slot's life, on top of the refcount's.
+//!
+//! A life: `insert` pops a free (frozen) slot, writes the value, `unfreeze(1)`
+//! (the slab's own reference; the generation advances), then marks the life
+//! present. `get` is `try_get` plus a check of the mark; an `Entry`'s drop is
+//! one `put`. `remove` or `take` clears the mark once and so owns the slab's
+//! reference: `remove` puts it, `take` waits to `freeze(1)`. Whoever gets
+//! `Put::Last` (or freezes) owns the slot: drops the value and pushes the slot.
+
+use crate::entry::{Entry, OwnedEntry, VacantEntry};
+use crate::free::FreeList;
+use crate::iter::UniqueIter;
+use crate::key::Key;
+use crate::pages::{Pages, MAX_SLOTS};
+use crate::slot::Slot;
+use alloc::sync::Arc;
+use core::fmt;
+use frozen_refcount::Put;
+
+/// A lock-free concurrent slab: values behind `usize` keys, with `get` as one
+/// atomic add on the slot's refcount.
+///
+/// The API is sharded-slab's `Slab`; where the semantics differ is listed in
+/// the crate docs. See the crate root for an example.
+pub struct Slab<T> {
+    pages: Pages<T>,
+    free: FreeList,
+}
+
+// SAFETY: values are moved in by `insert` and dropped or moved out by
+// whichever thread releases the last reference (`T: Send`), and shared
+// through `Entry` by every thread that gets one (`T: Sync`).
+unsafe impl<T: Send + Sync> Sync for Slab<T> {}
+// SAFETY: sending the slab sends the values it owns.
+unsafe impl<T: Send> Send for Slab<T> {}
+
+impl<T> Slab<T> {
+    /// The most values a slab can hold: `32 * (2^27 - 1)`, just under 2^32.
+    pub const MAX_SLOTS: usize = MAX_SLOTS;
+
+    /// An empty slab. Allocates nothing until the first insert.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::with_max_slots(MAX_SLOTS)
+    }
+
+    /// An empty slab that holds at most `max` values at once (at most
+    /// [`MAX_SLOTS`](Self::MAX_SLOTS)): `insert` returns `None` past it.
+    /// (sharded-slab sets its limits by a `Config` type.)
+    #[must_use]
+    pub fn with_max_slots(max: usize) -> Self {
+        Slab {
+            pages: Pages::new(),
+            free: FreeList::new(max.min(MAX_SLOTS)),
+        }
+    }
+
+    /// Inserts a value; its key, or `None` when the slab is full.
+    ///
+    /// Lock-free: a pop from the free list (a CAS), the value's write, one
+    /// store to make the slot live, one to mark it present.
+    pub fn insert(&self, value: T) -> Option<usize> {
+        let entry = self.vacant_entry()?;
+        let key = entry.key();
+        entry.insert(value);
+        Some(key)
+    }
+
+    /// Reserves a slot and its key before the value exists (a value that
+    /// holds its own key). Dropping the `VacantEntry` unused frees the slot.
+    pub fn vacant_entry(&self) -> Option<VacantEntry<'_, T>> {
+        let index = self.free.pop(&self.pages)?;
+        let slot = self.slot(index);
+        // The life about to begin: `unfreeze` advances the generation by one.
+        let generation = slot.refs.generation().wrapping_add(1);
+        Some(VacantEntry::new(self, slot, Key { index, generation }))
+    }
+
+    /// A guard for the value under `key`, or `None` if the key is not in
+    /// the slab (removed, never inserted, or from an earlier life of its slot).
+    ///
+    /// One `try_get` (one atomic add) and one load of the slot's mark; a
+    /// miss on a live slot puts the reference back (one more atomic add).
+    #[inline]
+    pub fn get(&self, key: usize) -> Option<Entry<'_, T>> {
+        let slot = self.acquire(Key::unpack(key))?;
+        Some(Entry::new(self, slot, key))
+    }
+
+    /// [`get`](Self::get) for an `Arc<Slab>`: the guard keeps the slab alive
+    /// and has no lifetime.
+    pub fn get_owned(self: Arc<Self>, key: usize) -> Option<OwnedEntry<T>> {
+        let slot = self.acquire(Key::unpack(key))?;
+        let slot = core::ptr::NonNull::from(slot);
+        Some(OwnedEntry::new(self, slot, key))
+    }
+
+    /// Whether `key` is in the slab (a snapshot: one Relaxed load, no write).
+    pub fn contains(&self, key: usize) -> bool {
+        let key = Key::unpack(key);
+        self.pages
+            .get(key.index)
+            .is_some_and(|slot| slot.is_present(key.generation))
+    }
+
+    /// Removes `key`'s value from the slab; `true` if this call removed it.
+    ///
+    /// Never blocks. The value is dropped now if no `Entry` for it exists,
+    /// else by the thread that drops the last one. From now on `get` and
+    /// `contains` miss it, and of two concurrent `remove`s one returns `true`.
+    pub fn remove(&self, key: usize) -> bool {
+        let key = Key::unpack(key);
+        let Some(slot) = self.pages.get(key.index) else {
+            return false;
+        };
+        if !slot.unmark(key.generation) {
+            return false;
+        }
+        // We own the slab's reference to this life (see `Slot::unmark`).
+        self.put(key.index, slot);
+        true
+    }
+
+    /// Removes `key`'s value and returns it, waiting (spinning, then
+    /// yielding with `std`) until every `Entry` for it is dropped, as
+    /// sharded-slab's `take` does. `None` if the key is not in the slab.
+    ///
+    /// Do not call it while this thread holds an `Entry` for the key: it
+    /// would wait forever.
+    pub fn take(&self, key: usize) -> Option<T> {
+        let key = Key::unpack(key);
+        let slot = self.pages.get(key.index)?;
+        if !slot.unmark(key.generation) {
+            return None;
+        }
+        // We hold the slab's reference; the slot is ours once it is the only
+        // one. `freeze(1)` is one CAS (Acquire: every `Entry`'s accesses
+        // happen-before, through their Release puts).
+        let mut spins = 0u32;
+        while !slot.refs.freeze(1) {
+            backoff(&mut spins);
+        }
+        // SAFETY: frozen by us: we own the slot and it holds the value.
+        let value = unsafe { slot.read() };
+        self.free.push(&self.pages, key.index);
+        Some(value)
+    }
+
+    /// Iterates over the values, with `&mut` access to the slab (no
+    /// concurrent change is possible).
+    pub fn unique_iter(&mut self) -> UniqueIter<'_, T> {
+        UniqueIter::new(self.pages.slots())
+    }
+
+    /// Takes a reference to life `key.generation` of slot `key.index`.
+    ///
+    /// Why the mark's Relaxed load cannot accept an earlier life: our
+    /// `try_get` succeeded in the slot's current life L, and no later life
+    /// can begin while we hold the reference. Life L-1's mark was cleared
+    /// (by its `remove`/`take`) before its last reference was put (Release),
+    /// the slot pushed (Release) and popped (Acquire) and L's `unfreeze`
+    /// stored (Release), which our `try_get` acquired: that clearing
+    /// happens-before our load, so by coherence we read it or a later value,
+    /// all of which belong to life L. And `present(g)` is `present(L)` only
+    /// for `g == L` (mod 2^32).
+    #[inline(always)]
+    fn acquire(&self, key: Key) -> Option<&Slot<T>> {
+        let slot = self.pages.get(key.index)?;
+        if !slot.refs.try_get() {
+            return None;
+        }
+        if slot.is_present(key.generation) {
+            return Some(slot);
+        }
+        // Another life, or removed: give the reference back. It may be the
+        // last (the life ended while we held it), and then the slot is ours.
+        self.put(key.index, slot);
+        None
+    }
+
+    /// Drops one reference to slot `index`'s current life.
+    #[inline(always)]
+    pub(crate) fn put(&self, index: u32, slot: &Slot<T>) {
+        if slot.refs.put() == Put::Last {
+            self.release(index, slot);
+        }
+    }
+
+    /// The last reference is gone: drop the value, recycle the slot.
+    #[cold]
+    fn release(&self, index: u32, slot: &Slot<T>) {
+        // SAFETY: `Put::Last` froze the word: we own the slot and its value.
+        unsafe { slot.drop_value() };
+        self.free.push(&self.pages, index);
+    }
+
+    /// Slot `index`, which the caller knows to exist (it popped it).
+    pub(crate) fn slot(&self, index: u32) -> &Slot<T> {
+        self.pages.get(index).expect("a popped slot's page exists")
+    }
+
+    /// Returns an unused, still frozen slot to the free list.
+    pub(crate) fn recycle_unused(&self, index: u32) {
+        self.free.push(&self.pages, index);
+    }
+}
+
+/// One turn of `take`'s wait: spin with a growing pause, then yield.
+fn backoff(spins: &mut u32) {
+    if *spins < 6 {
+        for _ in 0..1u32 << *spins {
+            frozen_refcount::__sync::spin_hint();
+        }
+        *spins += 1;
+    } else {
+        // Under loom the hint is the yield its scheduler needs.
+        frozen_refcount::__sync::spin_hint();
+        #[cfg(feature = "std")]
+        std::thread::yield_now();
+    }
+}
+
+impl<T> Default for Slab<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> fmt::Debug for Slab<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Slab").finish_non_exhaustive()
+    }
+}
+
+impl<T> Drop for Slab<T> {
+    fn drop(&mut self) {
+        for slot in self.pages.slots() {
+            // A slot whose word is not frozen holds a value: present, or
+            // removed while an `Entry` leaked by `mem::forget` still counts.
+            if !slot.refs.is_frozen() {
+                // SAFETY: `&mut self`: no other access; the value is there.
+                unsafe { slot.drop_value() };
+            }
+        }
+    }
+}
