@@ -244,3 +244,52 @@ impl<T> Drop for Slab<T> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+    use frozen_refcount::{FrozenRefcount, Tagged};
+
+    /// Sets slot 0's refcount to frozen at `generation`: the state the slot
+    /// reaches after that many lives, without living them.
+    fn fast_forward(slab: &mut Slab<u32>, generation: u32) {
+        let slot = slab.pages.slots().next().unwrap();
+        assert!(slot.refs.is_frozen());
+        let frozen_low = FrozenRefcount::<Tagged>::new_frozen().load_raw() & 0xFFFF_FFFF;
+        // SAFETY: `FrozenRefcount<Tagged>` is `repr(transparent)` over an
+        // `AtomicU64` (its documented layout); `&mut slab`: no other access.
+        let word = unsafe { &*(&slot.refs as *const FrozenRefcount<Tagged>).cast::<AtomicU64>() };
+        word.store((generation as u64) << 32 | frozen_low, Relaxed);
+    }
+
+    #[test]
+    fn keys_stay_apart_across_the_generation_wrap() {
+        let mut slab = Slab::<u32>::with_max_slots(1);
+        let first = slab.insert(1).unwrap();
+        assert_eq!(first >> 32, 1, "the first life is generation 1");
+        assert_eq!(slab.take(first), Some(1));
+
+        fast_forward(&mut slab, u32::MAX - 1);
+        let last = slab.insert(2).unwrap();
+        assert_eq!(last >> 32, u32::MAX as usize);
+        assert!(
+            slab.get(first).is_none(),
+            "2^32 - 2 lives later, the first key is still stale"
+        );
+        assert!(slab.remove(last));
+
+        let wrapped = slab.insert(3).unwrap();
+        assert_eq!(wrapped >> 32, 0, "the generation wraps to 0");
+        for stale in [first, last] {
+            assert!(slab.get(stale).is_none() && !slab.contains(stale) && !slab.remove(stale));
+        }
+        assert_eq!(*slab.get(wrapped).unwrap(), 3);
+
+        // 2^32 lives after the first, its key names the slot again: the
+        // documented limit of a 32-bit generation.
+        assert!(slab.remove(wrapped));
+        let aliased = slab.insert(4).unwrap();
+        assert_eq!(aliased, first);
+    }
+}
