@@ -128,7 +128,7 @@ pub(crate) use const_fn_unless_loom;
 /// each access to the cell's contents.
 pub mod sync {
     #[cfg(frozen_refcount_loom)]
-    pub use super::atomic::{AtomicU32, AtomicU64};
+    pub use super::loom_atomic::{AtomicU32, AtomicU64};
     #[cfg(not(frozen_refcount_loom))]
     #[cfg(target_has_atomic = "64")]
     pub use core::sync::atomic::AtomicU64;

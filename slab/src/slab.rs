@@ -55,7 +55,8 @@ impl<T> Slab<T> {
         }
     }
 
-    /// Inserts a value; its key, or `None` when the slab is full.
+    /// Inserts a value; its key, or `None` when the slab is full (the value
+    /// is then dropped, as in sharded-slab).
     ///
     /// Lock-free: a pop from the free list (a CAS), the value's write, one
     /// store to make the slot live, one to mark it present.
