@@ -13,3 +13,5 @@ cargo +nightly miri test --target-dir target/miri --lib \
   --test model --test tsan_stress --test stress --test misuse \
   --test semantics --test windows
 cargo +nightly miri test --target-dir target/miri --doc
+# frozen-slab: every test (the stress and the model scaled down by cfg(miri)).
+cargo +nightly miri test --target-dir target/miri -p frozen-slab
