@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The README's test command, then release (the release-mode misuse tests) and
-# the portable-atomic backend.
+# The README's test command (every crate of the workspace: the refcount,
+# frozen-slab, the allocator demo, the tooling), then the refcount in release
+# (the release-mode misuse tests) and with the portable-atomic backend.
 source "$(dirname "$0")/../lib.sh"
-cargo test
+cargo test --workspace
 cargo test --release
 cargo test --features portable-atomic

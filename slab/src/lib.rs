@@ -92,3 +92,8 @@ mod slot;
 pub use entry::{Entry, OwnedEntry, VacantEntry};
 pub use iter::UniqueIter;
 pub use slab::Slab;
+
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctest;
