@@ -5,23 +5,22 @@
 
 use crate::key::Key;
 use crate::slab::Slab;
-use crate::slot::Slot;
+use crate::slot::{RawSlot, Slot};
 use alloc::sync::Arc;
 use core::fmt;
 use core::mem::ManuallyDrop;
 use core::ops::Deref;
-use core::ptr::NonNull;
 
 /// A reference to a value in a [`Slab`], from [`Slab::get`]. The value is
 /// not dropped while an `Entry` for it exists, even if it is removed.
 pub struct Entry<'a, T> {
     slab: &'a Slab<T>,
-    slot: &'a Slot<T>,
+    slot: Slot<'a, T>,
     key: usize,
 }
 
 impl<'a, T> Entry<'a, T> {
-    pub(crate) fn new(slab: &'a Slab<T>, slot: &'a Slot<T>, key: usize) -> Self {
+    pub(crate) fn new(slab: &'a Slab<T>, slot: Slot<'a, T>, key: usize) -> Self {
         Entry { slab, slot, key }
     }
 
@@ -64,7 +63,7 @@ impl<T: PartialEq> PartialEq<T> for Entry<'_, T> {
 /// [`Slab::get_owned`]: `'static` if `T` is, so it can be stored or sent.
 pub struct OwnedEntry<T> {
     slab: Arc<Slab<T>>,
-    slot: NonNull<Slot<T>>,
+    slot: RawSlot<T>,
     key: usize,
 }
 
@@ -75,7 +74,7 @@ unsafe impl<T: Send + Sync> Send for OwnedEntry<T> {}
 unsafe impl<T: Send + Sync> Sync for OwnedEntry<T> {}
 
 impl<T> OwnedEntry<T> {
-    pub(crate) fn new(slab: Arc<Slab<T>>, slot: NonNull<Slot<T>>, key: usize) -> Self {
+    pub(crate) fn new(slab: Arc<Slab<T>>, slot: RawSlot<T>, key: usize) -> Self {
         OwnedEntry { slab, slot, key }
     }
 
@@ -85,10 +84,10 @@ impl<T> OwnedEntry<T> {
         self.key
     }
 
-    fn slot(&self) -> &Slot<T> {
+    fn slot(&self) -> Slot<'_, T> {
         // SAFETY: the slot lives in a page of `self.slab`, which the `Arc`
         // keeps alive.
-        unsafe { self.slot.as_ref() }
+        unsafe { self.slot.get() }
     }
 }
 
@@ -125,12 +124,12 @@ impl<T: PartialEq> PartialEq<T> for OwnedEntry<T> {
 /// slot goes back to the free list.
 pub struct VacantEntry<'a, T> {
     slab: &'a Slab<T>,
-    slot: &'a Slot<T>,
+    slot: Slot<'a, T>,
     key: Key,
 }
 
 impl<'a, T> VacantEntry<'a, T> {
-    pub(crate) fn new(slab: &'a Slab<T>, slot: &'a Slot<T>, key: Key) -> Self {
+    pub(crate) fn new(slab: &'a Slab<T>, slot: Slot<'a, T>, key: Key) -> Self {
         VacantEntry { slab, slot, key }
     }
 

@@ -6,10 +6,14 @@
 //! only when the slab is dropped: every slot is type-stable for the slab's
 //! whole life, which is what lets a reader with a stale key touch a slot's
 //! atomics safely.
+//!
+//! A page is one allocation holding two arrays, the slots' refcounts and
+//! then their bodies (structure of arrays; `slot.rs` says why).
 
-use crate::slot::Slot;
-use alloc::boxed::Box;
-use alloc::vec::Vec;
+use crate::slot::{Body, Refs, Slot};
+use alloc::alloc::{alloc, dealloc, handle_alloc_error, Layout};
+use core::marker::PhantomData;
+use core::mem::{align_of, size_of};
 use core::ptr;
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use frozen_refcount::__sync::AtomicPtr;
@@ -22,8 +26,10 @@ pub(crate) const PAGES: usize = 27;
 /// Slots in all pages: the most a slab can hold.
 pub(crate) const MAX_SLOTS: usize = FIRST_PAGE * ((1 << PAGES) - 1);
 
+/// The pages, each a pointer to its refcount array (null: not allocated).
 pub(crate) struct Pages<T> {
-    pages: [AtomicPtr<Slot<T>>; PAGES],
+    pages: [AtomicPtr<Refs>; PAGES],
+    _values: PhantomData<T>,
 }
 
 /// Page and offset of slot `index`.
@@ -39,16 +45,54 @@ fn page_len(page: usize) -> usize {
     FIRST_PAGE << page
 }
 
+/// Where a page of `len` slots keeps its bodies: after the refcounts,
+/// aligned. Arithmetic the compiler folds for a known `T` (`len` is a
+/// multiple of 32, so for bodies aligned to at most 256 bytes it is just
+/// `len * 8`); `page_layout` checks it against `Layout::extend`.
+#[inline(always)]
+fn bodies_offset<T>(len: usize) -> usize {
+    let align = align_of::<Body<T>>();
+    (len * size_of::<Refs>()).next_multiple_of(align)
+}
+
+fn page_layout<T>(len: usize) -> Layout {
+    let refs = Layout::array::<Refs>(len).expect("page size");
+    let (layout, offset) = refs
+        .extend(Layout::array::<Body<T>>(len).expect("page size"))
+        .expect("page size");
+    assert_eq!(offset, bodies_offset::<T>(len));
+    layout
+}
+
 impl<T> Pages<T> {
     pub(crate) fn new() -> Self {
         Pages {
             pages: core::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
+            _values: PhantomData,
+        }
+    }
+
+    /// Slot `offset` of the page at `base`.
+    ///
+    /// # Safety
+    /// `base` is an allocated page of `page_len(page)` slots and
+    /// `offset < page_len(page)`.
+    #[inline(always)]
+    unsafe fn slot_at(&self, base: *mut Refs, page: usize, offset: usize) -> Slot<'_, T> {
+        // SAFETY: both arrays hold `page_len(page)` initialised elements, in
+        // one allocation that lives as long as `self`.
+        unsafe {
+            let bodies = base
+                .cast::<u8>()
+                .add(bodies_offset::<T>(page_len(page)))
+                .cast::<Body<T>>();
+            Slot::new(&*base.add(offset), &*bodies.add(offset))
         }
     }
 
     /// Slot `index`, if its page exists.
     #[inline(always)]
-    pub(crate) fn get(&self, index: u32) -> Option<&Slot<T>> {
+    pub(crate) fn get(&self, index: u32) -> Option<Slot<'_, T>> {
         let (page, offset) = locate(index);
         // Acquire: pairs with the Release that published the page, so its
         // slots are seen initialised.
@@ -56,13 +100,12 @@ impl<T> Pages<T> {
         if base.is_null() {
             return None;
         }
-        // SAFETY: `offset < page_len(page)` by `locate`; pages live as long
-        // as `self`.
-        Some(unsafe { &*base.add(offset) })
+        // SAFETY: allocated; `offset < page_len(page)` by `locate`.
+        Some(unsafe { self.slot_at(base, page, offset) })
     }
 
     /// Slot `index`, allocating its page if needed. `index < MAX_SLOTS`.
-    pub(crate) fn get_or_alloc(&self, index: u32) -> &Slot<T> {
+    pub(crate) fn get_or_alloc(&self, index: u32) -> Slot<'_, T> {
         let (page, offset) = locate(index);
         let cell = &self.pages[page];
         // Acquire: as in `get`.
@@ -75,13 +118,13 @@ impl<T> Pages<T> {
                 Ok(_) => fresh,
                 Err(winner) => {
                     // SAFETY: `fresh` was never shared.
-                    unsafe { free_page(fresh, page_len(page)) };
+                    unsafe { free_page::<T>(fresh, page_len(page)) };
                     winner
                 }
             };
         }
         // SAFETY: as in `get`.
-        unsafe { &*base.add(offset) }
+        unsafe { self.slot_at(base, page, offset) }
     }
 
     /// Every slot of every allocated page, in index order (for `&mut`
@@ -103,15 +146,15 @@ pub(crate) struct Slots<'a, T> {
 }
 
 impl<'a, T> Iterator for Slots<'a, T> {
-    type Item = &'a Slot<T>;
-    fn next(&mut self) -> Option<&'a Slot<T>> {
+    type Item = Slot<'a, T>;
+    fn next(&mut self) -> Option<Slot<'a, T>> {
         while self.page < PAGES {
             // Relaxed: the `&mut` borrow behind this iterator orders every
             // write before it.
             let base = self.pages.pages[self.page].load(Relaxed);
             if !base.is_null() && self.offset < page_len(self.page) {
-                // SAFETY: an allocated page holds `page_len` initialised slots.
-                let slot = unsafe { &*base.add(self.offset) };
+                // SAFETY: allocated, and `offset` is in the page.
+                let slot = unsafe { self.pages.slot_at(base, self.page, self.offset) };
                 self.offset += 1;
                 return Some(slot);
             }
@@ -122,19 +165,40 @@ impl<'a, T> Iterator for Slots<'a, T> {
     }
 }
 
-fn alloc_page<T>(len: usize) -> *mut Slot<T> {
-    let page: Box<[Slot<T>]> = (0..len)
-        .map(|_| Slot::new())
-        .collect::<Vec<_>>()
-        .into_boxed_slice();
-    Box::into_raw(page).cast::<Slot<T>>()
+/// A page of `len` free slots: frozen refcounts, empty bodies.
+fn alloc_page<T>(len: usize) -> *mut Refs {
+    let layout = page_layout::<T>(len);
+    // SAFETY: `layout` has a non-zero size (`len > 0`, refcounts are not ZSTs).
+    let base = unsafe { alloc(layout) };
+    if base.is_null() {
+        handle_alloc_error(layout);
+    }
+    let refs = base.cast::<Refs>();
+    // SAFETY: in bounds of the allocation, laid out by `page_layout`.
+    unsafe {
+        let bodies = base.add(bodies_offset::<T>(len)).cast::<Body<T>>();
+        for i in 0..len {
+            refs.add(i).write(Refs::new_frozen());
+            bodies.add(i).write(Body::new());
+        }
+    }
+    refs
 }
 
 /// # Safety
-/// `base` came from `alloc_page(len)` and is not used after.
-unsafe fn free_page<T>(base: *mut Slot<T>, len: usize) {
-    // SAFETY: rebuilds the box `alloc_page` leaked.
-    drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(base, len)) });
+/// `base` came from `alloc_page::<T>(len)` and is not used after. The
+/// values in the bodies are not dropped here (`Slab`'s `Drop` does that).
+unsafe fn free_page<T>(base: *mut Refs, len: usize) {
+    // SAFETY: the arrays `alloc_page` initialised; then its layout.
+    unsafe {
+        let bodies = base
+            .cast::<u8>()
+            .add(bodies_offset::<T>(len))
+            .cast::<Body<T>>();
+        ptr::drop_in_place(ptr::slice_from_raw_parts_mut(base, len));
+        ptr::drop_in_place(ptr::slice_from_raw_parts_mut(bodies, len));
+        dealloc(base.cast::<u8>(), page_layout::<T>(len));
+    }
 }
 
 impl<T> Drop for Pages<T> {
@@ -143,7 +207,7 @@ impl<T> Drop for Pages<T> {
             let base = cell.load(Relaxed);
             if !base.is_null() {
                 // SAFETY: allocated by `alloc_page(page_len(page))`; `&mut`.
-                unsafe { free_page(base, page_len(page)) };
+                unsafe { free_page::<T>(base, page_len(page)) };
             }
         }
     }
@@ -171,5 +235,19 @@ mod tests {
         // One past the last slot, and the largest index, fall past the pages.
         assert_eq!(locate(MAX_SLOTS as u32).0, PAGES);
         assert_eq!(locate(u32::MAX).0, PAGES);
+    }
+
+    #[test]
+    fn bodies_follow_the_refcounts_aligned() {
+        #[repr(align(512))]
+        struct Big(#[allow(dead_code)] u8);
+        for page in 0..6 {
+            let len = page_len(page);
+            page_layout::<u8>(len);
+            page_layout::<u64>(len);
+            page_layout::<Big>(len); // rounded up past `len * 8`
+            assert_eq!(bodies_offset::<u64>(len), len * 8);
+        }
+        assert_eq!(bodies_offset::<Big>(32), 512);
     }
 }

@@ -91,8 +91,7 @@ impl<T> Slab<T> {
     /// [`get`](Self::get) for an `Arc<Slab>`: the guard keeps the slab alive
     /// and has no lifetime.
     pub fn get_owned(self: Arc<Self>, key: usize) -> Option<OwnedEntry<T>> {
-        let slot = self.acquire(Key::unpack(key))?;
-        let slot = core::ptr::NonNull::from(slot);
+        let slot = self.acquire(Key::unpack(key))?.into_raw();
         Some(OwnedEntry::new(self, slot, key))
     }
 
@@ -155,7 +154,14 @@ impl<T> Slab<T> {
 
     /// Takes a reference to life `key.generation` of slot `key.index`.
     ///
-    /// Why the mark's Relaxed load cannot accept an earlier life: our
+    /// First a Relaxed load of the mark, a hint: a key that is not present
+    /// now (removed, stale, never inserted) misses with no write, which
+    /// leaves the slot's lines shared in every reader's cache. That answer
+    /// is the one `contains` would give at the load, so it is linearizable
+    /// there. Then `try_get`, and the mark again, which decides: the life
+    /// can have changed between the hint and the `try_get`.
+    ///
+    /// Why the second load, Relaxed, cannot accept an earlier life: our
     /// `try_get` succeeded in the slot's current life L, and no later life
     /// can begin while we hold the reference. Life L-1's mark was cleared
     /// (by its `remove`/`take`) before its last reference was put (Release),
@@ -164,24 +170,29 @@ impl<T> Slab<T> {
     /// happens-before our load, so by coherence we read it or a later value,
     /// all of which belong to life L. And `present(g)` is `present(L)` only
     /// for `g == L` (mod 2^32).
+    ///
+    /// The mark lives in the slot's body, apart from the refcount
+    /// (`slot.rs`), so on a hit both loads are reads of a line that only
+    /// inserts and removes write.
     #[inline(always)]
-    fn acquire(&self, key: Key) -> Option<&Slot<T>> {
+    fn acquire(&self, key: Key) -> Option<Slot<'_, T>> {
         let slot = self.pages.get(key.index)?;
-        if !slot.refs.try_get() {
+        if !slot.is_present(key.generation) || !slot.refs.try_get() {
             return None;
         }
         if slot.is_present(key.generation) {
             return Some(slot);
         }
-        // Another life, or removed: give the reference back. It may be the
-        // last (the life ended while we held it), and then the slot is ours.
+        // Another life, or removed since the hint: give the reference back.
+        // It may be the last (the life ended while we held it), and then the
+        // slot is ours.
         self.put(key.index, slot);
         None
     }
 
     /// Drops one reference to slot `index`'s current life.
     #[inline(always)]
-    pub(crate) fn put(&self, index: u32, slot: &Slot<T>) {
+    pub(crate) fn put(&self, index: u32, slot: Slot<'_, T>) {
         if slot.refs.put() == Put::Last {
             self.release(index, slot);
         }
@@ -189,14 +200,14 @@ impl<T> Slab<T> {
 
     /// The last reference is gone: drop the value, recycle the slot.
     #[cold]
-    fn release(&self, index: u32, slot: &Slot<T>) {
+    fn release(&self, index: u32, slot: Slot<'_, T>) {
         // SAFETY: `Put::Last` froze the word: we own the slot and its value.
         unsafe { slot.drop_value() };
         self.free.push(&self.pages, index);
     }
 
     /// Slot `index`, which the caller knows to exist (it popped it).
-    pub(crate) fn slot(&self, index: u32) -> &Slot<T> {
+    pub(crate) fn slot(&self, index: u32) -> Slot<'_, T> {
         self.pages.get(index).expect("a popped slot's page exists")
     }
 
@@ -260,7 +271,7 @@ mod tests {
         let frozen_low = FrozenRefcount::<Tagged>::new_frozen().load_raw() & 0xFFFF_FFFF;
         // SAFETY: `FrozenRefcount<Tagged>` is `repr(transparent)` over an
         // `AtomicU64` (its documented layout); `&mut slab`: no other access.
-        let word = unsafe { &*(&slot.refs as *const FrozenRefcount<Tagged>).cast::<AtomicU64>() };
+        let word = unsafe { &*(slot.refs as *const FrozenRefcount<Tagged>).cast::<AtomicU64>() };
         word.store((generation as u64) << 32 | frozen_low, Relaxed);
     }
 

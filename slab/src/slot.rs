@@ -1,7 +1,16 @@
 //! One slot: a `Tagged` refcount, the mark that says which life holds the
 //! slab's own reference, the free-list link, and the value.
+//!
+//! The refcount and the rest (the [`Body`]) live in two arrays of their page
+//! (`pages.rs`), so that the refcount, which every `get` and guard drop
+//! writes, shares no cache line with the mark and the value, which a `get`
+//! only reads. Under contention on one key, the mark's load and the value's
+//! read then hit a line that stays shared in every reader's cache, instead
+//! of pulling the refcount's line back: docs/slab.md has the measurement.
 
 use core::mem::MaybeUninit;
+use core::ops::Deref;
+use core::ptr::NonNull;
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use frozen_refcount::__sync::{AtomicU32, AtomicU64, UnsafeCell};
 use frozen_refcount::{FrozenRefcount, Tagged};
@@ -9,29 +18,87 @@ use frozen_refcount::{FrozenRefcount, Tagged};
 /// The mark's bit for "this life's value is in the slab" (not yet removed).
 const PRESENT: u64 = 1;
 
-/// A slot of the slab. Type-stable: it lives as long as the slab, through
-/// every life of every value put in it, so a reader with a stale key can
-/// always touch its atomics (never its value) safely.
+/// A slot's refcount.
 ///
-/// - `refs`: frozen while the slot is free (owned by the allocator, or by
-///   whoever froze it); live with one reference held by the slab itself
-///   (until `remove`/`take`) plus one per `Entry`. Its generation counts
-///   lives (one per `unfreeze`), and a key carries it.
-/// - `mark`: `generation << 1 | PRESENT` while life `generation` is in the
-///   slab; the PRESENT bit is cleared once, by the `remove` or `take` that
-///   wins, which thereby owns the slab's reference and drops it.
-pub(crate) struct Slot<T> {
-    pub(crate) refs: FrozenRefcount<Tagged>,
+/// Frozen while the slot is free (owned by the allocator, or by whoever
+/// froze it); live with one reference held by the slab itself (until
+/// `remove`/`take`) plus one per guard. Its generation counts lives (one
+/// per `unfreeze`), and a key carries it.
+pub(crate) type Refs = FrozenRefcount<Tagged>;
+
+/// A slot of the slab: its refcount and its body, both in a page that lives
+/// as long as the slab, through every life of every value put in it, so a
+/// reader with a stale key can always touch their atomics (never the value).
+pub(crate) struct Slot<'a, T> {
+    pub(crate) refs: &'a Refs,
+    body: &'a Body<T>,
+}
+
+impl<T> Clone for Slot<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Slot<'_, T> {}
+
+impl<'a, T> Slot<'a, T> {
+    pub(crate) fn new(refs: &'a Refs, body: &'a Body<T>) -> Self {
+        Slot { refs, body }
+    }
+
+    /// The slot without its lifetime, for a guard that keeps the slab alive
+    /// by other means (`OwnedEntry`'s `Arc`).
+    pub(crate) fn into_raw(self) -> RawSlot<T> {
+        RawSlot {
+            refs: NonNull::from(self.refs),
+            body: NonNull::from(self.body),
+        }
+    }
+}
+
+/// A [`Slot`] as two pointers.
+pub(crate) struct RawSlot<T> {
+    refs: NonNull<Refs>,
+    body: NonNull<Body<T>>,
+}
+
+impl<T> RawSlot<T> {
+    /// # Safety
+    /// The slab that holds the slot is alive for `'a`.
+    pub(crate) unsafe fn get<'a>(&self) -> Slot<'a, T> {
+        // SAFETY: the slot's page lives as long as its slab.
+        unsafe {
+            Slot {
+                refs: self.refs.as_ref(),
+                body: self.body.as_ref(),
+            }
+        }
+    }
+}
+
+impl<'a, T> Deref for Slot<'a, T> {
+    type Target = Body<T>;
+    #[inline(always)]
+    fn deref(&self) -> &Body<T> {
+        self.body
+    }
+}
+
+/// The part of a slot that a `get` only reads.
+///
+/// `mark`: `generation << 1 | PRESENT` while life `generation` is in the
+/// slab; the PRESENT bit is cleared once, by the `remove` or `take` that
+/// wins, which thereby owns the slab's reference and drops it.
+pub(crate) struct Body<T> {
     mark: AtomicU64,
     /// The next free slot's index while this one is on the free list.
     pub(crate) next_free: AtomicU32,
     value: UnsafeCell<MaybeUninit<T>>,
 }
 
-impl<T> Slot<T> {
+impl<T> Body<T> {
     pub(crate) fn new() -> Self {
-        Slot {
-            refs: FrozenRefcount::new_frozen(),
+        Body {
             mark: AtomicU64::new(0),
             next_free: AtomicU32::new(u32::MAX),
             value: UnsafeCell::new(MaybeUninit::uninit()),
