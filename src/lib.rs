@@ -114,6 +114,11 @@ mod zeroable;
     not(frozen_refcount_loom)
 ))]
 pub use backends::ArmLse;
+backends::native_rmw! {
+    if {
+        pub use backends::CoreAtomics;
+    } else {}
+}
 #[cfg(all(feature = "portable-atomic", not(frozen_refcount_loom)))]
 pub use backends::PortableAtomics;
 #[cfg(all(
@@ -124,7 +129,7 @@ pub use backends::PortableAtomics;
 pub use backends::X86Asm;
 #[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
 pub use backends::{ArmDetect, ArmLlsc};
-pub use backends::{Backend, CoreAtomics, DefaultBackend};
+pub use backends::{Backend, DefaultBackend};
 #[cfg(feature = "std")]
 pub use backends::{Counting, Counts};
 #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
