@@ -2,7 +2,7 @@
 //! encoding at u8, u16 and u32 on `DefaultBackend`. A failed check panics
 //! (the panic handler prints it and exits 101).
 
-use crate::platform::sections;
+use crate::platform::sections::count as sections;
 use frozen_refcount::model::{Checker, Op};
 use frozen_refcount::{
     Backend, Biased, Classic, DefaultBackend, Encoding, FrozenRefcount, HighBit, LowBit, Put,

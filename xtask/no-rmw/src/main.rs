@@ -1,8 +1,15 @@
-//! frozen-refcount on a core with no atomic read-modify-write, run rather
-//! than only built: RV32IMC (`riscv32imc-unknown-none-elf`, the ESP32-C3's
-//! ISA: no A extension) under `qemu-riscv32 -cpu rv32,a=false`, where an AMO
-//! or LR/SC instruction is an illegal instruction. `DefaultBackend` is
-//! `PortableAtomics`, whose RMWs run in portable-atomic's critical section.
+//! frozen-refcount on cores with no atomic read-modify-write, run rather
+//! than only built (CI stage 31):
+//!
+//! - RV32IMC (`riscv32imc-unknown-none-elf`, the ESP32-C3's ISA: no A
+//!   extension) as a Linux ELF under `qemu-riscv32 -cpu rv32,a=false`, where
+//!   an AMO or LR/SC instruction is an illegal instruction;
+//! - Cortex-M0 (`thumbv6m-none-eabi`, as the RP2040's M0+) on
+//!   `qemu-system-arm -machine microbit`, through semihosting.
+//!
+//! `DefaultBackend` is `PortableAtomics`, whose operations run in
+//! portable-atomic's critical section (`platform/`: a no-op on the
+//! one-thread Linux process, interrupts masked on the M0; both count).
 //!
 //! The checks are the sequential, `no_std` part of the test suites: every
 //! encoding at u8, u16 and u32 (no `Tagged`: there are no 64-bit atomics)
