@@ -57,7 +57,11 @@
 //! # Features
 //!
 //! - `std`: `Counting`'s per-thread step counts.
-//! - `portable-atomic`: the `PortableAtomics` backend.
+//! - `portable-atomic`: the `PortableAtomics` backend, and the only one on
+//!   cores with no atomic read-modify-write (Cortex-M0/M0+ `thumbv6m`,
+//!   RV32IMC `riscv32imc`), where it is `DefaultBackend` and `CoreAtomics`
+//!   does not exist; there enable portable-atomic's `critical-section` or
+//!   `unsafe-assume-single-core` feature too (docs/backends.md).
 //! - `model`: `frozen_refcount::model`, the sequential reference model used
 //!   by the tests and the fuzzers.
 //! - `bytemuck`: `bytemuck::Zeroable` for [`ZeroLockedHigh`] and
