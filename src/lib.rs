@@ -57,7 +57,11 @@
 //! # Features
 //!
 //! - `std`: `Counting`'s per-thread step counts.
-//! - `portable-atomic`: the `PortableAtomics` backend.
+//! - `portable-atomic`: the `PortableAtomics` backend, and the only one on
+//!   cores with no atomic read-modify-write (Cortex-M0/M0+ `thumbv6m`,
+//!   RV32IMC `riscv32imc`), where it is `DefaultBackend` and `CoreAtomics`
+//!   does not exist; there enable portable-atomic's `critical-section` or
+//!   `unsafe-assume-single-core` feature too (docs/backends.md).
 //! - `model`: `frozen_refcount::model`, the sequential reference model used
 //!   by the tests and the fuzzers.
 //! - `bytemuck`: `bytemuck::Zeroable` for [`ZeroLockedHigh`] and
@@ -114,6 +118,11 @@ mod zeroable;
     not(frozen_refcount_loom)
 ))]
 pub use backends::ArmLse;
+backends::native_rmw! {
+    if {
+        pub use backends::CoreAtomics;
+    } else {}
+}
 #[cfg(all(feature = "portable-atomic", not(frozen_refcount_loom)))]
 pub use backends::PortableAtomics;
 #[cfg(all(
@@ -124,7 +133,7 @@ pub use backends::PortableAtomics;
 pub use backends::X86Asm;
 #[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
 pub use backends::{ArmDetect, ArmLlsc};
-pub use backends::{Backend, CoreAtomics, DefaultBackend};
+pub use backends::{Backend, DefaultBackend};
 #[cfg(feature = "std")]
 pub use backends::{Counting, Counts};
 #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]

@@ -6,7 +6,7 @@
 # First the checker's own tests (xtask/src/asm/tests.rs): it must still catch
 # a load before the RMW, a second locked instruction and a stale dump.
 source "$(dirname "$0")/../lib.sh"
-ensure_target aarch64-unknown-linux-gnu
+ensure_target aarch64-unknown-linux-gnu riscv64gc-unknown-linux-gnu
 cargo clippy -p xtask -p asm-probe --all-targets -- -D warnings
 cargo test -p xtask
 cargo xtask asm --check

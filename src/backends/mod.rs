@@ -9,8 +9,39 @@
 use crate::word::Word;
 use core::sync::atomic::Ordering;
 
-mod core_atomics;
-pub use core_atomics::CoreAtomics;
+/// `native_rmw! { if { A } else { B } }`: the items `A` where the target's
+/// core atomics have read-modify-writes at 8, 16 and 32 bits
+/// (`target_has_atomic`), `B` where they are loads and stores only
+/// (Cortex-M0/M0+ `thumbv6m`, RV32 without the A extension `riscv32imc`).
+/// The one place that cfg is written: `CoreAtomics` exists only under `A`,
+/// so naming it on such a core is a compile error, not a link error, and
+/// `DefaultBackend` is `PortableAtomics` there (bottom of this file).
+macro_rules! native_rmw {
+    (if { $($yes:item)* } else { $($no:item)* }) => {
+        cfg_if::cfg_if! {
+            if #[cfg(any(
+                frozen_refcount_loom,
+                all(
+                    target_has_atomic = "8",
+                    target_has_atomic = "16",
+                    target_has_atomic = "32"
+                )
+            ))] {
+                $($yes)*
+            } else {
+                $($no)*
+            }
+        }
+    };
+}
+pub(crate) use native_rmw;
+
+native_rmw! {
+    if {
+        mod core_atomics;
+        pub use core_atomics::CoreAtomics;
+    } else {}
+}
 
 #[cfg(all(feature = "portable-atomic", not(frozen_refcount_loom)))]
 mod portable;
@@ -357,16 +388,43 @@ cfg_if::cfg_if! {
         /// LL/SC core.
         pub type DefaultBackend = ArmDetect;
     } else {
-        /// The backend used when none is named: core's atomics. On x86 and
-        /// x86_64 they are the same instructions as `X86Asm` (`lock xadd`,
-        /// `lock cmpxchg`; 14 instructions per try_get + put round for both,
-        /// callgrind), take the same time (`compare`, one run: `HighBit`
-        /// try_get + put 4.10 ns on `CoreAtomics`, 4.11 ns on `X86Asm`,
-        /// 2026-12-04 22:35 UTC, docs/results.md), and leave the compiler
-        /// free to optimise around `Relaxed` steps; on other targets they are
-        /// the only backend. Choices made from
-        /// instruction counts and `examples/compare/`; re-measure on a new
-        /// target before changing them.
-        pub type DefaultBackend = CoreAtomics;
+        native_rmw! {
+            if {
+                /// The backend used when none is named: core's atomics. On x86
+                /// and x86_64 they are the same instructions as `X86Asm` (`lock
+                /// xadd`, `lock cmpxchg`; 14 instructions per try_get + put
+                /// round for both, callgrind), take the same time (`compare`,
+                /// one run: `HighBit` try_get + put 4.10 ns on `CoreAtomics`,
+                /// 4.11 ns on `X86Asm`, 2026-12-04 22:35 UTC, docs/results.md),
+                /// and leave the compiler free to optimise around `Relaxed`
+                /// steps; on other targets (riscv64 included: one `amoadd.w`
+                /// per get or put, docs/assembly.md) they are the only native
+                /// backend. Choices made from instruction counts and
+                /// `examples/compare/`; re-measure on a new target before
+                /// changing them.
+                pub type DefaultBackend = CoreAtomics;
+            } else {
+                cfg_if::cfg_if! {
+                    if #[cfg(feature = "portable-atomic")] {
+                        /// The backend used when none is named. A core with no
+                        /// atomic read-modify-write (Cortex-M0/M0+ `thumbv6m`,
+                        /// RV32IMC `riscv32imc`): [`PortableAtomics`], whose RMWs
+                        /// take a critical section (portable-atomic's
+                        /// `critical-section` feature) or disable interrupts
+                        /// (`unsafe-assume-single-core`); docs/backends.md says
+                        /// what each costs. There is no `CoreAtomics` there.
+                        pub type DefaultBackend = PortableAtomics;
+                    } else {
+                        compile_error!(
+                            "frozen-refcount: this target has no atomic read-modify-write \
+                             (no `target_has_atomic = \"32\"`, e.g. thumbv6m, riscv32imc), so \
+                             there is no `CoreAtomics`: enable the `portable-atomic` feature, \
+                             with portable-atomic's `critical-section` or \
+                             `unsafe-assume-single-core` feature (docs/backends.md)"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

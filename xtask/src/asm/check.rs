@@ -12,6 +12,9 @@
 //!   result, with no compare between.
 //! - `Classic`'s `try_get` keeps its CAS loop: a backward branch around the RMW.
 //! - `freeze`: one RMW (a CAS), no loop but an LL/SC retry; `unfreeze`: no RMW.
+//! - RISC-V: `try_get`, `get`, `put` have no LR/SC at all (one AMO each);
+//!   the CAS of `freeze` and of the last put (`put_slow`) is an
+//!   `lr.w`/`sc.w` retry loop on RV64GC and one `amocas.w` with Zacas.
 
 use super::isa::{self, att, dest, is_plain_reg, is_rmw, mem_bases, mnem, operands, reg};
 use super::shape::Shape;
@@ -33,7 +36,11 @@ pub struct Failure {
 /// A load first would cost a second cache-line transition (shared, then
 /// exclusive).
 fn counter_access_before_rmw(kind: Kind, fast: &[String]) -> Option<String> {
-    let first_arg = if kind == Kind::X86 { "rdi" } else { "x0" };
+    let first_arg = match kind {
+        Kind::X86 => "rdi",
+        Kind::Rv | Kind::RvZacas => "a0",
+        _ => "x0",
+    };
     let mut regs: HashSet<String> = HashSet::from([first_arg.to_string()]);
     for t in fast {
         if is_rmw(kind, t) {
@@ -49,7 +56,9 @@ fn counter_access_before_rmw(kind: Kind, fast: &[String]) -> Option<String> {
         } else {
             ops.get(1).copied().unwrap_or("")
         };
-        if matches!(mnem(t), "mov" | "movq") && is_plain_reg(src) && regs.contains(&reg(kind, src))
+        if matches!(mnem(t), "mov" | "movq" | "mv")
+            && is_plain_reg(src)
+            && regs.contains(&reg(kind, src))
         {
             regs.insert(d);
         } else {
@@ -74,6 +83,7 @@ pub fn check_function(
         Kind::Lse => "LSE atomic instruction",
         Kind::Outline => "outline-atomic call (`bl __aarch64_*`)",
         Kind::Llsc => "load-exclusive (LL/SC RMW)",
+        Kind::Rv | Kind::RvZacas => "AMO or load-reserved (`amo*`, `lr.w`)",
     };
     let mut fail = |tag: &'static str, msg: String| errs.push(Failure { tag, msg });
     let rmws = |n: usize, fail: &mut dyn FnMut(&'static str, String)| {
@@ -161,6 +171,18 @@ pub fn check_function(
                 );
             }
         }
+        if k.riscv() {
+            let lrsc = lr_sc(shape);
+            if !lrsc.is_empty() {
+                fail(
+                    "LR/SC on a RISC-V hot path",
+                    format!(
+                        "expected one AMO and no LR/SC (an add is one `amoadd`), found: {}",
+                        lrsc.join("; ")
+                    ),
+                );
+            }
+        }
         let slow = match op {
             "try_get" if enc == "Biased" => "try_get_reread",
             "try_get" => "try_get_slow",
@@ -180,6 +202,11 @@ pub fn check_function(
     } else if op == "freeze" {
         rmws(1, &mut fail);
         no_loop(&mut fail);
+        if k.riscv() {
+            cas_shape(k, shape, &mut fail);
+        }
+    } else if op == "put_slow" && k.riscv() {
+        cas_shape(k, shape, &mut fail);
     } else if op == "unfreeze" {
         rmws(0, &mut fail);
         no_loop(&mut fail);
@@ -232,6 +259,60 @@ fn sign_test(
         fail(
             "Biased sign test",
             format!("expected a sign test of the RMW's result within three instructions and no compare, found: {found}"),
+        );
+    }
+}
+
+/// The LR/SC instructions of a function.
+fn lr_sc(shape: &Shape) -> Vec<&str> {
+    shape
+        .insns
+        .iter()
+        .filter(|t| isa::LDX.is_match(mnem(t)) || isa::STX.is_match(mnem(t)))
+        .map(|s| s.as_str())
+        .collect()
+}
+
+/// RISC-V: the shape of a compare-and-swap (`freeze`, the last `put`'s
+/// freeze in `put_slow`). With the A extension alone there is no CAS
+/// instruction: each CAS must be an `lr.w`/`sc.w` retry loop (the `lr` the
+/// target of the `sc`'s backward branch), and no `amocas`. With Zacas it
+/// must be `amocas.w` and no LR/SC at all.
+fn cas_shape(k: Kind, shape: &Shape, fail: &mut dyn FnMut(&'static str, String)) {
+    let amocas: Vec<&str> = shape
+        .insns
+        .iter()
+        .filter(|t| mnem(t).starts_with("amocas."))
+        .map(|s| s.as_str())
+        .collect();
+    let lrsc = lr_sc(shape);
+    if k == Kind::RvZacas {
+        if amocas.is_empty() || !lrsc.is_empty() {
+            fail(
+                "CAS shape",
+                format!(
+                    "expected the CAS as `amocas.w` (Zacas) and no LR/SC, found amocas: [{}], LR/SC: [{}]",
+                    amocas.join("; "),
+                    lrsc.join("; ")
+                ),
+            );
+        }
+        return;
+    }
+    let lrs = shape
+        .insns
+        .iter()
+        .filter(|t| isa::LDX.is_match(mnem(t)))
+        .count();
+    let retried = shape.llsc_retries.len();
+    if !amocas.is_empty() || lrs == 0 || lrs != retried {
+        fail(
+            "CAS shape",
+            format!(
+                "expected each CAS as an `lr.w`/`sc.w` retry loop and no `amocas`, found {lrs} `lr`, \
+                 {retried} LR/SC retry loop(s), amocas: [{}]",
+                amocas.join("; ")
+            ),
         );
     }
 }

@@ -131,7 +131,16 @@ pub fn dump_target(
             for (s, slow) in callees {
                 let Some(f) = asm.resolve(&s) else { continue };
                 let body = parse::clean(f, c);
-                counts.insert((enc.clone(), slow.to_string()), Shape::new(t.kind, &body));
+                let shape = Shape::new(t.kind, &body);
+                for failure in check_function(t.kind, backend, enc, slow, &shape) {
+                    failures.push(Located {
+                        build: format!("{}-{backend}", t.name),
+                        sym: symbols::short(&s),
+                        failure,
+                        body: body.clone(),
+                    });
+                }
+                counts.insert((enc.clone(), slow.to_string()), shape);
                 out.push(String::new());
                 out.push(format!("{c} out of line, called above:"));
                 out.push(format!("{}:", symbols::short(&s)));

@@ -1,6 +1,6 @@
-//! What an instruction of a cleaned body is, per target kind: an atomic
-//! read-modify-write, a branch (and to where), a return; its registers,
-//! memory operands and destination. Cleaned bodies write `mnemonic\toperands`
+//! What an instruction of a cleaned body is, per target kind (x86_64,
+//! aarch64, RISC-V): an atomic read-modify-write, a branch (and to where), a
+//! return; its registers, memory operands and destination. Cleaned bodies write `mnemonic\toperands`
 //! with operands separated by `, ` ([`super::parse::clean`]).
 
 use super::targets::Kind;
@@ -10,10 +10,17 @@ use std::sync::LazyLock;
 static LSE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^((ld|st)(add|clr|eor|set|smax|smin|umax|umin)|swp|casp?)(a|l|al)?[bh]?$").unwrap()
 });
-/// A load-exclusive: the start of an LL/SC sequence.
-pub static LDX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ld(a)?x(r[bh]?|p)$").unwrap());
-/// A store-exclusive.
-pub static STX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^st(l)?x(r[bh]?|p)$").unwrap());
+/// A load-exclusive (aarch64 `ld[a]xr`) or load-reserved (RISC-V
+/// `lr.w[.aq|.rl|.aqrl]`): the start of an LL/SC sequence.
+pub static LDX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(ld(a)?x(r[bh]?|p)|lr\.[wd](\.(aq|rl|aqrl))?)$").unwrap());
+/// A store-exclusive (aarch64) or store-conditional (RISC-V `sc.w`).
+pub static STX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(st(l)?x(r[bh]?|p)|sc\.[wd](\.(aq|rl|aqrl))?)$").unwrap());
+/// A RISC-V AMO (A extension: `amoadd.w.aq`, `amoswap.d`; Zacas:
+/// `amocas.w`), with its ordering bits.
+pub static AMO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^amo[a-z]+\.[bhwdq](\.(aq|rl|aqrl))?$").unwrap());
 static OUTLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^bl\s+__aarch64_(cas|casp|swp|ldadd|ldclr|ldeor|ldset)\d+_(relax|acq|rel|acq_rel)$",
@@ -23,6 +30,12 @@ static OUTLINE: LazyLock<Regex> = LazyLock::new(|| {
 static X86_BRANCH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^j[a-z]+$").unwrap());
 static A64_BRANCH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(b(\.[a-z]+)?|cbn?z|tbn?z)$").unwrap());
+/// RISC-V branches (the target is the last operand), `j`, and the `call` and
+/// `tail` pseudo-instructions.
+static RV_BRANCH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(b(eq|ne|lt|ge|ltu|geu|gt|le|gtu|leu)z?|b(lez|gez|ltz|gtz)|j|tail|call)$")
+        .unwrap()
+});
 static PLAIN_REG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^%?\w+$").unwrap());
 
 /// The mnemonic (`lock xaddl` counts as one).
@@ -49,6 +62,9 @@ pub fn is_rmw(kind: Kind, text: &str) -> bool {
     if kind == Kind::X86 {
         return m.starts_with("lock ") || (m.starts_with("xchg") && text.contains('('));
     }
+    if kind.riscv() {
+        return AMO.is_match(m) || LDX.is_match(m);
+    }
     LSE.is_match(m) || LDX.is_match(m) || OUTLINE.is_match(&text.replace('\t', " "))
 }
 
@@ -73,6 +89,13 @@ pub fn branch_target(kind: Kind, text: &str) -> Option<String> {
         }
         return None;
     }
+    if kind.riscv() {
+        if RV_BRANCH.is_match(m) {
+            let t = ops.rsplit(", ").next().unwrap();
+            return Some(t.split('@').next().unwrap().to_string());
+        }
+        return None;
+    }
     if A64_BRANCH.is_match(m) || m == "bl" {
         return Some(ops.rsplit(", ").next().unwrap().to_string());
     }
@@ -88,6 +111,7 @@ pub fn is_return(text: &str) -> bool {
 pub fn is_uncond(kind: Kind, text: &str) -> bool {
     match kind {
         Kind::X86 => matches!(mnem(text), "jmp" | "jmpq"),
+        Kind::Rv | Kind::RvZacas => matches!(mnem(text), "j" | "tail"),
         _ => mnem(text) == "b",
     }
 }
@@ -113,7 +137,9 @@ pub fn reg(kind: Kind, r: &str) -> String {
 
 /// Base registers of the instruction's memory operands (none for `lea`).
 pub fn mem_bases(kind: Kind, text: &str) -> Vec<String> {
-    static BASE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\((%\w+)|\[(\w+)").unwrap());
+    // x86 `(%rdi)`, aarch64 `[x0]`, RISC-V `0(a0)` / `(a0)`.
+    static BASE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\((%\w+)|\[(\w+)|\(([a-z]\w*)\)").unwrap());
     if ["lea", "adr", "prfm", "prefetch"]
         .iter()
         .any(|p| mnem(text).starts_with(p))
@@ -121,7 +147,7 @@ pub fn mem_bases(kind: Kind, text: &str) -> Vec<String> {
         return Vec::new();
     }
     BASE.captures_iter(operand_text(text))
-        .filter_map(|c| c.get(1).or(c.get(2)))
+        .filter_map(|c| c.get(1).or(c.get(2)).or(c.get(3)))
         .map(|m| reg(kind, m.as_str()))
         .collect()
 }

@@ -14,15 +14,27 @@ pub enum Kind {
     Outline,
     /// aarch64 ARMv8.0: load-exclusive / store-exclusive loops.
     Llsc,
+    /// RISC-V with the A extension: one AMO (`amoadd.w`, `amoswap.w`) for
+    /// an add or a swap, an `lr.w`/`sc.w` retry loop for a compare-and-swap
+    /// (without Zacas: the A extension has no CAS instruction).
+    Rv,
+    /// RISC-V with Zacas: an AMO for an add and `amocas.w` for a CAS; no
+    /// LR/SC allowed in any dumped function.
+    RvZacas,
 }
 
 impl Kind {
     /// The comment leader of the target's assembly.
     pub fn comment(self) -> &'static str {
         match self {
-            Kind::X86 => "#",
+            Kind::X86 | Kind::Rv | Kind::RvZacas => "#",
             _ => "//",
         }
+    }
+
+    /// RISC-V: AMOs, and LR/SC (`lr.w`/`sc.w`) rather than exclusives.
+    pub fn riscv(self) -> bool {
+        matches!(self, Kind::Rv | Kind::RvZacas)
     }
 }
 
@@ -71,6 +83,22 @@ pub const TARGETS: &[Target] = &[
         kind: Kind::Llsc,
         desc: "aarch64 with `-C target-feature=-outline-atomics`: \
                ARMv8.0 LL/SC loops inline (`ldaxr`/`stxr`)",
+    },
+    Target {
+        name: "riscv64",
+        triple: "riscv64gc-unknown-linux-gnu",
+        flags: "",
+        kind: Kind::Rv,
+        desc: "riscv64gc (RV64GC, the A extension: `amoadd.w` for an add, \
+               an `lr.w`/`sc.w` loop for a CAS)",
+    },
+    Target {
+        name: "riscv64-zacas",
+        triple: "riscv64gc-unknown-linux-gnu",
+        flags: "-C target-feature=+zacas",
+        kind: Kind::RvZacas,
+        desc: "riscv64gc with `-C target-feature=+zacas` (`amocas.w` for a CAS, \
+               no LR/SC)",
     },
 ];
 

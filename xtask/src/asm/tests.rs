@@ -2,8 +2,10 @@
 //! (the former `--self-test`), the checked-in dumps themselves (every
 //! assertion holds on them), and the failure modes a regression would bring,
 //! applied to real dumped functions: a load of the counter before the RMW, a
-//! second locked instruction in `try_get`, and a stale dump. Each must make
-//! `--check` fail with a readable report.
+//! second locked instruction (or AMO) in `try_get`, an LR/SC loop where
+//! RISC-V has an AMO, a CAS of the wrong shape for the build (`amocas` without
+//! Zacas, LR/SC with it), and a stale dump. Each must make `--check` fail
+//! with a readable report.
 
 use super::check::check_function;
 use super::dump::Located;
@@ -249,8 +251,8 @@ fn every_checked_in_dump_passes_every_assertion() {
             }
         }
     }
-    // 16 dumps x 7 encodings x 5 operations.
-    assert_eq!(checked, 16 * 7 * 5);
+    // 20 dumps (x86_64 3, aarch64 13, riscv64 4) x 7 encodings x 5 operations.
+    assert_eq!(checked, 20 * 7 * 5);
 }
 
 #[test]
@@ -352,4 +354,99 @@ fn a_stale_dump_fails_check_with_a_diff() {
     );
     // The same text is no stale file.
     assert!(super::report::stale(&files, &[path.to_string()], |_| Some(fresh.clone())).is_empty());
+}
+
+/// The tags of a list of located failures.
+fn tag_list(failures: &[Located]) -> Vec<&'static str> {
+    failures.iter().map(|f| f.failure.tag).collect()
+}
+
+#[test]
+fn riscv64_try_get_with_a_second_amo_or_an_lr_sc_loop_fails_check() {
+    // The real dump holds: one `amoadd.w.aq`, nothing else.
+    assert!(check_edited("riscv64", "core", "HighBit", "try_get", |_| {}).is_empty());
+    // A second AMO after the first.
+    let failures = check_edited("riscv64", "core", "HighBit", "try_get", |b| {
+        let i = b
+            .iter()
+            .position(|i| matches!(i, Item::Insn(t) if t.starts_with("amoadd.w.aq")))
+            .unwrap();
+        b.insert(i + 1, Item::Insn("amoadd.w\ta3, a1, (a0)".to_string()));
+    });
+    assert_eq!(
+        tag_list(&failures),
+        ["fast-path RMW count", "two RMWs on a path"]
+    );
+    let r = report(true, &[], &failures);
+    assert!(
+        r.contains("HOT-PATH ASSERTION FAILED: riscv64-core, frc_HighBit_core_try_get"),
+        "{r}"
+    );
+    assert!(
+        r.contains(
+            "expected exactly 1 AMO or load-reserved (`amo*`, `lr.w`) on the fast path, found 2"
+        ),
+        "{r}"
+    );
+    // The AMO replaced by the LR/SC loop a CAS-based add would be.
+    let failures = check_edited("riscv64", "portable", "Tagged", "try_get", |b| {
+        let i = b
+            .iter()
+            .position(|i| matches!(i, Item::Insn(t) if t.starts_with("amoadd.d.aq")))
+            .unwrap();
+        b.splice(
+            i..=i,
+            [
+                Item::Label(".Lretry:".to_string()),
+                Item::Insn("lr.d.aq\ta2, (a0)".to_string()),
+                Item::Insn("add\ta3, a2, a1".to_string()),
+                Item::Insn("sc.d\ta4, a3, (a0)".to_string()),
+                Item::Insn("bnez\ta4, .Lretry".to_string()),
+                Item::Insn("mv\ta1, a2".to_string()),
+            ],
+        );
+    });
+    assert_eq!(tag_list(&failures), ["LR/SC on a RISC-V hot path"]);
+    assert!(report(true, &[], &failures)
+        .contains("expected one AMO and no LR/SC (an add is one `amoadd`), found: lr.d.aq\ta2, (a0); sc.d\ta4, a3, (a0)"));
+    // A load of the counter before the AMO.
+    let failures = check_edited("riscv64", "core", "Biased", "try_get", |b| {
+        insert_before(b, "amoadd", "lw\ta2, 0(a0)");
+    });
+    assert_eq!(tag_list(&failures), ["access before the RMW"]);
+}
+
+#[test]
+fn a_riscv64_cas_of_the_wrong_shape_fails_check() {
+    // RV64GC has no CAS instruction: `freeze` is an `lr.w`/`sc.w` loop.
+    // An `amocas.w` there (code built for Zacas) fails, as does a missing retry.
+    let failures = check_edited("riscv64", "core", "HighBit", "freeze", |b| {
+        insert_before(b, "lr.w.aq", "amocas.w.aq\ta3, a2, (a0)");
+    });
+    assert!(tag_list(&failures).contains(&"CAS shape"));
+    let failures = check_edited("riscv64", "core", "LowBit", "freeze", |b| {
+        b.retain(|i| !matches!(i, Item::Insn(t) if t.starts_with("bnez\ta4")));
+    });
+    assert_eq!(tag_list(&failures), ["CAS shape"]);
+    assert!(report(true, &[], &failures)
+        .contains("expected each CAS as an `lr.w`/`sc.w` retry loop and no `amocas`, found 1 `lr`, 0 LR/SC retry loop(s)"));
+    // With Zacas the CAS is one `amocas.w.aq`; an LR/SC loop there fails.
+    assert!(check_edited("riscv64-zacas", "core", "HighBit", "freeze", |_| {}).is_empty());
+    let failures = check_edited("riscv64-zacas", "core", "HighBit", "freeze", |b| {
+        let i = b
+            .iter()
+            .position(|i| matches!(i, Item::Insn(t) if t.starts_with("amocas.w.aq")))
+            .unwrap();
+        b.splice(
+            i..=i,
+            [
+                Item::Label(".Lretry:".to_string()),
+                Item::Insn("lr.w.aq\ta3, (a0)".to_string()),
+                Item::Insn("bne\ta3, a1, .L0".to_string()),
+                Item::Insn("sc.w\ta4, a2, (a0)".to_string()),
+                Item::Insn("bnez\ta4, .Lretry".to_string()),
+            ],
+        );
+    });
+    assert_eq!(tag_list(&failures), ["CAS shape"]);
 }
