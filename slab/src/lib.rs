@@ -46,17 +46,20 @@
 //! (frozen while the slot is free; its 32-bit generation counts the slot's
 //! lives), a mark word saying which life is present, the free-list link and
 //! the value. A key is `generation << 32 | index`. Storage is pages of
-//! doubling size that never move. Free slots are recycled through a
-//! lock-free stack with a tagged head. The details, and why, are in
-//! `docs/slab.md` of the repository.
+//! doubling size that never move, the refcounts in one array and the rest
+//! in another, so that the line a `get` writes is not the line it reads.
+//! Free slots are recycled through lock-free stacks with tagged heads, one
+//! per thread shard. The details, and why, are in `docs/slab.md` of the
+//! repository.
 //!
 //! # Where it differs from sharded-slab
 //!
 //! - **Keys name 2^32 lives of a slot.** A stale key is refused until its
 //!   slot has been reused 2^32 times (sharded-slab's default: 2^13 - 1).
-//! - **No shards, no thread limit.** One free list serves every thread:
-//!   there is no "local" or "remote" free, no thread id in the key, and no
-//!   maximum number of threads (sharded-slab's default is 4096).
+//! - **No thread limit, no thread id in the key.** Threads share the
+//!   slots; only the free lists are per thread shard (16 of them), and a
+//!   slot freed by one thread can be reused by any (sharded-slab: at most
+//!   4096 threads, each slot owned by its inserting thread's shard).
 //! - **Capacity:** at most [`Slab::MAX_SLOTS`] values (just under 2^32),
 //!   or fewer by [`Slab::with_max_slots`]; sharded-slab sets its limits with
 //!   a `Config` type, which this crate does not have.

@@ -183,11 +183,18 @@ impl<T> Slab<T> {
         if slot.is_present(key.generation) {
             return Some(slot);
         }
-        // Another life, or removed since the hint: give the reference back.
-        // It may be the last (the life ended while we held it), and then the
-        // slot is ours.
-        self.put(key.index, slot);
+        self.put_back(key.index, slot);
         None
+    }
+
+    /// `acquire`'s miss after its `try_get`: another life, or removed since
+    /// the hint. Gives the reference back; it may be the last (the life
+    /// ended while we held it), and then the slot is ours. Out of line:
+    /// rare, and it keeps `get`'s hit path short.
+    #[cold]
+    #[inline(never)]
+    fn put_back(&self, index: u32, slot: Slot<'_, T>) {
+        self.put(index, slot);
     }
 
     /// Drops one reference to slot `index`'s current life.

@@ -249,3 +249,22 @@ fn reuse_keeps_every_slot_type_stable_and_keys_distinct() {
         }
     }
 }
+
+#[test]
+fn slots_freed_by_another_thread_are_reused_before_the_slab_grows() {
+    let slab = Slab::with_max_slots(4);
+    let keys: Vec<_> = (0..4).map(|i| slab.insert(i).unwrap()).collect();
+    assert!(slab.insert(9).is_none());
+    // Freed on another thread: the slots go on that thread's free stack.
+    std::thread::scope(|s| {
+        s.spawn(|| keys.iter().for_each(|k| assert!(slab.remove(*k))));
+    });
+    // This thread's stack is empty: its inserts must steal them.
+    let again: Vec<_> = (0..4)
+        .map(|i| slab.insert(10 + i).expect("a freed slot is stolen"))
+        .collect();
+    let mut slots: Vec<u32> = again.iter().map(|k| *k as u32).collect();
+    slots.sort_unstable();
+    assert_eq!(slots, [0, 1, 2, 3]);
+    assert!(slab.insert(99).is_none());
+}
