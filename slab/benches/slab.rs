@@ -7,12 +7,15 @@
 //! cargo bench -p frozen-slab -- get_hot      # one group
 //! ```
 //!
-//! Every sample is one run of the repository's thread pool
-//! (`benches/common/pool.rs`): the threads are released together by a
-//! spinning barrier, and the time is from the first thread's start to the
-//! last one's end, for `iters` operations by EACH thread. So criterion's
-//! time is the wall time per operation of each thread, and its throughput
-//! (elements = threads) counts the operations of all threads.
+//! A sample is runs of the repository's thread pool
+//! (`benches/common/pool.rs`) of at most `common::CHUNK` operations per
+//! thread: the threads are released together by a spinning barrier, a run's
+//! time is from the first thread's start to the last one's end, and a run in
+//! which a thread was preempted or started late is measured again (up to 20
+//! times; `common::clean_wall`). The sample is the sum, for `iters`
+//! operations by EACH thread: criterion's time is the wall time per
+//! operation of each thread, and its throughput (elements = threads) counts
+//! the operations of all threads.
 //! `examples/compare_slab/` measures the same loops, interleaved, and
 //! prints the side-by-side table.
 
@@ -34,7 +37,7 @@ fn slab(c: &mut Criterion) {
             .measurement_time(Duration::from_secs(2));
         for s in subjects.iter().filter(|s| s.measures(shape)) {
             g.bench_function(s.name(), |b| {
-                b.iter_custom(|iters| pool.run(threads, s.clone().job(shape, iters)).wall)
+                b.iter_custom(|iters| common::clean_wall(&pool, s, shape, threads, iters))
             });
         }
         g.finish();

@@ -4,7 +4,7 @@
 //! and measure the others again; the figures of a cell are medians.
 
 use crate::args::Args;
-use crate::common::{Bench, Pool, Shape, SHAPES};
+use crate::common::{clean_run, Bench, Pool, Shape, SHAPES};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -91,18 +91,15 @@ pub fn measure(args: &Args, subjects: &[Arc<dyn Bench>]) -> Vec<Cell> {
         let n = cells.len();
         for k in 0..n {
             let c = &mut cells[(k + round * 7) % n];
-            let mut fallback = None;
-            for _ in 0..20 {
-                let (clean, ns) = run(subjects, &pool, c, c.iters);
-                if clean {
-                    c.ns.push(ns);
-                    fallback = None;
-                    break;
-                }
-                c.dropped += 1;
-                fallback = Some(ns);
+            let (run, dropped) =
+                clean_run(&pool, &subjects[c.subject], c.shape, c.threads, c.iters);
+            let ns = run.wall.as_nanos() as f64 / c.iters as f64;
+            c.dropped += dropped + u64::from(!run.clean);
+            if run.clean {
+                c.ns.push(ns);
+            } else {
+                c.fallback.push(ns); // never clean in 20 tries: kept apart
             }
-            c.fallback.extend(fallback); // never clean in 20 tries: kept apart
         }
         round += 1;
     }
