@@ -26,11 +26,19 @@ pub struct Cell {
 }
 
 impl Cell {
-    pub fn ns_median(&self) -> f64 {
+    /// The `q` quantile of the samples (0.5: the median).
+    fn quantile(&self, q: f64) -> f64 {
         let mut v = self.ns.clone();
         v.sort_by(f64::total_cmp);
-        let n = v.len();
-        (v[(n - 1) / 2] + v[n / 2]) / 2.0
+        let x = (v.len() - 1) as f64 * q;
+        (v[x.floor() as usize] + v[x.ceil() as usize]) / 2.0
+    }
+    pub fn ns_median(&self) -> f64 {
+        self.quantile(0.5)
+    }
+    /// Interquartile range relative to the median.
+    pub fn iqr(&self) -> f64 {
+        (self.quantile(0.75) - self.quantile(0.25)) / self.ns_median()
     }
     /// Million operations per second, all threads.
     pub fn mops(&self) -> f64 {

@@ -19,11 +19,11 @@ fn machine() -> String {
     format!("{model}, {} hardware threads", cores())
 }
 
-/// The figures of one subject in a row: ns/op, Mops/s, samples.
-fn figures(c: Option<&Cell>) -> (String, String, String) {
+/// The figures of one subject in a row: ns/op, Mops/s, samples, IQR.
+fn figures(c: Option<&Cell>) -> [String; 4] {
     match c {
-        None => ("-".into(), "-".into(), "-".into()),
-        Some(c) => (
+        None => ["-".into(), "-".into(), "-".into(), "-".into()],
+        Some(c) => [
             format!(
                 "{:.2}{}",
                 c.ns_median(),
@@ -31,7 +31,8 @@ fn figures(c: Option<&Cell>) -> (String, String, String) {
             ),
             format!("{:.1}", c.mops()),
             format!("{}/{}", c.ns.len(), c.ns.len() as u64 + c.dropped),
-        ),
+            format!("{:.1}%", c.iqr() * 100.0),
+        ],
     }
 }
 
@@ -58,15 +59,16 @@ pub fn report(args: &Args, subjects: &[Arc<dyn Bench>], cells: &[Cell]) -> Strin
          preempted, or the threads did not start together, is measured again). ns/op: wall time for EACH thread to \
          do one operation (get+drop, or insert+remove); Mops/s: all threads. x sharded: frozen-slab's throughput over \
          sharded-slab's (above 1: frozen-slab is faster). x floor: frozen-slab's time over the floor's (bare \
-         fetch_add+fetch_sub on an AtomicU64; the random shape: one of {LIVE}). {LIVE} live entries; stale keys \
-         name an earlier life of a slot that is live again.\n",
+         fetch_add+fetch_sub on an AtomicU64; the random shape: one of {LIVE}). IQR: interquartile range of the \
+         samples over their median (f: frozen-slab, s: sharded-slab). {LIVE} live entries; stale keys name an \
+         earlier life of a slot that is live again.\n",
         args.batch().as_secs_f64() * 1e3
     );
     let _ = writeln!(
         s,
-        "| shape | threads | frozen-slab ns/op | frozen-slab Mops/s | sharded-slab ns/op | sharded-slab Mops/s | x sharded (throughput) | floor ns/op | x floor (time) | samples f/s/floor |"
+        "| shape | threads | frozen-slab ns/op | frozen-slab Mops/s | sharded-slab ns/op | sharded-slab Mops/s | x sharded (throughput) | floor ns/op | x floor (time) | IQR f/s/floor | samples f/s/floor |"
     );
-    let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     for &(shape, t) in SHAPES {
         let (fr, sh, fl) = (
             find(shape, t, "frozen-slab"),
@@ -77,18 +79,21 @@ pub fn report(args: &Args, subjects: &[Arc<dyn Bench>], cells: &[Cell]) -> Strin
         let opt = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{x:.2}"));
         let _ = writeln!(
             s,
-            "| {} | {t} | {} | {} | {} | {} | {} | {} | {} | {} / {} / {} |",
+            "| {} | {t} | {} | {} | {} | {} | {} | {} | {} | {} / {} / {} | {} / {} / {} |",
             shape.name(),
-            f.0,
-            f.1,
-            g.0,
-            g.1,
+            f[0],
+            f[1],
+            g[0],
+            g[1],
             opt(ratio(fr, sh)),
-            h.0,
+            h[0],
             opt(over_floor(fr, fl)),
-            f.2,
-            g.2,
-            h.2
+            f[3],
+            g[3],
+            h[3],
+            f[2],
+            g[2],
+            h[2]
         );
     }
     if cells.iter().any(|c| c.unclean) {
