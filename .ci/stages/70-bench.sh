@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Benchmarks: the criterion suites compile, and the README's comparison runs
-# (a smoke test of `compare --quick`: its figures are printed, not checked,
-# since CI machines are shared and noisy). Same profile as the benches, so
+# Benchmarks: the criterion suites compile (the root's and frozen-slab's), and
+# the comparisons run: the README's (`compare`) and frozen-slab against
+# sharded-slab (`compare_slab`, docs/slab-results.md): smoke tests of their
+# `--quick` runs, whose figures are printed, not checked, since CI machines
+# are shared and noisy. Same profile as the benches, so
 # the example reuses their build.
 source "$(dirname "$0")/../lib.sh"
 cargo bench --no-run
+cargo bench -p frozen-slab --no-run
 timeout 300 cargo run --profile bench --example compare -- --quick
 out="${CARGO_TARGET_DIR:-target}"
 test -s "$out/compare.md"
@@ -13,3 +16,7 @@ grep -q "<svg" "$out/compare.svg"
 timeout 120 cargo run --profile bench --example hit_rate
 test -s "$out/hit_rate.md"
 grep -q "<svg" "$out/hit_rate.svg"
+# frozen-slab against sharded-slab (docs/slab-results.md): a few seconds.
+timeout 120 cargo run --profile bench -p frozen-slab --example compare_slab -- --quick
+test -s "$out/compare_slab.md"
+grep -q "<svg" "$out/compare_slab.svg"

@@ -2,62 +2,107 @@
 //! pair for every row of `compare`, counted by callgrind. Deterministic,
 //! unlike the timings. Only the pair loop (`common::pairs`) is counted, so
 //! the figure is the loop body per pair.
+//!
+//! `cargo xtask callgrind-slab [N]`: the same for `slab/`'s `compare_slab`,
+//! instructions per get + drop on one hot key (one thread) for frozen-slab,
+//! sharded-slab and the floor: only `common::hot` (the loop, and everything
+//! it calls) is counted.
 
 use crate::util::{self, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The command.
+/// The command: `compare`'s rows.
 pub fn main(args: &[String]) -> Result<()> {
-    let n: u64 = match args {
-        [] => 100_000,
-        [n] => n
-            .parse()
-            .map_err(|_| format!("xtask callgrind: N must be a number, not {n:?}"))?,
-        _ => return Err("usage: cargo xtask callgrind [N]".into()),
-    };
-    if !util::have("valgrind") {
-        return Err("xtask callgrind: needs valgrind (apt-get install valgrind)".into());
-    }
-    util::run(util::cargo().args([
-        "build",
-        "--quiet",
-        "--profile",
-        "bench",
-        "--example",
-        "compare",
-    ]))?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| util::root().join("target"), PathBuf::from);
-    let bin = target.join("release/examples/compare");
-    let out = target.join("callgrind");
-    let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(&out)
-        .map_err(|e| format!("xtask callgrind: {}: {e}", out.display()))?;
+    let n = count(args, "callgrind")?;
+    let bin = build(&["--example", "compare"], "compare")?;
     let rows = util::run(Command::new(&bin).args(["--callgrind", &n.to_string()]))?;
     println!("| row | instructions per pair |");
     println!("|---|--:|");
     for (k, row) in rows.lines().enumerate() {
-        let file = out.join(format!("row{k}.out"));
-        util::run(
-            Command::new("valgrind")
-                .args([
-                    "--tool=callgrind",
-                    "--toggle-collect=compare::common::pairs*",
-                ])
-                .arg(format!("--callgrind-out-file={}", file.display()))
-                .arg(&bin)
-                .args(["--callgrind", &n.to_string(), "--row", &k.to_string()])
-                .stdin(Stdio::null()),
-        )?;
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| format!("xtask callgrind: {}: {e}", file.display()))?;
-        let ir: u64 = text
-            .lines()
-            .find_map(|l| l.strip_prefix("summary: "))
-            .and_then(|s| s.trim().parse().ok())
-            .ok_or_else(|| format!("xtask callgrind: no summary line in {}", file.display()))?;
+        let args = ["--callgrind", &n.to_string(), "--row", &k.to_string()];
+        let ir = instructions(&bin, &args, "compare::common::pairs*", &format!("row{k}"))?;
         println!("| {row} | {:.2} |", ir as f64 / n as f64);
     }
     Ok(())
+}
+
+/// The command: `compare_slab`'s subjects.
+pub fn slab(args: &[String]) -> Result<()> {
+    let n = count(args, "callgrind-slab")?;
+    let bin = build(
+        &["-p", "frozen-slab", "--example", "compare_slab"],
+        "compare_slab",
+    )?;
+    let subjects = util::run(Command::new(&bin).args(["--callgrind", &n.to_string()]))?;
+    println!("| subject | instructions per get+drop (hot key, 1 thread) |");
+    println!("|---|--:|");
+    for (k, subject) in subjects.lines().enumerate() {
+        let args = ["--callgrind", &n.to_string(), "--subject", &k.to_string()];
+        let ir = instructions(
+            &bin,
+            &args,
+            "compare_slab::common::hot*",
+            &format!("slab{k}"),
+        )?;
+        println!("| {subject} | {:.2} |", ir as f64 / n as f64);
+    }
+    Ok(())
+}
+
+/// `[N]`: the operations per row (default 100000); valgrind must be there.
+fn count(args: &[String], command: &str) -> Result<u64> {
+    let n = match args {
+        [] => 100_000,
+        [n] => n
+            .parse()
+            .map_err(|_| format!("xtask {command}: N must be a number, not {n:?}"))?,
+        _ => return Err(format!("usage: cargo xtask {command} [N]")),
+    };
+    if !util::have("valgrind") {
+        return Err(format!(
+            "xtask {command}: needs valgrind (apt-get install valgrind)"
+        ));
+    }
+    Ok(n)
+}
+
+/// Builds the example (bench profile: optimised, with symbols) and returns
+/// its path; clears `target/callgrind/`.
+fn build(target_args: &[&str], example: &str) -> Result<PathBuf> {
+    util::run(
+        util::cargo()
+            .args(["build", "--quiet", "--profile", "bench"])
+            .args(target_args),
+    )?;
+    let target = target_dir();
+    let out = target.join("callgrind");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out)
+        .map_err(|e| format!("xtask callgrind: {}: {e}", out.display()))?;
+    Ok(target.join("release/examples").join(example))
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| util::root().join("target"), PathBuf::from)
+}
+
+/// Instructions executed inside `toggle` (and what it calls) by one run of
+/// `bin args` under callgrind; its output is `target/callgrind/<name>.out`.
+fn instructions(bin: &Path, args: &[&str], toggle: &str, name: &str) -> Result<u64> {
+    let file = target_dir().join("callgrind").join(format!("{name}.out"));
+    util::run(
+        Command::new("valgrind")
+            .args(["--tool=callgrind", &format!("--toggle-collect={toggle}")])
+            .arg(format!("--callgrind-out-file={}", file.display()))
+            .arg(bin)
+            .args(args)
+            .stdin(Stdio::null()),
+    )?;
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| format!("xtask callgrind: {}: {e}", file.display()))?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("summary: "))
+        .and_then(|s| s.trim().parse().ok())
+        .ok_or_else(|| format!("xtask callgrind: no summary line in {}", file.display()))
 }

@@ -6,6 +6,7 @@
 //! cargo xtask asm --check      # CI: fail with a diff if stale, or if a hot-path assertion breaks
 //! cargo xtask probe [x86_64|aarch64]   # executed instructions per try_get + put, per backend
 //! cargo xtask callgrind [N]    # instructions per try_get + put pair, every row of `compare`
+//! cargo xtask callgrind-slab [N]   # instructions per get + drop: frozen-slab, sharded-slab, floor
 //! ```
 //!
 //! What is where: `xtask/README.md`.
@@ -25,7 +26,9 @@ const USAGE: &str = "usage: cargo xtask <command>
   probe [x86_64|aarch64]     executed instructions per try_get + put round of each backend
                              (valgrind on x86_64; qemu-user, one instruction per block, on aarch64)
   callgrind [N]              instructions per try_get + put pair for every row of `compare`
-                             (valgrind; N pairs per row, default 100000)";
+                             (valgrind; N pairs per row, default 100000)
+  callgrind-slab [N]         instructions per get + drop on a hot key, one thread, for frozen-slab,
+                             sharded-slab and the floor (slab/'s compare_slab; valgrind; N per row)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
         Some("asm") => asm::main(rest),
         Some("probe") => probe::main(rest),
         Some("callgrind") => callgrind::main(rest),
+        Some("callgrind-slab") => callgrind::slab(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
