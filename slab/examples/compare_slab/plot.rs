@@ -1,5 +1,6 @@
 //! The SVG plot: throughput (all threads) per (shape, threads), one bar per
-//! subject, grouped.
+//! subject, grouped, on a log scale (the shapes span two decades: churn at
+//! tens of Mops/s, stale gets near two thousand).
 
 use crate::common::{Bench, SHAPES};
 use crate::measure::Cell;
@@ -14,7 +15,17 @@ pub fn plot(
     use plotters::prelude::*;
     let root = SVGBackend::new(path, (1200, 640)).into_drawing_area();
     root.fill(&WHITE)?;
-    let max_y = cells.iter().map(Cell::mops).fold(0.0, f64::max) * 1.1;
+    let max_y = cells.iter().map(Cell::mops).fold(0.0, f64::max) * 1.5;
+    // The bars' base: a decade below the slowest cell.
+    let min_y = 10f64.powf(
+        cells
+            .iter()
+            .map(Cell::mops)
+            .fold(f64::MAX, f64::min)
+            .log10()
+            .floor()
+            - 1.0,
+    );
     let groups = SHAPES.len();
     let mut chart = ChartBuilder::on(&root)
         .caption(
@@ -24,10 +35,10 @@ pub fn plot(
         .margin(15)
         .x_label_area_size(60)
         .y_label_area_size(60)
-        .build_cartesian_2d(0f64..groups as f64, 0f64..max_y)?;
+        .build_cartesian_2d(0f64..groups as f64, (min_y..max_y).log_scale())?;
     chart
         .configure_mesh()
-        .y_desc("million operations / s (all threads)")
+        .y_desc("million operations / s (all threads, log scale)")
         .x_labels(groups * 2 + 1)
         .x_label_formatter(&|x| {
             // A label at the middle of each group: its shape id and threads.
@@ -53,7 +64,7 @@ pub fn plot(
                     .position(|&(s, t)| s == c.shape && t == c.threads)
                     .expect("a cell's shape is listed") as f64;
                 let x0 = g + 0.1 + k as f64 * width;
-                Rectangle::new([(x0, 0.0), (x0 + width * 0.9, c.mops())], color)
+                Rectangle::new([(x0, min_y), (x0 + width * 0.9, c.mops())], color)
             })
             .collect();
         chart
