@@ -394,8 +394,8 @@ cfg_if::cfg_if! {
                 /// and x86_64 they are the same instructions as `X86Asm` (`lock
                 /// xadd`, `lock cmpxchg`; 14 instructions per try_get + put
                 /// round for both, callgrind), take the same time (`compare`,
-                /// one run: `HighBit` try_get + put 4.10 ns on `CoreAtomics`,
-                /// 4.11 ns on `X86Asm`, 2026-12-04 22:35 UTC, docs/results.md),
+                /// one run: `HighBit` try_get + put 9.49 ns on `CoreAtomics`,
+                /// 9.46 ns on `X86Asm`, 2026-12-06 00:20 UTC, docs/results.md),
                 /// and leave the compiler free to optimise around `Relaxed`
                 /// steps; on other targets (riscv64 included: one `amoadd.w`
                 /// per get or put, docs/assembly.md) they are the only native
