@@ -2,8 +2,8 @@
 //!
 //! A life: `insert` pops a free (frozen) slot, writes the value, `unfreeze(1)`
 //! (the slab's own reference; the generation advances), then marks the life
-//! present. `get` is `try_get` plus a check of the mark; an `Entry`'s drop is
-//! one `put`. `remove` or `take` clears the mark once and so owns the slab's
+//! present. `get` is a look at the mark (a hint), `try_get`, and the mark
+//! again, which decides; an `Entry`'s drop is one `put`. `remove` or `take` clears the mark once and so owns the slab's
 //! reference: `remove` puts it, `take` waits to `freeze(1)`. Whoever gets
 //! `Put::Last` (or freezes) owns the slot: drops the value and pushes the slot.
 
@@ -58,7 +58,8 @@ impl<T> Slab<T> {
     /// Inserts a value; its key, or `None` when the slab is full (the value
     /// is then dropped, as in sharded-slab).
     ///
-    /// Lock-free: a pop from the free list (a CAS), the value's write, one
+    /// Lock-free: a pop from this thread's free stack (a CAS; or a steal
+    /// from another thread's, or a never-used slot), the value's write, one
     /// store to make the slot live, one to mark it present.
     pub fn insert(&self, value: T) -> Option<usize> {
         let entry = self.vacant_entry()?;
@@ -80,8 +81,10 @@ impl<T> Slab<T> {
     /// A guard for the value under `key`, or `None` if the key is not in
     /// the slab (removed, never inserted, or from an earlier life of its slot).
     ///
-    /// One `try_get` (one atomic add) and one load of the slot's mark; a
-    /// miss on a live slot puts the reference back (one more atomic add).
+    /// A key that is not present misses with one load of the slot's mark
+    /// and no write. A hit is that load, one `try_get` (one atomic add) and
+    /// the mark again; a miss that races a remove or a reuse of the slot
+    /// puts the reference back (one more atomic add).
     #[inline]
     pub fn get(&self, key: usize) -> Option<Entry<'_, T>> {
         let slot = self.acquire(Key::unpack(key))?;
@@ -134,8 +137,8 @@ impl<T> Slab<T> {
             return None;
         }
         // We hold the slab's reference; the slot is ours once it is the only
-        // one. `freeze(1)` is one CAS (Acquire: every `Entry`'s accesses
-        // happen-before, through their Release puts).
+        // one. `freeze(1)` is a load of the generation and one CAS (Acquire:
+        // every `Entry`'s accesses happen-before, through their Release puts).
         let mut spins = 0u32;
         while !slot.refs.freeze(1) {
             backoff(&mut spins);
