@@ -8,6 +8,9 @@
 //! `backends`** (with the `#[cfg]` under which it exists); xtask finds the
 //! new symbols, writes `asm-dumps/<target>-<backend>.s` and checks them.
 //!
+//! At the end, `slab_get_drop`: frozen-slab's get + drop, on the default
+//! backend.
+//!
 //! Not a library anyone should link: it exists to be compiled to assembly.
 #![no_std]
 #![allow(non_snake_case)]
@@ -90,4 +93,13 @@ backends! {
     #[cfg(all(target_arch = "aarch64", target_feature = "lse"))] arm_lse => frozen_refcount::ArmLse;
     #[cfg(target_arch = "aarch64")] arm_llsc => frozen_refcount::ArmLlsc;
     #[cfg(target_arch = "aarch64")] arm_detect => frozen_refcount::ArmDetect;
+}
+
+/// frozen-slab's hot path: `get` + drop of the guard on a `Slab<u64>`, the
+/// value read through it. xtask dumps it to `asm-dumps/<target>-slab.s` and
+/// checks it: two RMWs (the refcount's `try_get` and `put`), no loop, no CAS.
+#[export_name = "slab_get_drop"]
+#[inline(never)]
+pub fn slab_get_drop(slab: &frozen_slab::Slab<u64>, key: usize) -> u64 {
+    slab.get(key).map_or(0, |entry| *entry)
 }

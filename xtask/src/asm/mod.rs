@@ -6,7 +6,9 @@
 //! entry of [`targets::TARGETS`], cleans the output ([`parse`]), writes one
 //! file per target and backend to `asm-dumps/`, asserts the hot-path
 //! properties ([`check`]), and regenerates the instruction-count tables in
-//! `asm-dumps/README.md` and `docs/assembly.md` ([`tables`]).
+//! `asm-dumps/README.md` and `docs/assembly.md` ([`tables`]). The probe also
+//! holds frozen-slab's get + drop, dumped and checked per target by
+//! [`slab`] (`asm-dumps/<target>-slab.s`).
 //!
 //! With `--check` nothing is written: every file that would change is
 //! printed as a unified diff against the checked-in copy, and the command
@@ -18,6 +20,7 @@ mod isa;
 mod parse;
 mod report;
 mod shape;
+mod slab;
 mod symbols;
 mod tables;
 mod targets;
@@ -65,6 +68,7 @@ pub fn main(args: &[String]) -> Result<()> {
             &mut tables,
             &mut failures,
         )?;
+        slab::dump_slab(t, rustc.trim(), &asm, &mut files, &mut failures)?;
     }
     for (doc, block) in DOCS {
         let text = read(&root.join(doc))?;
