@@ -26,6 +26,7 @@
 //! slots are type-stable (see `pages.rs`) and the link is an atomic.
 
 use crate::pages::Pages;
+use crate::slot::Slot;
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use frozen_refcount::__sync::{AtomicU64, AtomicUsize};
 
@@ -60,18 +61,18 @@ impl FreeList {
         }
     }
 
-    /// A free slot's index, now owned by the caller (its refcount is
+    /// A free slot and its index, now owned by the caller (its refcount is
     /// frozen), or `None` when every slot up to the limit is in use (or
     /// looked so: a slot freed on another shard during the scan can be
     /// missed).
-    pub(crate) fn pop<T>(&self, pages: &Pages<T>) -> Option<u32> {
+    pub(crate) fn pop<'a, T>(&self, pages: &'a Pages<T>) -> Option<(u32, Slot<'a, T>)> {
         let own = shard::current();
         // Relaxed: a policy hint; a stack missed here costs a fresh slot,
         // never a wrong answer.
         let shards = self.used.0.load(Relaxed);
         for i in 0..shards {
-            if let Some(index) = self.pop_from((own + i) % shards, pages) {
-                return Some(index);
+            if let Some(popped) = self.pop_from((own + i) % shards, pages) {
+                return Some(popped);
             }
         }
         // Relaxed: the counter only hands out distinct indices; the slot's
@@ -83,11 +84,10 @@ impl FreeList {
             self.unused.0.fetch_sub(1, Relaxed);
             return None;
         }
-        pages.get_or_alloc(index as u32);
-        Some(index as u32)
+        Some((index as u32, pages.get_or_alloc(index as u32)))
     }
 
-    fn pop_from<T>(&self, shard: usize, pages: &Pages<T>) -> Option<u32> {
+    fn pop_from<'a, T>(&self, shard: usize, pages: &'a Pages<T>) -> Option<(u32, Slot<'a, T>)> {
         let head_word = &self.heads[shard].0;
         // Acquire: pairs with the Release of the push that put the slot
         // there, so the caller sees the slot as its last owner left it (the
@@ -98,16 +98,13 @@ impl FreeList {
             // Relaxed: the push that wrote this link happens-before our
             // Acquire of its head; a later link (the slot reused and pushed
             // again) comes with a new tag, and the CAS below fails.
-            let next = pages
-                .get(index)
-                .expect("a pushed slot's page exists")
-                .next_free
-                .load(Relaxed);
+            let slot = pages.get(index).expect("a pushed slot's page exists");
+            let next = slot.next_free.load(Relaxed);
             let new = (head >> 32).wrapping_add(1) << 32 | next as u64;
             // Acquire on both outcomes: on failure `head` is re-read as by
             // the load above.
             match head_word.compare_exchange_weak(head, new, Acquire, Acquire) {
-                Ok(_) => return Some(index),
+                Ok(_) => return Some((index, slot)),
                 Err(actual) => head = actual,
             }
         }
@@ -115,7 +112,10 @@ impl FreeList {
     }
 
     /// Returns slot `index`, owned by the caller, to the free list (the
-    /// calling thread's stack).
+    /// calling thread's stack). It looks the slot up again rather than take
+    /// it from the caller: a `Slot` argument would be one more register
+    /// carried across the hot `get` + drop for its cold last-`put` call
+    /// (`asm-dumps/x86_64-slab.s`).
     pub(crate) fn push<T>(&self, pages: &Pages<T>, index: u32) {
         let slot = pages.get(index).expect("a used slot's page exists");
         let shard = shard::current();

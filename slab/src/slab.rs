@@ -71,8 +71,7 @@ impl<T> Slab<T> {
     /// Reserves a slot and its key before the value exists (a value that
     /// holds its own key). Dropping the `VacantEntry` unused frees the slot.
     pub fn vacant_entry(&self) -> Option<VacantEntry<'_, T>> {
-        let index = self.free.pop(&self.pages)?;
-        let slot = self.slot(index);
+        let (index, slot) = self.free.pop(&self.pages)?;
         // The life about to begin: `unfreeze` advances the generation by one.
         let generation = slot.refs.generation().wrapping_add(1);
         Some(VacantEntry::new(self, slot, Key { index, generation }))
@@ -214,11 +213,6 @@ impl<T> Slab<T> {
         // SAFETY: `Put::Last` froze the word: we own the slot and its value.
         unsafe { slot.drop_value() };
         self.free.push(&self.pages, index);
-    }
-
-    /// Slot `index`, which the caller knows to exist (it popped it).
-    pub(crate) fn slot(&self, index: u32) -> Slot<'_, T> {
-        self.pages.get(index).expect("a popped slot's page exists")
     }
 
     /// Returns an unused, still frozen slot to the free list.
