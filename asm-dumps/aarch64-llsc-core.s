@@ -103,12 +103,12 @@ FrozenRefcount<HighBit>::try_get_slow:
 	cset	w0, gt
 	ret
 .L1:
-	mov	w8, #-536870911
+	mov	w8, #-805306368
 	mov	w9, #-1073741824
 	mov	w11, w1
 .L2:
 	cmp	w11, w8
-	b.lt	.L0
+	b.le	.L0
 .L3:
 	ldxr	w10, [x0]
 	cmp	w10, w11
@@ -133,11 +133,11 @@ FrozenRefcount<HighBit>::get_slow:
 	str	w8, [x0]
 	ret
 .L0:
-	mov	w8, #-536870911
+	mov	w8, #-805306368
 	mov	w9, #-1073741824
 .L1:
 	cmp	w1, w8
-	b.lt	.L5
+	b.le	.L5
 .L2:
 	ldxr	w10, [x0]
 	cmp	w10, w1
@@ -208,8 +208,8 @@ FrozenRefcount<HighBit>::put_slow:
 	ldp	x29, x30, [sp], #16
 	ret
 .L5:
-	lsr	w9, w2, #29
-	cmp	w9, #4
+	lsr	w9, w2, #28
+	cmp	w9, #10
 	b.hi	.L4
 .L6:
 	ldxr	w9, [x0]
@@ -561,69 +561,88 @@ frc_ZeroLockedHigh_core_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	mov	w8, #-2147483648
-	cmp	w1, w8
-	b.ls	.L1
-	mov	w8, #-536870912
-	str	w8, [x0]
+	tbnz	w1, #31, .L6
 .L0:
+	mov	w8, #-1342177281
+	mov	w9, #1879048191
+	add	w8, w1, w8
+	cmp	w8, w9
+	b.hs	.L5
+.L1:
+	ldxr	w9, [x0]
+	cmp	w9, w1
+	b.ne	.L3
+	mov	w8, #1073741824
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L1
+	mov	w10, #1
+	mov	w8, wzr
+	tbnz	w10, #0, .L4
+.L2:
+	mov	w10, #-268435457
+	mov	w1, w9
+	cmp	w9, w10
+	b.gt	.L0
+	b	.L4
+.L3:
+	clrex
+	mov	w8, wzr
+	b	.L2
+.L4:
+	mov	w0, w8
+	ret
+.L5:
+	mov	w0, wzr
+	ret
+.L6:
+	lsr	w8, w1, #28
+	cmp	w8, #14
+	b.hi	.L0
 	mov	w8, #-2147483648
 	cmp	w1, w8
-	cset	w0, hi
+	b.eq	.L0
+	mov	w8, #-671088640
+	str	w8, [x0]
+	mov	w0, #1
 	ret
-.L1:
-	mov	w8, #1610612736
-	mov	w9, #1073741824
-	mov	w11, w1
-.L2:
-	cmp	w11, w8
-	b.ls	.L0
-.L3:
-	ldxr	w10, [x0]
-	cmp	w10, w11
-	b.ne	.L5
-	stxr	w12, w9, [x0]
-	cbnz	w12, .L3
-	mov	w11, #1
-	tbnz	w11, #0, .L0
-.L4:
-	mov	w11, w10
-	tbz	w10, #31, .L2
-	b	.L0
-.L5:
-	clrex
-	b	.L4
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
+	tbz	w1, #31, .L3
+	lsr	w8, w1, #28
+	cmp	w8, #14
+	b.hi	.L3
 	mov	w8, #-2147483648
 	cmp	w1, w8
-	b.ls	.L0
-	mov	w8, #-536870912
+	b.eq	.L3
+	mov	w8, #-671088640
 	str	w8, [x0]
 	ret
 .L0:
-	mov	w8, #1610612736
+	ldxr	w8, [x0]
+	cmp	w8, w1
+	b.ne	.L2
 	mov	w9, #1073741824
+	stxr	w10, w9, [x0]
+	cbnz	w10, .L0
+	mov	w9, #1
+	tbnz	w9, #0, .L4
 .L1:
-	cmp	w1, w8
-	b.ls	.L5
+	mov	w9, #-268435457
+	mov	w1, w8
+	cmp	w8, w9
+	b.gt	.L3
+	b	.L4
 .L2:
-	ldxr	w10, [x0]
-	cmp	w10, w1
-	b.ne	.L4
-	stxr	w11, w9, [x0]
-	cbnz	w11, .L2
-	mov	w11, #1
-	tbnz	w11, #0, .L5
-.L3:
-	mov	w1, w10
-	tbz	w10, #31, .L1
-	b	.L5
-.L4:
 	clrex
-	b	.L3
-.L5:
+	b	.L1
+.L3:
+	mov	w8, #-1342177281
+	mov	w9, #1879048191
+	add	w8, w1, w8
+	cmp	w8, w9
+	b.lo	.L0
+.L4:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -645,7 +664,7 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 .L0:
 	ldaxr	w8, [x0]
 	cmp	w8, w9
-	b.ne	.L13
+	b.ne	.L14
 	stxr	w11, w10, [x0]
 	mov	w8, #1
 	cbnz	w11, .L0
@@ -653,54 +672,64 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	ldp	x29, x30, [sp], #16
 	ret
 .L1:
-	tbz	w1, #31, .L2
+	mov	w8, #-268435457
+	cmp	w1, w8
+	b.gt	.L2
 	lsr	w8, w1, #30
 	cmp	w8, #3
 	b.lo	.L7
-	mov	w9, #-536870912
+	mov	w9, #-671088640
 	mov	w8, wzr
 	str	w9, [x0]
 	mov	w0, w8
 	ldp	x29, x30, [sp], #16
 	ret
 .L2:
-	mov	w8, #1073741824
-	tbnz	w2, #31, .L9
+	cmp	w2, w8
+	b.le	.L9
+	mov	w8, #805306367
+	mov	w9, #1073741824
+	mov	w10, #-268435457
 .L3:
-	lsr	w9, w2, #29
-	cbnz	w9, .L10
+	cmp	w2, w8
+	b.gt	.L11
 .L4:
-	ldxr	w9, [x0]
-	cmp	w9, w2
+	ldxr	w11, [x0]
+	cmp	w11, w2
 	b.ne	.L6
-	stxr	w10, w8, [x0]
-	cbnz	w10, .L4
-	mov	w10, #1
-	tbnz	w10, #0, .L10
+	stxr	w12, w9, [x0]
+	cbnz	w12, .L4
+	mov	w12, #1
+	tbnz	w12, #0, .L11
 .L5:
-	mov	w2, w9
-	tbz	w9, #31, .L3
-	b	.L10
+	cmp	w11, w10
+	mov	w2, w11
+	b.gt	.L3
+	b	.L11
 .L6:
 	clrex
 	b	.L5
 .L7:
-	tbnz	w2, #31, .L11
+	mov	w8, #-268435456
+	cmp	w2, w8
+	b.lt	.L12
 	mov	w8, #1073741824
 .L8:
 	ldxr	w9, [x0]
 	cmp	w9, w2
-	b.ne	.L15
+	b.ne	.L16
 	stxr	w9, w8, [x0]
-	cbz	w9, .L12
+	cbz	w9, .L13
 	b	.L8
 .L9:
+	mov	w8, #1073741824
+.L10:
 	ldxr	w9, [x0]
 	cmp	w9, w2
-	b.ne	.L14
+	b.ne	.L15
 	stxr	w9, w8, [x0]
-	cbnz	w9, .L9
-.L10:
+	cbnz	w9, .L10
+.L11:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -711,13 +740,13 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	mov	w0, w8
 	ldp	x29, x30, [sp], #16
 	ret
-.L11:
+.L12:
 	lsr	w8, w2, #30
 	cmp	w8, #3
-	b.lo	.L12
-	mov	w8, #-536870912
+	b.lo	.L13
+	mov	w8, #-671088640
 	str	w8, [x0]
-.L12:
+.L13:
 	adrp	x0, .Ldata2
 	add	x0, x0, :lo12:.Ldata2
 	adrp	x2, .Ldata3
@@ -728,18 +757,18 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	mov	w0, w8
 	ldp	x29, x30, [sp], #16
 	ret
-.L13:
+.L14:
 	mov	w8, wzr
 	clrex
 	mov	w0, w8
 	ldp	x29, x30, [sp], #16
 	ret
-.L14:
-	clrex
-	b	.L10
 .L15:
 	clrex
-	b	.L12
+	b	.L11
+.L16:
+	clrex
+	b	.L13
 
 // ==== ZeroLockedLow ====
 
@@ -1037,43 +1066,43 @@ frc_Biased_core_unfreeze:
 FrozenRefcount<Biased>::get_slow:
 	lsr	w8, w1, #30
 	cmp	w8, #3
-	b.hs	.L0
-	mov	w8, #-1610612736
-	str	w8, [x0]
-	ret
-.L0:
+	b.lo	.L5
 	mov	w8, #402653183
 	mov	w9, #2013265919
 	mov	w10, #-536870912
 	mov	w11, #-1073741824
-.L1:
+.L0:
 	add	w12, w1, w8
 	cmp	w12, w9
-	b.hs	.L5
-.L2:
+	b.hs	.L4
+.L1:
 	ldxr	w12, [x0]
 	cmp	w12, w1
-	b.ne	.L4
+	b.ne	.L3
 	stxr	w13, w10, [x0]
-	cbnz	w13, .L2
+	cbnz	w13, .L1
 	mov	w13, #1
-	tbnz	w13, #0, .L5
-.L3:
+	tbnz	w13, #0, .L4
+.L2:
 	add	w13, w12, #1
 	mov	w1, w12
 	cmp	w13, w11
-	b.hi	.L1
-	b	.L5
-.L4:
+	b.hi	.L0
+	b	.L4
+.L3:
 	clrex
-	b	.L3
-.L5:
+	b	.L2
+.L4:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #23
 	b	misuse
+.L5:
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	ret
 
 // out of line, called above:
 FrozenRefcount<Biased>::put_slow:
@@ -1086,7 +1115,7 @@ FrozenRefcount<Biased>::put_slow:
 .L0:
 	ldaxr	w8, [x0]
 	cmn	w8, #1
-	b.ne	.L14
+	b.ne	.L15
 	stxr	w10, w9, [x0]
 	mov	w8, #1
 	cbnz	w10, .L0
@@ -1094,13 +1123,10 @@ FrozenRefcount<Biased>::put_slow:
 	ldp	x29, x30, [sp], #16
 	ret
 .L1:
-	mov	w8, #1073741824
-	mov	w9, #1073741823
-	add	w8, w1, w8
-	cmp	w8, w9
-	b.lo	.L2
-	cmn	w1, #1
-	b.ge	.L7
+	lsr	w8, w1, #30
+	cmp	w8, #3
+	b.hs	.L2
+	tbz	w1, #31, .L3
 	mov	w9, #-1610612736
 	mov	w8, wzr
 	str	w9, [x0]
@@ -1108,100 +1134,95 @@ FrozenRefcount<Biased>::put_slow:
 	ldp	x29, x30, [sp], #16
 	ret
 .L2:
-	lsr	w8, w2, #30
-	cmn	w2, #1
-	cset	w9, eq
-	cmp	w8, #2
-	cset	w8, hi
-	eor	w8, w9, w8
-	tbz	w8, #0, .L9
-	mov	w8, #536870911
-	mov	w9, #-134217729
-	mov	w10, #-536870912
-	mov	w11, #-1073741824
+	cmn	w1, #1
+	b.ne	.L7
 .L3:
-	add	w12, w2, w8
-	cmp	w12, w9
-	b.ge	.L11
+	add	w8, w2, #1
+	mov	w9, #-1073741823
+	cmp	w8, w9
+	b.hs	.L4
+	tbz	w2, #31, .L6
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	b	.L6
 .L4:
-	ldxr	w12, [x0]
-	cmp	w12, w2
-	b.ne	.L6
-	stxr	w13, w10, [x0]
-	cbnz	w13, .L4
-	mov	w13, #1
-	tbnz	w13, #0, .L11
-.L5:
-	add	w13, w12, #1
-	mov	w2, w12
-	cmp	w13, w11
-	b.hi	.L3
-	b	.L11
-.L6:
-	clrex
-	b	.L5
-.L7:
-	lsr	w8, w2, #30
-	cmn	w2, #1
-	cset	w9, eq
-	cmp	w8, #2
-	cset	w8, hi
-	cmp	w9, w8
-	b.eq	.L12
 	mov	w8, #-536870912
-.L8:
+.L5:
 	ldxr	w9, [x0]
 	cmp	w9, w2
 	b.ne	.L16
 	stxr	w9, w8, [x0]
-	cbz	w9, .L13
-	b	.L8
-.L9:
-	mov	w8, #-536870912
-.L10:
-	ldxr	w9, [x0]
-	cmp	w9, w2
-	b.ne	.L15
-	stxr	w9, w8, [x0]
-	cbnz	w9, .L10
-.L11:
+	cbnz	w9, .L5
+.L6:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	w1, #23
-	bl	misuse
-	mov	w8, wzr
-	mov	w0, w8
-	ldp	x29, x30, [sp], #16
-	ret
-.L12:
-	tbz	w2, #31, .L13
-	mov	w8, #-1610612736
-	str	w8, [x0]
-.L13:
-	adrp	x0, .Ldata2
-	add	x0, x0, :lo12:.Ldata2
-	adrp	x2, .Ldata3
-	add	x2, x2, :lo12:.Ldata3
 	mov	w1, #43
 	bl	misuse
 	mov	w8, wzr
 	mov	w0, w8
 	ldp	x29, x30, [sp], #16
 	ret
+.L7:
+	add	w8, w2, #1
+	mov	w9, #-1073741823
+	cmp	w8, w9
+	b.hs	.L10
+	mov	w8, #-536870912
+.L8:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L17
+	stxr	w9, w8, [x0]
+	cbnz	w9, .L8
+.L9:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #23
+	bl	misuse
+	mov	w8, wzr
+	mov	w0, w8
+	ldp	x29, x30, [sp], #16
+	ret
+.L10:
+	mov	w8, #-671088641
+	mov	w9, #-536870912
+	mov	w10, #-1073741824
+.L11:
+	cmp	w2, w8
+	b.gt	.L9
+.L12:
+	ldxr	w11, [x0]
+	cmp	w11, w2
+	b.ne	.L14
+	stxr	w12, w9, [x0]
+	cbnz	w12, .L12
+	mov	w12, #1
+	tbnz	w12, #0, .L9
+.L13:
+	add	w12, w11, #1
+	mov	w2, w11
+	cmp	w12, w10
+	b.hi	.L11
+	b	.L9
 .L14:
+	clrex
+	b	.L13
+.L15:
 	mov	w8, wzr
 	clrex
 	mov	w0, w8
 	ldp	x29, x30, [sp], #16
 	ret
-.L15:
-	clrex
-	b	.L11
 .L16:
 	clrex
-	b	.L13
+	b	.L6
+.L17:
+	clrex
+	b	.L9
 
 // ==== Tagged ====
 
@@ -1316,8 +1337,8 @@ FrozenRefcount<Tagged>::try_get_slow:
 	ret
 .L1:
 	mov	w9, #1073741824
-	mov	x10, #-536870913
-	mov	w11, #1610612735
+	mov	x10, #-268435457
+	mov	w11, #1879048191
 .L2:
 	add	w12, w1, w9
 	add	x12, x12, x10
@@ -1370,10 +1391,10 @@ FrozenRefcount<Tagged>::get_slow:
 	b	.L2
 .L4:
 	mov	w8, #1073741824
-	mov	x9, #-536870913
+	mov	x9, #-268435457
 	add	w8, w1, w8
 	add	x8, x8, x9
-	mov	w9, #1610612735
+	mov	w9, #1879048191
 	cmp	x8, x9
 	b.lo	.L0
 .L5:
@@ -1443,8 +1464,8 @@ FrozenRefcount<Tagged>::put_slow:
 	b	.L14
 .L7:
 	mov	w8, #-1073741824
-	mov	x9, #-536870913
-	mov	w10, #1610612735
+	mov	x9, #-268435457
+	mov	w10, #1879048191
 .L8:
 	sub	w11, w8, w2
 	add	x11, x11, x9
@@ -1662,7 +1683,7 @@ FrozenRefcount<Classic>::put_slow:
 .L3:
 	cmp	w2, #1
 	b.ge	.L8
-	mov	w8, #-536870913
+	mov	w8, #-268435457
 .L4:
 	sub	w9, w2, #1
 	cmp	w9, w8

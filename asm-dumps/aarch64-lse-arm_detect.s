@@ -88,12 +88,12 @@ FrozenRefcount<HighBit>::try_get_slow:
 	cset	w0, gt
 	ret
 .L1:
-	mov	w8, #-536870911
+	mov	w8, #-805306368
 	mov	w9, #-1073741824
 	mov	w10, w1
 .L2:
 	cmp	w10, w8
-	b.lt	.L0
+	b.le	.L0
 	mov	w11, w10
 	cas	w11, w9, [x0]
 	cmp	w11, w10
@@ -110,11 +110,11 @@ FrozenRefcount<HighBit>::get_slow:
 	str	w8, [x0]
 	ret
 .L0:
-	mov	w8, #-536870911
+	mov	w8, #-805306368
 	mov	w9, #-1073741824
 .L1:
 	cmp	w1, w8
-	b.lt	.L2
+	b.le	.L2
 	mov	w10, w1
 	cas	w10, w9, [x0]
 	cmp	w10, w1
@@ -166,8 +166,8 @@ FrozenRefcount<HighBit>::put_slow:
 	ldp	x29, x30, [sp], #16
 	ret
 .L3:
-	lsr	w9, w2, #29
-	cmp	w9, #4
+	lsr	w9, w2, #28
+	cmp	w9, #10
 	b.hi	.L2
 	mov	w9, w2
 	cas	w9, w8, [x0]
@@ -437,51 +437,69 @@ frc_ZeroLockedHigh_arm_detect_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	mov	w8, #-2147483648
-	cmp	w1, w8
-	b.ls	.L1
-	mov	w8, #-536870912
-	str	w8, [x0]
+	tbnz	w1, #31, .L3
 .L0:
+	mov	w8, #-1342177281
+	mov	w9, #1879048191
+	add	w8, w1, w8
+	cmp	w8, w9
+	b.hs	.L2
+	mov	w8, #1073741824
+	mov	w9, w1
+	cas	w9, w8, [x0]
+	cmp	w9, w1
+	mov	w8, wzr
+	b.eq	.L1
+	mov	w10, #-268435457
+	mov	w1, w9
+	cmp	w9, w10
+	b.gt	.L0
+.L1:
+	mov	w0, w8
+	ret
+.L2:
+	mov	w0, wzr
+	ret
+.L3:
+	lsr	w8, w1, #28
+	cmp	w8, #14
+	b.hi	.L0
 	mov	w8, #-2147483648
 	cmp	w1, w8
-	cset	w0, hi
-	ret
-.L1:
-	mov	w8, #1610612736
-	mov	w9, #1073741824
-	mov	w10, w1
-.L2:
-	cmp	w10, w8
-	b.ls	.L0
-	mov	w11, w10
-	cas	w11, w9, [x0]
-	cmp	w11, w10
 	b.eq	.L0
-	mov	w10, w11
-	tbz	w11, #31, .L2
-	b	.L0
+	mov	w8, #-671088640
+	str	w8, [x0]
+	mov	w0, #1
+	ret
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
+	tbz	w1, #31, .L1
+	lsr	w8, w1, #28
+	cmp	w8, #14
+	b.hi	.L1
 	mov	w8, #-2147483648
 	cmp	w1, w8
-	b.ls	.L0
-	mov	w8, #-536870912
+	b.eq	.L1
+	mov	w8, #-671088640
 	str	w8, [x0]
 	ret
 .L0:
-	mov	w8, #1610612736
+	mov	w8, w1
 	mov	w9, #1073741824
-.L1:
-	cmp	w1, w8
-	b.ls	.L2
-	mov	w10, w1
-	cas	w10, w9, [x0]
-	cmp	w10, w1
+	cas	w8, w9, [x0]
+	cmp	w8, w1
 	b.eq	.L2
-	mov	w1, w10
-	tbz	w10, #31, .L1
+	mov	w9, #-268435457
+	mov	w1, w8
+	cmp	w8, w9
+	b.le	.L2
+.L1:
+	mov	w8, #-1342177281
+	mov	w9, #1879048191
+	add	w8, w1, w8
+	cmp	w8, w9
+	b.lo	.L0
 .L2:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
@@ -508,34 +526,44 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	ldp	x29, x30, [sp], #16
 	ret
 .L0:
-	tbz	w1, #31, .L1
+	mov	w8, #-268435457
+	cmp	w1, w8
+	b.gt	.L1
 	lsr	w8, w1, #30
 	cmp	w8, #3
 	b.lo	.L3
-	mov	w8, #-536870912
+	mov	w8, #-671088640
 	str	w8, [x0]
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
 	ret
 .L1:
-	mov	w8, #1073741824
-	tbnz	w2, #31, .L4
+	mov	w8, #-268435456
+	cmp	w2, w8
+	b.lt	.L4
+	mov	w8, #805306367
+	mov	w9, #1073741824
+	mov	w10, #-268435457
 .L2:
-	lsr	w9, w2, #29
-	cbnz	w9, .L5
-	mov	w9, w2
-	cas	w9, w8, [x0]
-	cmp	w9, w2
+	cmp	w2, w8
+	b.gt	.L5
+	mov	w11, w2
+	cas	w11, w9, [x0]
+	cmp	w11, w2
 	b.eq	.L5
-	mov	w2, w9
-	tbz	w9, #31, .L2
+	cmp	w11, w10
+	mov	w2, w11
+	b.gt	.L2
 	b	.L5
 .L3:
-	tbnz	w2, #31, .L6
+	mov	w8, #-268435457
+	cmp	w2, w8
+	b.le	.L6
 	mov	w8, #1073741824
 	cas	w2, w8, [x0]
 	b	.L7
 .L4:
+	mov	w8, #1073741824
 	cas	w2, w8, [x0]
 .L5:
 	adrp	x0, .Ldata0
@@ -551,7 +579,7 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	lsr	w8, w2, #30
 	cmp	w8, #3
 	b.lo	.L7
-	mov	w8, #-536870912
+	mov	w8, #-671088640
 	str	w8, [x0]
 .L7:
 	adrp	x0, .Ldata2
@@ -803,35 +831,34 @@ frc_Biased_arm_detect_unfreeze:
 FrozenRefcount<Biased>::get_slow:
 	lsr	w8, w1, #30
 	cmp	w8, #3
-	b.hs	.L0
-	mov	w8, #-1610612736
-	str	w8, [x0]
-	ret
-.L0:
+	b.lo	.L2
 	mov	w8, #402653183
 	mov	w9, #2013265919
 	mov	w10, #-536870912
-	mov	w11, #1073741824
-	mov	w12, #1073741823
+	mov	w11, #-1073741824
+.L0:
+	add	w12, w1, w8
+	cmp	w12, w9
+	b.hs	.L1
+	mov	w12, w1
+	cas	w12, w10, [x0]
+	cmp	w12, w1
+	b.eq	.L1
+	add	w13, w12, #1
+	mov	w1, w12
+	cmp	w13, w11
+	b.hi	.L0
 .L1:
-	add	w13, w1, w8
-	cmp	w13, w9
-	b.hs	.L2
-	mov	w13, w1
-	cas	w13, w10, [x0]
-	cmp	w13, w1
-	b.eq	.L2
-	add	w14, w13, w11
-	mov	w1, w13
-	cmp	w14, w12
-	b.lo	.L1
-.L2:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #23
 	b	misuse
+.L2:
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	ret
 
 // out of line, called above:
 FrozenRefcount<Biased>::put_slow:
@@ -848,82 +875,73 @@ FrozenRefcount<Biased>::put_slow:
 	ldp	x29, x30, [sp], #16
 	ret
 .L0:
-	mov	w8, #1073741824
-	mov	w9, #1073741823
-	add	w8, w1, w8
-	cmp	w8, w9
-	b.lo	.L1
-	cmn	w1, #1
-	b.ge	.L3
+	lsr	w8, w1, #30
+	cmp	w8, #3
+	b.hs	.L1
+	tbz	w1, #31, .L2
 	mov	w8, #-1610612736
 	str	w8, [x0]
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
 	ret
 .L1:
-	lsr	w8, w2, #30
-	cmn	w2, #1
-	cset	w9, eq
-	cmp	w8, #2
-	cset	w8, hi
-	cmp	w9, w8
-	b.eq	.L4
-	mov	w8, #536870911
-	mov	w9, #-134217729
-	mov	w10, #-536870912
-	mov	w11, #1073741824
-	mov	w12, #1073741823
+	cmn	w1, #1
+	b.ne	.L5
 .L2:
-	add	w13, w2, w8
-	cmp	w13, w9
-	b.ge	.L5
-	mov	w13, w2
-	cas	w13, w10, [x0]
-	cmp	w13, w2
-	b.eq	.L5
-	add	w14, w13, w11
-	mov	w2, w13
-	cmp	w14, w12
-	b.lo	.L2
-	b	.L5
+	add	w8, w2, #1
+	mov	w9, #-1073741823
+	cmp	w8, w9
+	b.hs	.L3
+	tbz	w2, #31, .L4
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	b	.L4
 .L3:
-	lsr	w8, w2, #30
-	cmn	w2, #1
-	cset	w9, eq
-	cmp	w8, #2
-	cset	w8, hi
-	eor	w8, w9, w8
-	tbz	w8, #0, .L6
 	mov	w8, #-536870912
 	cas	w2, w8, [x0]
-	b	.L7
 .L4:
-	mov	w8, #-536870912
-	cas	w2, w8, [x0]
-.L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	w1, #23
-	bl	misuse
-	mov	w0, wzr
-	ldp	x29, x30, [sp], #16
-	ret
-.L6:
-	tbz	w2, #31, .L7
-	mov	w8, #-1610612736
-	str	w8, [x0]
-.L7:
-	adrp	x0, .Ldata2
-	add	x0, x0, :lo12:.Ldata2
-	adrp	x2, .Ldata3
-	add	x2, x2, :lo12:.Ldata3
 	mov	w1, #43
 	bl	misuse
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
 	ret
+.L5:
+	add	w8, w2, #1
+	mov	w9, #-1073741823
+	cmp	w8, w9
+	b.hs	.L7
+	mov	w8, #-536870912
+	cas	w2, w8, [x0]
+.L6:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #23
+	bl	misuse
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
+	ret
+.L7:
+	mov	w8, #-671088641
+	mov	w9, #-536870912
+	mov	w10, #-1073741824
+.L8:
+	cmp	w2, w8
+	b.gt	.L6
+	mov	w11, w2
+	cas	w11, w9, [x0]
+	cmp	w11, w2
+	b.eq	.L6
+	add	w12, w11, #1
+	mov	w2, w11
+	cmp	w12, w10
+	b.hi	.L8
+	b	.L6
 
 // ==== Tagged ====
 
@@ -1023,8 +1041,8 @@ FrozenRefcount<Tagged>::try_get_slow:
 	ret
 .L0:
 	mov	w9, #1073741824
-	mov	x10, #-536870913
-	mov	w11, #1610612735
+	mov	x10, #-268435457
+	mov	w11, #1879048191
 .L1:
 	add	w12, w1, w9
 	add	x12, x12, x10
@@ -1064,10 +1082,10 @@ FrozenRefcount<Tagged>::get_slow:
 	b.eq	.L2
 .L1:
 	mov	w8, #1073741824
-	mov	x9, #-536870913
+	mov	x9, #-268435457
 	add	w8, w1, w8
 	add	x8, x8, x9
-	mov	w9, #1610612735
+	mov	w9, #1879048191
 	cmp	x8, x9
 	b.lo	.L0
 .L2:
@@ -1118,8 +1136,8 @@ FrozenRefcount<Tagged>::put_slow:
 	b	.L7
 .L3:
 	mov	w8, #-1073741824
-	mov	x9, #-536870913
-	mov	w10, #1610612735
+	mov	x9, #-268435457
+	mov	w10, #1879048191
 .L4:
 	sub	w11, w8, w2
 	add	x11, x11, x9
@@ -1299,7 +1317,7 @@ FrozenRefcount<Classic>::put_slow:
 .L2:
 	cmp	w2, #0
 	b.gt	.L6
-	mov	w8, #-536870913
+	mov	w8, #-268435457
 .L3:
 	sub	w9, w2, #1
 	cmp	w9, w8

@@ -108,12 +108,12 @@ FrozenRefcount<HighBit>::try_get_slow:
 	cset	w0, gt
 	ret
 .L1:
-	mov	w8, #-536870911
+	mov	w8, #-805306368
 	mov	w9, #-1073741824
 	mov	w10, w1
 .L2:
 	cmp	w10, w8
-	b.lt	.L0
+	b.le	.L0
 .L3:
 	ldxr	w11, [x0]
 	cmp	w11, w10
@@ -138,11 +138,11 @@ FrozenRefcount<HighBit>::get_slow:
 	str	w8, [x0]
 	ret
 .L0:
-	mov	w8, #-536870911
+	mov	w8, #-805306368
 	mov	w9, #-1073741824
 .L1:
 	cmp	w1, w8
-	b.lt	.L5
+	b.le	.L5
 .L2:
 	ldxr	w10, [x0]
 	cmp	w10, w1
@@ -220,8 +220,8 @@ FrozenRefcount<HighBit>::put_slow:
 	ldp	x29, x30, [sp], #16
 	ret
 .L9:
-	lsr	w9, w2, #29
-	cmp	w9, #4
+	lsr	w9, w2, #28
+	cmp	w9, #10
 	b.hi	.L8
 .L10:
 	ldxr	w9, [x0]
@@ -574,67 +574,85 @@ frc_ZeroLockedHigh_arm_llsc_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	mov	w8, #-2147483648
-	cmp	w1, w8
-	b.ls	.L1
-	mov	w8, #-536870912
-	str	w8, [x0]
+	tbnz	w1, #31, .L6
 .L0:
+	mov	w8, #-1342177281
+	mov	w9, #1879048191
+	add	w8, w1, w8
+	cmp	w8, w9
+	b.hs	.L5
+	mov	w8, #1073741824
+.L1:
+	ldxr	w9, [x0]
+	cmp	w9, w1
+	b.ne	.L2
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L1
+	b	.L3
+.L2:
+	clrex
+.L3:
+	cmp	w9, w1
+	mov	w8, wzr
+	b.eq	.L4
+	mov	w10, #-268435457
+	mov	w1, w9
+	cmp	w9, w10
+	b.gt	.L0
+.L4:
+	mov	w0, w8
+	ret
+.L5:
+	mov	w0, wzr
+	ret
+.L6:
+	lsr	w8, w1, #28
+	cmp	w8, #14
+	b.hi	.L0
 	mov	w8, #-2147483648
 	cmp	w1, w8
-	cset	w0, hi
-	ret
-.L1:
-	mov	w8, #1610612736
-	mov	w9, #1073741824
-	mov	w10, w1
-.L2:
-	cmp	w10, w8
-	b.ls	.L0
-.L3:
-	ldxr	w11, [x0]
-	cmp	w11, w10
-	b.ne	.L4
-	stxr	w12, w9, [x0]
-	cbnz	w12, .L3
-	b	.L5
-.L4:
-	clrex
-.L5:
-	cmp	w11, w10
 	b.eq	.L0
-	mov	w10, w11
-	tbz	w11, #31, .L2
-	b	.L0
+	mov	w8, #-671088640
+	str	w8, [x0]
+	mov	w0, #1
+	ret
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
+	tbz	w1, #31, .L4
+	lsr	w8, w1, #28
+	cmp	w8, #14
+	b.hi	.L4
 	mov	w8, #-2147483648
 	cmp	w1, w8
-	b.ls	.L0
-	mov	w8, #-536870912
+	b.eq	.L4
+	mov	w8, #-671088640
 	str	w8, [x0]
 	ret
 .L0:
-	mov	w8, #1610612736
 	mov	w9, #1073741824
 .L1:
-	cmp	w1, w8
-	b.ls	.L5
+	ldxr	w8, [x0]
+	cmp	w8, w1
+	b.ne	.L2
+	stxr	w10, w9, [x0]
+	cbnz	w10, .L1
+	b	.L3
 .L2:
-	ldxr	w10, [x0]
-	cmp	w10, w1
-	b.ne	.L3
-	stxr	w11, w9, [x0]
-	cbnz	w11, .L2
-	b	.L4
-.L3:
 	clrex
-.L4:
-	cmp	w10, w1
+.L3:
+	cmp	w8, w1
 	b.eq	.L5
-	mov	w1, w10
-	tbz	w10, #31, .L1
+	mov	w9, #-268435457
+	mov	w1, w8
+	cmp	w8, w9
+	b.le	.L5
+.L4:
+	mov	w8, #-1342177281
+	mov	w9, #1879048191
+	add	w8, w1, w8
+	cmp	w8, w9
+	b.lo	.L0
 .L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
@@ -669,38 +687,47 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	ldp	x29, x30, [sp], #16
 	ret
 .L3:
-	tbz	w1, #31, .L4
+	mov	w8, #-268435457
+	cmp	w1, w8
+	b.gt	.L4
 	lsr	w8, w1, #30
 	cmp	w8, #3
 	b.lo	.L9
-	mov	w8, #-536870912
+	mov	w8, #-671088640
 	str	w8, [x0]
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
 	ret
 .L4:
-	mov	w8, #1073741824
-	tbnz	w2, #31, .L13
+	mov	w8, #-268435456
+	cmp	w2, w8
+	b.lt	.L13
+	mov	w8, #805306367
+	mov	w9, #1073741824
+	mov	w10, #-268435457
 .L5:
-	lsr	w9, w2, #29
-	cbnz	w9, .L17
+	cmp	w2, w8
+	b.gt	.L17
 .L6:
-	ldxr	w9, [x0]
-	cmp	w9, w2
+	ldxr	w11, [x0]
+	cmp	w11, w2
 	b.ne	.L7
-	stxr	w10, w8, [x0]
-	cbnz	w10, .L6
+	stxr	w12, w9, [x0]
+	cbnz	w12, .L6
 	b	.L8
 .L7:
 	clrex
 .L8:
-	cmp	w9, w2
+	cmp	w11, w2
 	b.eq	.L17
-	mov	w2, w9
-	tbz	w9, #31, .L5
+	cmp	w11, w10
+	mov	w2, w11
+	b.gt	.L5
 	b	.L17
 .L9:
-	tbnz	w2, #31, .L18
+	mov	w8, #-268435457
+	cmp	w2, w8
+	b.le	.L18
 	mov	w8, #1073741824
 .L10:
 	ldxr	w9, [x0]
@@ -714,6 +741,7 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 .L12:
 	b	.L19
 .L13:
+	mov	w8, #1073741824
 .L14:
 	ldxr	w9, [x0]
 	cmp	w9, w2
@@ -738,7 +766,7 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	lsr	w8, w2, #30
 	cmp	w8, #3
 	b.lo	.L19
-	mov	w8, #-536870912
+	mov	w8, #-671088640
 	str	w8, [x0]
 .L19:
 	adrp	x0, .Ldata2
@@ -1057,43 +1085,42 @@ frc_Biased_arm_llsc_unfreeze:
 FrozenRefcount<Biased>::get_slow:
 	lsr	w8, w1, #30
 	cmp	w8, #3
-	b.hs	.L0
-	mov	w8, #-1610612736
-	str	w8, [x0]
-	ret
-.L0:
+	b.lo	.L5
 	mov	w8, #402653183
 	mov	w9, #2013265919
 	mov	w10, #-536870912
-	mov	w11, #1073741824
-	mov	w12, #1073741823
+	mov	w11, #-1073741824
+.L0:
+	add	w12, w1, w8
+	cmp	w12, w9
+	b.hs	.L4
 .L1:
-	add	w13, w1, w8
-	cmp	w13, w9
-	b.hs	.L5
+	ldxr	w12, [x0]
+	cmp	w12, w1
+	b.ne	.L2
+	stxr	w13, w10, [x0]
+	cbnz	w13, .L1
+	b	.L3
 .L2:
-	ldxr	w13, [x0]
-	cmp	w13, w1
-	b.ne	.L3
-	stxr	w14, w10, [x0]
-	cbnz	w14, .L2
-	b	.L4
-.L3:
 	clrex
+.L3:
+	cmp	w12, w1
+	b.eq	.L4
+	add	w13, w12, #1
+	mov	w1, w12
+	cmp	w13, w11
+	b.hi	.L0
 .L4:
-	cmp	w13, w1
-	b.eq	.L5
-	add	w14, w13, w11
-	mov	w1, w13
-	cmp	w14, w12
-	b.lo	.L1
-.L5:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #23
 	b	misuse
+.L5:
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	ret
 
 // out of line, called above:
 FrozenRefcount<Biased>::put_slow:
@@ -1119,108 +1146,99 @@ FrozenRefcount<Biased>::put_slow:
 	ldp	x29, x30, [sp], #16
 	ret
 .L3:
-	mov	w8, #1073741824
-	mov	w9, #1073741823
-	add	w8, w1, w8
-	cmp	w8, w9
-	b.lo	.L4
-	cmn	w1, #1
-	b.ge	.L9
+	lsr	w8, w1, #30
+	cmp	w8, #3
+	b.hs	.L4
+	tbz	w1, #31, .L5
 	mov	w8, #-1610612736
 	str	w8, [x0]
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
 	ret
 .L4:
-	lsr	w8, w2, #30
-	cmn	w2, #1
-	cset	w9, eq
-	cmp	w8, #2
-	cset	w8, hi
-	cmp	w9, w8
-	b.eq	.L13
-	mov	w8, #536870911
-	mov	w9, #-134217729
-	mov	w10, #-536870912
-	mov	w11, #1073741824
-	mov	w12, #1073741823
-.L5:
-	add	w13, w2, w8
-	cmp	w13, w9
-	b.ge	.L17
-.L6:
-	ldxr	w13, [x0]
-	cmp	w13, w2
-	b.ne	.L7
-	stxr	w14, w10, [x0]
-	cbnz	w14, .L6
-	b	.L8
-.L7:
-	clrex
-.L8:
-	cmp	w13, w2
-	b.eq	.L17
-	add	w14, w13, w11
-	mov	w2, w13
-	cmp	w14, w12
-	b.lo	.L5
-	b	.L17
-.L9:
-	lsr	w8, w2, #30
-	cmn	w2, #1
-	cset	w9, eq
-	cmp	w8, #2
-	cset	w8, hi
-	eor	w8, w9, w8
-	tbz	w8, #0, .L18
-	mov	w8, #-536870912
-.L10:
-	ldxr	w9, [x0]
-	cmp	w9, w2
+	cmn	w1, #1
 	b.ne	.L11
-	stxr	w10, w8, [x0]
-	cbnz	w10, .L10
-	b	.L12
-.L11:
-	clrex
-.L12:
-	b	.L19
-.L13:
+.L5:
+	add	w8, w2, #1
+	mov	w9, #-1073741823
+	cmp	w8, w9
+	b.hs	.L6
+	tbz	w2, #31, .L10
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	b	.L10
+.L6:
 	mov	w8, #-536870912
-.L14:
+.L7:
 	ldxr	w9, [x0]
 	cmp	w9, w2
-	b.ne	.L15
+	b.ne	.L8
 	stxr	w10, w8, [x0]
-	cbnz	w10, .L14
-	b	.L16
-.L15:
+	cbnz	w10, .L7
+	b	.L9
+.L8:
 	clrex
-.L16:
-.L17:
+.L9:
+.L10:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	w1, #23
-	bl	misuse
-	mov	w0, wzr
-	ldp	x29, x30, [sp], #16
-	ret
-.L18:
-	tbz	w2, #31, .L19
-	mov	w8, #-1610612736
-	str	w8, [x0]
-.L19:
-	adrp	x0, .Ldata2
-	add	x0, x0, :lo12:.Ldata2
-	adrp	x2, .Ldata3
-	add	x2, x2, :lo12:.Ldata3
 	mov	w1, #43
 	bl	misuse
 	mov	w0, wzr
 	ldp	x29, x30, [sp], #16
 	ret
+.L11:
+	add	w8, w2, #1
+	mov	w9, #-1073741823
+	cmp	w8, w9
+	b.hs	.L16
+	mov	w8, #-536870912
+.L12:
+	ldxr	w9, [x0]
+	cmp	w9, w2
+	b.ne	.L13
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L12
+	b	.L14
+.L13:
+	clrex
+.L14:
+.L15:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #23
+	bl	misuse
+	mov	w0, wzr
+	ldp	x29, x30, [sp], #16
+	ret
+.L16:
+	mov	w8, #-671088641
+	mov	w9, #-536870912
+	mov	w10, #-1073741824
+.L17:
+	cmp	w2, w8
+	b.gt	.L15
+.L18:
+	ldxr	w11, [x0]
+	cmp	w11, w2
+	b.ne	.L19
+	stxr	w12, w9, [x0]
+	cbnz	w12, .L18
+	b	.L20
+.L19:
+	clrex
+.L20:
+	cmp	w11, w2
+	b.eq	.L15
+	add	w12, w11, #1
+	mov	w2, w11
+	cmp	w12, w10
+	b.hi	.L17
+	b	.L15
 
 // ==== Tagged ====
 
@@ -1340,8 +1358,8 @@ FrozenRefcount<Tagged>::try_get_slow:
 	ret
 .L0:
 	mov	w9, #1073741824
-	mov	x10, #-536870913
-	mov	w11, #1610612735
+	mov	x10, #-268435457
+	mov	w11, #1879048191
 .L1:
 	add	w12, w1, w9
 	add	x12, x12, x10
@@ -1397,10 +1415,10 @@ FrozenRefcount<Tagged>::get_slow:
 	b.eq	.L5
 .L4:
 	mov	w8, #1073741824
-	mov	x9, #-536870913
+	mov	x9, #-268435457
 	add	w8, w1, w8
 	add	x8, x8, x9
-	mov	w9, #1610612735
+	mov	w9, #1879048191
 	cmp	x8, x9
 	b.lo	.L0
 .L5:
@@ -1468,8 +1486,8 @@ FrozenRefcount<Tagged>::put_slow:
 	b	.L19
 .L9:
 	mov	w8, #-1073741824
-	mov	x9, #-536870913
-	mov	w10, #1610612735
+	mov	x9, #-268435457
+	mov	w10, #1879048191
 .L10:
 	sub	w11, w8, w2
 	add	x11, x11, x9
@@ -1697,7 +1715,7 @@ FrozenRefcount<Classic>::put_slow:
 .L5:
 	cmp	w2, #0
 	b.gt	.L12
-	mov	w8, #-536870913
+	mov	w8, #-268435457
 .L6:
 	sub	w9, w2, #1
 	cmp	w9, w8

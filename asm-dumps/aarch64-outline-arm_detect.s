@@ -216,13 +216,13 @@ FrozenRefcount<HighBit>::try_get_slow:
 	ret
 .L1:
 	adrp	x19, :got:STATE
-	mov	w20, #-536870911
+	mov	w20, #-805306368
 	mov	w21, #-1073741824
 	ldr	x19, [x19, :got_lo12:STATE]
 	mov	w22, w1
 .L2:
 	cmp	w22, w20
-	b.lt	.L0
+	b.le	.L0
 	ldrb	w8, [x19]
 	tbnz	w8, #0, .L8
 	cbz	w8, .L7
@@ -910,75 +910,93 @@ frc_ZeroLockedHigh_arm_detect_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	stp	x29, x30, [sp, #-64]!
-	stp	x24, x23, [sp, #16]
-	stp	x22, x21, [sp, #32]
-	stp	x20, x19, [sp, #48]
+	stp	x29, x30, [sp, #-32]!
+	stp	x20, x19, [sp, #16]
 	mov	x29, sp
-	mov	w8, #-2147483648
-	cmp	w1, w8
-	b.ls	.L1
-	mov	w8, #-536870912
-	str	w8, [x0]
+	tbnz	w1, #31, .L10
 .L0:
+	mov	w8, #-1342177281
+	mov	w9, #1879048191
+	add	w8, w1, w8
+	cmp	w8, w9
+	b.hs	.L9
+	adrp	x8, :got:STATE
+	ldr	x8, [x8, :got_lo12:STATE]
+	ldrb	w8, [x8]
+	tbnz	w8, #0, .L6
+	cbz	w8, .L5
+.L1:
+	mov	w8, #1073741824
+.L2:
+	ldxr	w9, [x0]
+	cmp	w9, w1
+	b.ne	.L3
+	stxr	w10, w8, [x0]
+	cbnz	w10, .L2
+	b	.L4
+.L3:
+	clrex
+.L4:
+	cmp	w9, w1
+	mov	w8, wzr
+	b.ne	.L7
+	b	.L8
+.L5:
+	mov	x19, x0
+	mov	w20, w1
+	bl	detect
+	mov	w1, w20
+	mov	w8, w0
+	mov	x0, x19
+	tbz	w8, #0, .L1
+.L6:
+	mov	w9, w1
+	mov	w8, #1073741824
+	cas	w9, w8, [x0]
+	cmp	w9, w1
+	mov	w8, wzr
+	b.eq	.L8
+.L7:
+	mov	w10, #-268435457
+	mov	w1, w9
+	cmp	w9, w10
+	b.gt	.L0
+.L8:
+	mov	w0, w8
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L9:
+	mov	w8, wzr
+	mov	w0, w8
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L10:
+	lsr	w8, w1, #28
+	cmp	w8, #14
+	b.hi	.L0
 	mov	w8, #-2147483648
 	cmp	w1, w8
-	cset	w0, hi
-	ldp	x20, x19, [sp, #48]
-	ldp	x22, x21, [sp, #32]
-	ldp	x24, x23, [sp, #16]
-	ldp	x29, x30, [sp], #64
-	ret
-.L1:
-	adrp	x19, :got:STATE
-	mov	w20, #1610612736
-	mov	w21, #1073741824
-	ldr	x19, [x19, :got_lo12:STATE]
-	mov	w22, w1
-.L2:
-	cmp	w22, w20
-	b.ls	.L0
-	ldrb	w8, [x19]
-	tbnz	w8, #0, .L8
-	cbz	w8, .L7
-.L3:
-.L4:
-	ldxr	w8, [x0]
-	cmp	w8, w22
-	b.ne	.L5
-	stxr	w9, w21, [x0]
-	cbnz	w9, .L4
-	b	.L6
-.L5:
-	clrex
-.L6:
-	cmp	w8, w22
-	b.ne	.L9
-	b	.L0
-.L7:
-	mov	w24, w1
-	mov	x23, x0
-	bl	detect
-	mov	w1, w24
-	mov	w8, w0
-	mov	x0, x23
-	tbz	w8, #0, .L3
-.L8:
-	mov	w8, w22
-	cas	w8, w21, [x0]
-	cmp	w8, w22
 	b.eq	.L0
-.L9:
-	mov	w22, w8
-	tbz	w8, #31, .L2
-	b	.L0
+	mov	w8, #-671088640
+	str	w8, [x0]
+	mov	w8, #1
+	mov	w0, w8
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
-	mov	w8, #-2147483647
+	tbz	w1, #31, .L0
+	lsr	w8, w1, #28
+	cmp	w8, #14
+	b.hi	.L0
+	mov	w8, #-2147483648
 	cmp	w1, w8
-	b.lo	.L0
-	mov	w8, #-536870912
+	b.eq	.L0
+	mov	w8, #-671088640
 	str	w8, [x0]
 	ret
 .L0:
@@ -1030,24 +1048,29 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	add	sp, sp, #64
 	ret
 .L4:
-	tbz	w1, #31, .L5
+	mov	w8, #-268435457
+	cmp	w1, w8
+	b.gt	.L5
 	lsr	w8, w1, #30
 	cmp	w8, #3
 	b.lo	.L6
-	mov	w8, #-536870912
+	mov	w8, #-671088640
 	str	w8, [x0]
 	mov	w0, wzr
 	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
 .L5:
-	tbnz	w2, #31, .L7
+	cmp	w2, w8
+	b.le	.L7
 	mov	w1, w2
 	mov	w2, #1
 	bl	FrozenRefcount<ZeroLockedHigh>::settle_frozen
 	b	.L8
 .L6:
-	tbnz	w2, #31, .L9
+	mov	w8, #-268435457
+	cmp	w2, w8
+	b.le	.L9
 	mov	w8, #1073741824
 	mov	w1, wzr
 	stp	w2, w8, [sp, #16]
@@ -1083,7 +1106,7 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	lsr	w8, w2, #30
 	cmp	w8, #3
 	b.lo	.L10
-	mov	w8, #-536870912
+	mov	w8, #-671088640
 	str	w8, [x0]
 .L10:
 	adrp	x0, .Ldata2
@@ -1631,11 +1654,7 @@ frc_Biased_arm_detect_unfreeze:
 FrozenRefcount<Biased>::get_slow:
 	lsr	w8, w1, #30
 	cmp	w8, #2
-	b.hi	.L0
-	mov	w8, #-1610612736
-	str	w8, [x0]
-	ret
-.L0:
+	b.ls	.L0
 	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
 	mov	w2, wzr
@@ -1647,6 +1666,10 @@ FrozenRefcount<Biased>::get_slow:
 	mov	w1, #23
 	ldp	x29, x30, [sp], #16
 	b	misuse
+.L0:
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	ret
 
 // out of line, called above:
 FrozenRefcount<Biased>::put_slow:
@@ -1659,8 +1682,8 @@ FrozenRefcount<Biased>::put_slow:
 	adrp	x8, :got:STATE
 	ldr	x8, [x8, :got_lo12:STATE]
 	ldrb	w8, [x8]
-	tbnz	w8, #0, .L12
-	cbz	w8, .L11
+	tbnz	w8, #0, .L13
+	cbz	w8, .L12
 .L0:
 	mov	w9, #-1
 	mov	w10, #-536870912
@@ -1680,13 +1703,10 @@ FrozenRefcount<Biased>::put_slow:
 	add	sp, sp, #64
 	ret
 .L4:
-	mov	w8, #1073741824
-	mov	w9, #1073741823
-	add	w8, w1, w8
-	cmp	w8, w9
-	b.lo	.L5
-	cmn	w1, #1
-	b.ge	.L6
+	lsr	w8, w1, #30
+	cmp	w8, #3
+	b.hs	.L5
+	tbz	w1, #31, .L6
 	mov	w8, #-1610612736
 	str	w8, [x0]
 	mov	w0, wzr
@@ -1694,35 +1714,17 @@ FrozenRefcount<Biased>::put_slow:
 	add	sp, sp, #64
 	ret
 .L5:
-	lsr	w8, w2, #30
-	cmn	w2, #1
-	cset	w9, eq
-	cmp	w8, #2
-	cset	w8, hi
-	eor	w8, w9, w8
-	tbz	w8, #0, .L7
-	mov	w1, w2
-	mov	w2, #1
-	bl	FrozenRefcount<Biased>::settle_frozen
-	b	.L8
+	cmn	w1, #1
+	b.ne	.L9
 .L6:
-	lsr	w8, w2, #30
-	cmn	w2, #1
-	cset	w9, eq
-	cmp	w8, #2
-	cset	w8, hi
-	eor	w8, w9, w8
-	tbz	w8, #0, .L9
-	mov	w8, #-536870912
-	mov	w1, wzr
-	stp	w2, w8, [sp, #16]
-	add	x8, sp, #16
-	stp	x0, x8, [sp, #24]
-	add	x8, sp, #20
-	add	x0, sp, #24
-	str	x8, [sp, #40]
-	bl	<ArmDetect as Native<u32>>::compare_exchange::{closure}
-	b	.L10
+	add	w8, w2, #1
+	mov	w9, #-1073741823
+	cmp	w8, w9
+	b.hs	.L7
+	tbz	w2, #31, .L8
+	mov	w8, #-1610612736
+	str	w8, [x0]
+	b	.L8
 .L7:
 	mov	w8, #-536870912
 	mov	w1, wzr
@@ -1738,34 +1740,49 @@ FrozenRefcount<Biased>::put_slow:
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
-	mov	w1, #23
-	bl	misuse
-	mov	w0, wzr
-	ldp	x29, x30, [sp, #48]
-	add	sp, sp, #64
-	ret
-.L9:
-	tbz	w2, #31, .L10
-	mov	w8, #-1610612736
-	str	w8, [x0]
-.L10:
-	adrp	x0, .Ldata2
-	add	x0, x0, :lo12:.Ldata2
-	adrp	x2, .Ldata3
-	add	x2, x2, :lo12:.Ldata3
 	mov	w1, #43
 	bl	misuse
 	mov	w0, wzr
 	ldp	x29, x30, [sp, #48]
 	add	sp, sp, #64
 	ret
+.L9:
+	add	w8, w2, #1
+	mov	w9, #-1073741823
+	cmp	w8, w9
+	b.hs	.L10
+	mov	w8, #-536870912
+	mov	w1, wzr
+	stp	w2, w8, [sp, #16]
+	add	x8, sp, #16
+	stp	x0, x8, [sp, #24]
+	add	x8, sp, #20
+	add	x0, sp, #24
+	str	x8, [sp, #40]
+	bl	<ArmDetect as Native<u32>>::compare_exchange::{closure}
+	b	.L11
+.L10:
+	mov	w1, w2
+	mov	w2, #1
+	bl	FrozenRefcount<Biased>::settle_frozen
 .L11:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #23
+	bl	misuse
+	mov	w0, wzr
+	ldp	x29, x30, [sp, #48]
+	add	sp, sp, #64
+	ret
+.L12:
 	str	x0, [sp, #8]
 	bl	detect
 	mov	w8, w0
 	ldr	x0, [sp, #8]
 	tbz	w8, #0, .L0
-.L12:
+.L13:
 	mov	w8, #-1
 	mov	w9, #-536870912
 	casa	w8, w9, [x0]
@@ -2004,9 +2021,9 @@ FrozenRefcount<Tagged>::try_get_slow:
 .L1:
 	adrp	x19, :got:STATE
 	mov	w20, #1073741824
-	mov	x21, #-536870913
+	mov	x21, #-268435457
 	ldr	x19, [x19, :got_lo12:STATE]
-	mov	w22, #1610612735
+	mov	w22, #1879048191
 .L2:
 	add	w9, w1, w20
 	add	x9, x9, x21

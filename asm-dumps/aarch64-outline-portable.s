@@ -133,11 +133,11 @@ FrozenRefcount<HighBit>::try_get_slow:
 	ldp	x29, x30, [sp], #48
 	ret
 .L1:
-	mov	w22, #-536870911
+	mov	w22, #-805306368
 	mov	w21, w19
 .L2:
 	cmp	w21, w22
-	b.lt	.L0
+	b.le	.L0
 	mov	w0, w21
 	mov	w1, #-1073741824
 	mov	x2, x20
@@ -164,10 +164,10 @@ FrozenRefcount<HighBit>::get_slow:
 	ret
 .L0:
 	mov	x19, x0
-	mov	w20, #-536870911
+	mov	w20, #-805306368
 .L1:
 	cmp	w1, w20
-	b.lt	.L2
+	b.le	.L2
 	mov	w0, w1
 	mov	w21, w1
 	mov	w1, #-1073741824
@@ -234,8 +234,8 @@ FrozenRefcount<HighBit>::put_slow:
 	ldp	x29, x30, [sp], #32
 	ret
 .L3:
-	lsr	w8, w20, #29
-	cmp	w8, #4
+	lsr	w8, w20, #28
+	cmp	w8, #10
 	b.hi	.L2
 	mov	w0, w20
 	mov	w1, #-1073741824
@@ -588,86 +588,103 @@ frc_ZeroLockedHigh_portable_unfreeze:
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	stp	x29, x30, [sp, #-48]!
-	stp	x22, x21, [sp, #16]
-	stp	x20, x19, [sp, #32]
+	stp	x29, x30, [sp, #-32]!
+	stp	x20, x19, [sp, #16]
 	mov	x29, sp
-	mov	w8, #-2147483648
-	mov	w19, w1
-	mov	x20, x0
-	cmp	w1, w8
-	b.ls	.L1
-	mov	w8, #-536870912
-	str	w8, [x20]
-.L0:
-	mov	w8, #-2147483648
-	cmp	w19, w8
-	cset	w0, hi
-	ldp	x20, x19, [sp, #32]
-	ldp	x22, x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L1:
-	mov	w22, #1610612736
-	mov	w21, w19
-.L2:
-	cmp	w21, w22
-	b.ls	.L0
-	mov	w0, w21
-	mov	w1, #1073741824
-	mov	x2, x20
-	bl	__aarch64_cas4_relax
-	cmp	w0, w21
-	b.eq	.L0
-	mov	w21, w0
-	tbz	w0, #31, .L2
-	b	.L0
-
-// out of line, called above:
-FrozenRefcount<ZeroLockedHigh>::get_slow:
-	stp	x29, x30, [sp, #-48]!
-	str	x21, [sp, #16]
-	stp	x20, x19, [sp, #32]
-	mov	x29, sp
-	mov	w8, #-2147483648
-	cmp	w1, w8
-	b.ls	.L0
-	mov	w8, #-536870912
-	str	w8, [x0]
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
-	ret
-.L0:
+	mov	w20, w1
 	mov	x19, x0
-	mov	w20, #1610612736
-.L1:
-	cmp	w1, w20
-	b.ls	.L2
-	mov	w0, w1
-	mov	w21, w1
+	tbnz	w1, #31, .L3
+.L0:
+	mov	w8, #-1342177281
+	mov	w9, #1879048191
+	add	w8, w20, w8
+	cmp	w8, w9
+	b.hs	.L2
+	mov	w0, w20
 	mov	w1, #1073741824
 	mov	x2, x19
 	bl	__aarch64_cas4_relax
-	cmp	w0, w21
+	mov	w8, w0
+	cmp	w0, w20
+	mov	w0, wzr
+	b.eq	.L1
+	mov	w9, #-268435457
+	mov	w20, w8
+	cmp	w8, w9
+	b.gt	.L0
+.L1:
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L2:
+	mov	w0, wzr
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L3:
+	lsr	w8, w20, #28
+	cmp	w8, #14
+	b.hi	.L0
+	mov	w8, #-2147483648
+	cmp	w20, w8
+	b.eq	.L0
+	mov	w8, #-671088640
+	mov	w0, #1
+	str	w8, [x19]
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+
+// out of line, called above:
+FrozenRefcount<ZeroLockedHigh>::get_slow:
+	stp	x29, x30, [sp, #-32]!
+	stp	x20, x19, [sp, #16]
+	mov	x29, sp
+	mov	x19, x0
+	tbz	w1, #31, .L1
+	lsr	w8, w1, #28
+	cmp	w8, #14
+	b.hi	.L1
+	mov	w8, #-2147483648
+	cmp	w1, w8
+	b.eq	.L1
+	mov	w8, #-671088640
+	str	w8, [x19]
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.L0:
+	mov	w0, w1
+	mov	w20, w1
+	mov	w1, #1073741824
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+	cmp	w0, w20
 	b.eq	.L2
+	mov	w8, #-268435457
 	mov	w1, w0
-	tbz	w0, #31, .L1
+	cmp	w0, w8
+	b.le	.L2
+.L1:
+	mov	w8, #-1342177281
+	mov	w9, #1879048191
+	add	w8, w1, w8
+	cmp	w8, w9
+	b.lo	.L0
 .L2:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
 	add	x2, x2, :lo12:.Ldata1
 	mov	w1, #23
-	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
-	ldp	x29, x30, [sp], #48
+	ldp	x20, x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
 	b	misuse
 
 // out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::put_slow:
 	stp	x29, x30, [sp, #-48]!
-	str	x21, [sp, #16]
+	stp	x22, x21, [sp, #16]
 	stp	x20, x19, [sp, #32]
 	mov	x29, sp
 	mov	w8, #-1073741825
@@ -685,37 +702,46 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	cmp	w0, w21
 	cset	w0, eq
 	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
+	ldp	x22, x21, [sp, #16]
 	ldp	x29, x30, [sp], #48
 	ret
 .L0:
-	tbz	w1, #31, .L1
+	mov	w8, #-268435457
+	cmp	w1, w8
+	b.gt	.L1
 	lsr	w8, w1, #30
 	cmp	w8, #3
 	b.lo	.L3
-	mov	w8, #-536870912
+	mov	w8, #-671088640
 	mov	w0, wzr
 	str	w8, [x19]
 	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
+	ldp	x22, x21, [sp, #16]
 	ldp	x29, x30, [sp], #48
 	ret
 .L1:
-	tbnz	w20, #31, .L4
+	mov	w8, #-268435456
+	cmp	w20, w8
+	b.lt	.L4
+	mov	w21, #805306367
+	mov	w22, #-268435457
 .L2:
-	lsr	w8, w20, #29
-	cbnz	w8, .L5
+	cmp	w20, w21
+	b.gt	.L5
 	mov	w0, w20
 	mov	w1, #1073741824
 	mov	x2, x19
 	bl	__aarch64_cas4_relax
 	cmp	w0, w20
 	b.eq	.L5
+	cmp	w0, w22
 	mov	w20, w0
-	tbz	w0, #31, .L2
+	b.gt	.L2
 	b	.L5
 .L3:
-	tbnz	w20, #31, .L6
+	mov	w8, #-268435457
+	cmp	w20, w8
+	b.le	.L6
 	mov	w0, w20
 	mov	w1, #1073741824
 	mov	x2, x19
@@ -735,14 +761,14 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	bl	misuse
 	mov	w0, wzr
 	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
+	ldp	x22, x21, [sp, #16]
 	ldp	x29, x30, [sp], #48
 	ret
 .L6:
 	lsr	w8, w20, #30
 	cmp	w8, #3
 	b.lo	.L7
-	mov	w8, #-536870912
+	mov	w8, #-671088640
 	str	w8, [x19]
 .L7:
 	adrp	x0, .Ldata2
@@ -753,7 +779,7 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	bl	misuse
 	mov	w0, wzr
 	ldp	x20, x19, [sp, #32]
-	ldr	x21, [sp, #16]
+	ldp	x22, x21, [sp, #16]
 	ldp	x29, x30, [sp], #48
 	ret
 
@@ -1077,36 +1103,28 @@ FrozenRefcount<Biased>::get_slow:
 	stp	x20, x19, [sp, #48]
 	mov	x29, sp
 	lsr	w8, w1, #30
-	cmp	w8, #3
-	b.hs	.L0
-	mov	w8, #-1610612736
-	str	w8, [x0]
-	ldp	x20, x19, [sp, #48]
-	ldr	x23, [sp, #16]
-	ldp	x22, x21, [sp, #32]
-	ldp	x29, x30, [sp], #64
-	ret
-.L0:
 	mov	x19, x0
-	mov	w20, #402653183
-	mov	w21, #2013265919
-	mov	w22, #-1073741824
-.L1:
-	add	w8, w1, w20
-	cmp	w8, w21
-	b.hs	.L2
-	mov	w0, w1
-	mov	w23, w1
+	cmp	w8, #3
+	b.lo	.L2
+	mov	w20, w1
+	mov	w21, #402653183
+	mov	w22, #2013265919
+	mov	w23, #-1073741824
+.L0:
+	add	w8, w20, w21
+	cmp	w8, w22
+	b.hs	.L1
+	mov	w0, w20
 	mov	w1, #-536870912
 	mov	x2, x19
 	bl	__aarch64_cas4_relax
-	cmp	w0, w23
-	b.eq	.L2
+	cmp	w0, w20
+	b.eq	.L1
 	add	w8, w0, #1
-	mov	w1, w0
-	cmp	w8, w22
-	b.hi	.L1
-.L2:
+	mov	w20, w0
+	cmp	w8, w23
+	b.hi	.L0
+.L1:
 	adrp	x0, .Ldata0
 	add	x0, x0, :lo12:.Ldata0
 	adrp	x2, .Ldata1
@@ -1117,13 +1135,20 @@ FrozenRefcount<Biased>::get_slow:
 	ldp	x22, x21, [sp, #32]
 	ldp	x29, x30, [sp], #64
 	b	misuse
+.L2:
+	mov	w8, #-1610612736
+	str	w8, [x19]
+	ldp	x20, x19, [sp, #48]
+	ldr	x23, [sp, #16]
+	ldp	x22, x21, [sp, #32]
+	ldp	x29, x30, [sp], #64
+	ret
 
 // out of line, called above:
 FrozenRefcount<Biased>::put_slow:
-	stp	x29, x30, [sp, #-64]!
-	str	x23, [sp, #16]
-	stp	x22, x21, [sp, #32]
-	stp	x20, x19, [sp, #48]
+	stp	x29, x30, [sp, #-48]!
+	stp	x22, x21, [sp, #16]
+	stp	x20, x19, [sp, #32]
 	mov	x29, sp
 	mov	w20, w2
 	mov	x19, x0
@@ -1136,96 +1161,89 @@ FrozenRefcount<Biased>::put_slow:
 	bl	__aarch64_cas4_acq
 	cmn	w0, #1
 	cset	w0, eq
-	ldp	x20, x19, [sp, #48]
-	ldr	x23, [sp, #16]
-	ldp	x22, x21, [sp, #32]
-	ldp	x29, x30, [sp], #64
+	ldp	x20, x19, [sp, #32]
+	ldp	x22, x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L0:
-	mov	w8, #1073741824
-	mov	w9, #1073741823
-	add	w8, w1, w8
-	cmp	w8, w9
-	b.lo	.L1
-	cmn	w1, #1
-	b.ge	.L3
+	lsr	w8, w1, #30
+	cmp	w8, #3
+	b.hs	.L1
+	tbz	w1, #31, .L2
 	mov	w8, #-1610612736
 	mov	w0, wzr
 	str	w8, [x19]
-	ldp	x20, x19, [sp, #48]
-	ldr	x23, [sp, #16]
-	ldp	x22, x21, [sp, #32]
-	ldp	x29, x30, [sp], #64
+	ldp	x20, x19, [sp, #32]
+	ldp	x22, x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
 	ret
 .L1:
-	lsr	w8, w20, #30
-	cmn	w20, #1
-	cset	w9, eq
-	cmp	w8, #2
-	cset	w8, hi
-	cmp	w9, w8
-	b.eq	.L4
-	mov	w21, #536870911
-	mov	w22, #-134217729
-	mov	w23, #-1073741824
+	cmn	w1, #1
+	b.ne	.L5
 .L2:
-	add	w8, w20, w21
-	cmp	w8, w22
-	b.ge	.L5
+	add	w8, w20, #1
+	mov	w9, #-1073741823
+	cmp	w8, w9
+	b.hs	.L3
+	tbz	w20, #31, .L4
+	mov	w8, #-1610612736
+	str	w8, [x19]
+	b	.L4
+.L3:
+	mov	w0, w20
+	mov	w1, #-536870912
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+.L4:
+	adrp	x0, .Ldata0
+	add	x0, x0, :lo12:.Ldata0
+	adrp	x2, .Ldata1
+	add	x2, x2, :lo12:.Ldata1
+	mov	w1, #43
+	bl	misuse
+	mov	w0, wzr
+	ldp	x20, x19, [sp, #32]
+	ldp	x22, x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
+	ret
+.L5:
+	add	w8, w20, #1
+	mov	w9, #-1073741823
+	cmp	w8, w9
+	b.hs	.L7
+	mov	w0, w20
+	mov	w1, #-536870912
+	mov	x2, x19
+	bl	__aarch64_cas4_relax
+.L6:
+	adrp	x0, .Ldata2
+	add	x0, x0, :lo12:.Ldata2
+	adrp	x2, .Ldata3
+	add	x2, x2, :lo12:.Ldata3
+	mov	w1, #23
+	bl	misuse
+	mov	w0, wzr
+	ldp	x20, x19, [sp, #32]
+	ldp	x22, x21, [sp, #16]
+	ldp	x29, x30, [sp], #48
+	ret
+.L7:
+	mov	w21, #-671088641
+	mov	w22, #-1073741824
+.L8:
+	cmp	w20, w21
+	b.gt	.L6
 	mov	w0, w20
 	mov	w1, #-536870912
 	mov	x2, x19
 	bl	__aarch64_cas4_relax
 	cmp	w0, w20
-	b.eq	.L5
+	b.eq	.L6
 	add	w8, w0, #1
 	mov	w20, w0
-	cmp	w8, w23
-	b.hi	.L2
-	b	.L5
-.L3:
-	lsr	w8, w20, #30
-	cmn	w20, #1
-	cset	w9, eq
-	cmp	w8, #2
-	cset	w8, hi
-	eor	w8, w9, w8
-	tbz	w8, #0, .L6
-	mov	w0, w20
-	mov	w1, #-536870912
-	mov	x2, x19
-	bl	__aarch64_cas4_relax
-	b	.L7
-.L4:
-	mov	w0, w20
-	mov	w1, #-536870912
-	mov	x2, x19
-	bl	__aarch64_cas4_relax
-.L5:
-	adrp	x0, .Ldata0
-	add	x0, x0, :lo12:.Ldata0
-	adrp	x2, .Ldata1
-	add	x2, x2, :lo12:.Ldata1
-	mov	w1, #23
-	b	.L8
-.L6:
-	tbz	w20, #31, .L7
-	mov	w8, #-1610612736
-	str	w8, [x19]
-.L7:
-	adrp	x0, .Ldata2
-	add	x0, x0, :lo12:.Ldata2
-	adrp	x2, .Ldata3
-	add	x2, x2, :lo12:.Ldata3
-	mov	w1, #43
-.L8:
-	bl	misuse
-	mov	w0, wzr
-	ldp	x20, x19, [sp, #48]
-	ldr	x23, [sp, #16]
-	ldp	x22, x21, [sp, #32]
-	ldp	x29, x30, [sp], #64
-	ret
+	cmp	w8, w22
+	b.hi	.L8
+	b	.L6
 
 // ==== Tagged ====
 
@@ -1371,8 +1389,8 @@ FrozenRefcount<Tagged>::try_get_slow:
 	ret
 .L1:
 	mov	w22, #1073741824
-	mov	x23, #-536870913
-	mov	w24, #1610612735
+	mov	x23, #-268435457
+	mov	w24, #1879048191
 .L2:
 	add	w8, w21, w22
 	add	x8, x8, x23
@@ -1407,10 +1425,10 @@ FrozenRefcount<Tagged>::get_slow:
 	mov	x19, x0
 .L1:
 	mov	w8, #1073741824
-	mov	x9, #-536870913
+	mov	x9, #-268435457
 	add	w8, w1, w8
 	add	x8, x8, x9
-	mov	w9, #1610612735
+	mov	w9, #1879048191
 	cmp	x8, x9
 	b.hs	.L2
 	and	x8, x1, #0xffffffff00000000
@@ -1493,8 +1511,8 @@ FrozenRefcount<Tagged>::put_slow:
 	b	.L7
 .L4:
 	mov	w21, #-1073741824
-	mov	x22, #-536870913
-	mov	w23, #1610612735
+	mov	x22, #-268435457
+	mov	w23, #1879048191
 .L5:
 	sub	w8, w21, w19
 	add	x8, x8, x22
@@ -1712,7 +1730,7 @@ FrozenRefcount<Classic>::put_slow:
 	mov	w20, w8
 	cmp	w2, #0
 	b.gt	.L6
-	mov	w21, #-536870913
+	mov	w21, #-268435457
 .L3:
 	sub	w8, w2, #1
 	cmp	w8, w21

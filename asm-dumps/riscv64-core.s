@@ -94,7 +94,7 @@ FrozenRefcount<HighBit>::try_get_slow:
 	sgtz	a0, a1
 	ret
 .L0:
-	lui	a2, 917504
+	lui	a2, 851968
 	addi	a2, a2, 1
 	lui	a6, 786432
 	mv	a4, a1
@@ -120,7 +120,7 @@ FrozenRefcount<HighBit>::get_slow:
 	sw	a1, 0(a0)
 	ret
 .L0:
-	lui	a2, 917504
+	lui	a2, 851968
 	addi	a2, a2, 1
 	lui	a3, 786432
 .L1:
@@ -201,10 +201,10 @@ FrozenRefcount<HighBit>::put_slow:
 	sw	a1, 0(a0)
 	j	.L17
 .L10:
-	li	a1, 4
+	li	a1, 10
 	lui	a3, 786432
 .L11:
-	srliw	a4, a2, 29
+	srliw	a4, a2, 28
 	bltu	a1, a4, .L6
 	sext.w	a4, a2
 .L12:
@@ -532,54 +532,75 @@ frc_ZeroLockedHigh_core_unfreeze:
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	lui	a2, 524288
-	bgeu	a2, a1, .L1
-	lui	a2, 917504
-	sw	a2, 0(a0)
+	bltz	a1, .L5
 .L0:
-	lui	a0, 524288
-	sltu	a0, a0, a1
-	ret
+	lui	a2, 720896
+	lui	a3, 458752
+	addi	a2, a2, -1
+	addw	a2, a2, a1
+	addi	a3, a3, -2
+	bltu	a3, a2, .L4
+	sext.w	a3, a1
+	lui	a2, 262144
 .L1:
-	lui	a2, 393216
-	addi	a2, a2, 1
-	lui	a6, 262144
-	mv	a4, a1
+	lr.w	a1, (a0)
+	bne	a1, a3, .L2
+	sc.w	a4, a2, (a0)
+	bnez	a4, .L1
 .L2:
-	sext.w	a5, a4
-	bltu	a5, a2, .L0
+	li	a2, 0
+	beq	a1, a3, .L3
+	lui	a3, 983040
+	addi	a3, a3, -1
+	blt	a3, a1, .L0
 .L3:
-	lr.w	a4, (a0)
-	bne	a4, a5, .L4
-	sc.w	a3, a6, (a0)
-	bnez	a3, .L3
+	mv	a0, a2
+	ret
 .L4:
-	beq	a4, a5, .L0
-	bgez	a4, .L2
-	j	.L0
+	li	a0, 0
+	ret
+.L5:
+	srliw	a2, a1, 28
+	li	a3, 14
+	bltu	a3, a2, .L0
+	lui	a2, 524288
+	beq	a1, a2, .L0
+	lui	a1, 884736
+	sw	a1, 0(a0)
+	li	a0, 1
+	ret
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
+	bgez	a1, .L3
+	srliw	a2, a1, 28
+	li	a3, 14
+	bltu	a3, a2, .L3
 	lui	a2, 524288
-	bgeu	a2, a1, .L0
-	lui	a1, 917504
+	beq	a1, a2, .L3
+	lui	a1, 884736
 	sw	a1, 0(a0)
 	ret
 .L0:
-	lui	a2, 393216
-	addi	a2, a2, 1
+	sext.w	a2, a1
 	lui	a3, 262144
 .L1:
-	sext.w	a4, a1
-	bltu	a4, a2, .L4
-.L2:
 	lr.w	a1, (a0)
-	bne	a1, a4, .L3
-	sc.w	a5, a3, (a0)
-	bnez	a5, .L2
+	bne	a1, a2, .L2
+	sc.w	a4, a3, (a0)
+	bnez	a4, .L1
+.L2:
+	beq	a1, a2, .L4
+	lui	a2, 983040
+	addi	a2, a2, -1
+	bge	a2, a1, .L4
 .L3:
-	beq	a1, a4, .L4
-	bgez	a1, .L1
+	lui	a2, 720896
+	lui	a3, 458752
+	addi	a2, a2, -1
+	addw	a2, a2, a1
+	addi	a3, a3, -2
+	bgeu	a3, a2, .L0
 .L4:
 .L5:
 	auipc	a0, %pcrel_hi(.Ldata0)
@@ -612,34 +633,41 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	addi	sp, sp, 16
 	ret
 .L2:
-	bgez	a1, .L3
+	lui	a3, 983040
+	addi	a4, a3, -1
+	blt	a4, a1, .L3
 	srliw	a1, a1, 30
 	li	a3, 3
 	bltu	a1, a3, .L7
-	lui	a2, 917504
+	lui	a2, 884736
 	sw	a2, 0(a0)
 	li	a0, 0
 	ld	ra, 8(sp)
 	addi	sp, sp, 16
 	ret
 .L3:
-	lui	a1, 262144
-	bltz	a2, .L10
+	blt	a2, a3, .L10
+	lui	a3, 196608
+	lui	a6, 262144
+	lui	a4, 983040
+	addi	a3, a3, -1
+	addi	a4, a4, -1
 .L4:
-	srliw	a3, a2, 29
-	bnez	a3, .L13
-	sext.w	a3, a2
+	sext.w	a5, a2
+	blt	a3, a5, .L13
 .L5:
 	lr.w	a2, (a0)
-	bne	a2, a3, .L6
-	sc.w	a4, a1, (a0)
-	bnez	a4, .L5
+	bne	a2, a5, .L6
+	sc.w	a1, a6, (a0)
+	bnez	a1, .L5
 .L6:
-	beq	a2, a3, .L13
-	bgez	a2, .L4
+	beq	a2, a5, .L13
+	blt	a4, a2, .L4
 	j	.L13
 .L7:
-	bltz	a2, .L16
+	lui	a1, 983040
+	addi	a1, a1, -1
+	bge	a1, a2, .L16
 	lui	a1, 262144
 .L8:
 	lr.w	a3, (a0)
@@ -649,6 +677,7 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 .L9:
 	j	.L17
 .L10:
+	lui	a1, 262144
 .L11:
 	lr.w	a3, (a0)
 	bne	a3, a2, .L12
@@ -672,7 +701,7 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	srliw	a1, a2, 30
 	li	a2, 3
 	bltu	a1, a2, .L17
-	lui	a1, 917504
+	lui	a1, 884736
 	sw	a1, 0(a0)
 .L17:
 .L18:
@@ -980,39 +1009,39 @@ frc_Biased_core_unfreeze:
 FrozenRefcount<Biased>::get_slow:
 	srliw	a2, a1, 30
 	li	a3, 3
-	bgeu	a2, a3, .L0
-	lui	a1, 655360
-	sw	a1, 0(a0)
-	ret
-.L0:
+	bltu	a2, a3, .L6
 	lui	a3, 98304
 	lui	a4, 491520
 	lui	a6, 917504
 	addi	a2, a3, -1
 	addi	a4, a4, -2
 	lui	a7, 786432
-.L1:
+.L0:
 	addw	a3, a1, a2
-	bltu	a4, a3, .L4
+	bltu	a4, a3, .L3
 	sext.w	a3, a1
-.L2:
+.L1:
 	lr.w	a1, (a0)
-	bne	a1, a3, .L3
+	bne	a1, a3, .L2
 	sc.w	a5, a6, (a0)
-	bnez	a5, .L2
-.L3:
-	beq	a1, a3, .L4
+	bnez	a5, .L1
+.L2:
+	beq	a1, a3, .L3
 	addiw	a3, a1, 1
-	bltu	a7, a3, .L1
+	bltu	a7, a3, .L0
+.L3:
 .L4:
-.L5:
 	auipc	a0, %pcrel_hi(.Ldata0)
-.L6:
+.L5:
 	auipc	a1, %pcrel_hi(.Ldata1)
-	addi	a0, a0, %pcrel_lo(.L5)
-	addi	a2, a1, %pcrel_lo(.L6)
+	addi	a0, a0, %pcrel_lo(.L4)
+	addi	a2, a1, %pcrel_lo(.L5)
 	li	a1, 23
 	tail	misuse
+.L6:
+	lui	a1, 655360
+	sw	a1, 0(a0)
+	ret
 
 # out of line, called above:
 FrozenRefcount<Biased>::put_slow:
@@ -1034,12 +1063,10 @@ FrozenRefcount<Biased>::put_slow:
 	addi	sp, sp, 16
 	ret
 .L2:
-	lui	a3, 262144
-	addw	a4, a1, a3
-	addi	a3, a3, -1
-	bltu	a4, a3, .L3
-	li	a3, -1
-	bge	a1, a3, .L7
+	srliw	a3, a1, 30
+	li	a4, 3
+	bgeu	a3, a4, .L3
+	bgez	a1, .L4
 	lui	a2, 655360
 	sw	a2, 0(a0)
 	li	a0, 0
@@ -1047,85 +1074,80 @@ FrozenRefcount<Biased>::put_slow:
 	addi	sp, sp, 16
 	ret
 .L3:
-	addi	a1, a2, 1
-	srliw	a3, a2, 30
-	seqz	a1, a1
-	sltiu	a3, a3, 3
-	xori	a3, a3, 1
-	beq	a1, a3, .L10
-	lui	a3, 131072
-	lui	a4, 1015808
-	lui	a6, 917504
-	addi	a1, a3, -1
-	addi	a4, a4, -2
-	lui	a7, 786432
+	li	a3, -1
+	bne	a1, a3, .L11
 .L4:
-	addw	a3, a2, a1
-	blt	a4, a3, .L13
-	sext.w	a3, a2
-.L5:
-	lr.w	a2, (a0)
-	bne	a2, a3, .L6
-	sc.w	a5, a6, (a0)
-	bnez	a5, .L5
-.L6:
-	beq	a2, a3, .L13
-	addiw	a3, a2, 1
-	bltu	a7, a3, .L4
-	j	.L13
-.L7:
-	addi	a1, a2, 1
-	srliw	a3, a2, 30
-	seqz	a1, a1
-	sltiu	a3, a3, 3
-	xori	a3, a3, 1
-	beq	a1, a3, .L16
-	lui	a1, 917504
-.L8:
-	lr.w	a3, (a0)
-	bne	a3, a2, .L9
-	sc.w	a4, a1, (a0)
-	bnez	a4, .L8
-.L9:
-	j	.L17
-.L10:
-	lui	a1, 917504
-.L11:
-	lr.w	a3, (a0)
-	bne	a3, a2, .L12
-	sc.w	a4, a1, (a0)
-	bnez	a4, .L11
-.L12:
-.L13:
-.L14:
-	auipc	a0, %pcrel_hi(.Ldata0)
-.L15:
-	auipc	a1, %pcrel_hi(.Ldata1)
-	addi	a0, a0, %pcrel_lo(.L14)
-	addi	a2, a1, %pcrel_lo(.L15)
-	li	a1, 23
-	call	misuse
-	li	a0, 0
-	ld	ra, 8(sp)
-	addi	sp, sp, 16
-	ret
-.L16:
-	bgez	a2, .L17
+	addiw	a1, a2, 1
+	lui	a3, 786432
+	addi	a3, a3, 1
+	bgeu	a1, a3, .L5
+	bgez	a2, .L8
 	lui	a1, 655360
 	sw	a1, 0(a0)
-.L17:
-.L18:
-	auipc	a0, %pcrel_hi(.Ldata2)
-.L19:
-	auipc	a1, %pcrel_hi(.Ldata3)
-	addi	a0, a0, %pcrel_lo(.L18)
-	addi	a2, a1, %pcrel_lo(.L19)
+	j	.L8
+.L5:
+	lui	a1, 917504
+.L6:
+	lr.w	a3, (a0)
+	bne	a3, a2, .L7
+	sc.w	a4, a1, (a0)
+	bnez	a4, .L6
+.L7:
+.L8:
+.L9:
+	auipc	a0, %pcrel_hi(.Ldata0)
+.L10:
+	auipc	a1, %pcrel_hi(.Ldata1)
+	addi	a0, a0, %pcrel_lo(.L9)
+	addi	a2, a1, %pcrel_lo(.L10)
 	li	a1, 43
 	call	misuse
 	li	a0, 0
 	ld	ra, 8(sp)
 	addi	sp, sp, 16
 	ret
+.L11:
+	addiw	a3, a2, 1
+	lui	a6, 786432
+	addi	a4, a6, 1
+	bgeu	a3, a4, .L17
+	lui	a1, 917504
+.L12:
+	lr.w	a3, (a0)
+	bne	a3, a2, .L13
+	sc.w	a4, a1, (a0)
+	bnez	a4, .L12
+.L13:
+.L14:
+.L15:
+	auipc	a0, %pcrel_hi(.Ldata2)
+.L16:
+	auipc	a1, %pcrel_hi(.Ldata3)
+	addi	a0, a0, %pcrel_lo(.L15)
+	addi	a2, a1, %pcrel_lo(.L16)
+	li	a1, 23
+	call	misuse
+	li	a0, 0
+	ld	ra, 8(sp)
+	addi	sp, sp, 16
+	ret
+.L17:
+	lui	a3, 884736
+	addi	a3, a3, -1
+	lui	a4, 917504
+.L18:
+	sext.w	a5, a2
+	blt	a3, a5, .L14
+.L19:
+	lr.w	a2, (a0)
+	bne	a2, a5, .L20
+	sc.w	a1, a4, (a0)
+	bnez	a1, .L19
+.L20:
+	beq	a2, a5, .L14
+	addiw	a1, a2, 1
+	bltu	a6, a1, .L18
+	j	.L14
 
 # ==== Tagged ====
 
@@ -1245,8 +1267,8 @@ FrozenRefcount<Tagged>::try_get_slow:
 	ret
 .L0:
 	lui	a7, 262144
-	lui	a5, 917504
-	lui	a2, 393216
+	lui	a5, 983040
+	lui	a2, 458752
 	li	a4, 3
 	addi	t1, a5, -1
 	addi	a2, a2, -2
@@ -1305,13 +1327,13 @@ FrozenRefcount<Tagged>::get_slow:
 	beqz	a4, .L4
 .L3:
 	lui	a3, 262144
-	lui	a4, 917504
+	lui	a4, 983040
 	add	a3, a3, a1
 	addi	a4, a4, -1
 	slli	a3, a3, 32
 	srli	a3, a3, 32
 	add	a3, a3, a4
-	lui	a4, 393216
+	lui	a4, 458752
 	addi	a4, a4, -2
 	bgeu	a4, a3, .L0
 .L4:
@@ -1400,8 +1422,8 @@ FrozenRefcount<Tagged>::put_slow:
 .L10:
 	li	a1, -1
 	li	a7, -1
-	lui	a3, 917504
-	lui	a4, 393216
+	lui	a3, 983040
+	lui	a4, 458752
 	srli	a6, a1, 32
 	slli	a7, a7, 32
 	addi	t0, a3, -1
@@ -1596,7 +1618,7 @@ FrozenRefcount<Classic>::put_slow:
 	j	.L11
 .L6:
 	bgtz	a2, .L14
-	lui	a1, 917504
+	lui	a1, 983040
 	addi	a1, a1, -2
 .L7:
 	addiw	a3, a2, -1

@@ -90,7 +90,7 @@ FrozenRefcount<HighBit>::try_get_slow:
 	sgtz	a0, a1
 	ret
 .L0:
-	lui	a2, 917504
+	lui	a2, 851968
 	addi	a2, a2, 1
 	lui	a3, 786432
 	mv	a4, a1
@@ -112,7 +112,7 @@ FrozenRefcount<HighBit>::get_slow:
 	sw	a1, 0(a0)
 	ret
 .L0:
-	lui	a2, 917504
+	lui	a2, 851968
 	addi	a2, a2, 1
 	lui	a3, 786432
 .L1:
@@ -180,10 +180,10 @@ FrozenRefcount<HighBit>::put_slow:
 	sw	a1, 0(a0)
 	j	.L9
 .L6:
-	li	a1, 4
+	li	a1, 10
 	lui	a3, 786432
 .L7:
-	srliw	a4, a2, 29
+	srliw	a4, a2, 28
 	bltu	a1, a4, .L2
 	mv	a4, a2
 	amocas.w	a4, a3, (a0)
@@ -480,46 +480,67 @@ frc_ZeroLockedHigh_core_unfreeze:
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	lui	a2, 524288
-	bgeu	a2, a1, .L1
-	lui	a2, 917504
-	sw	a2, 0(a0)
+	bltz	a1, .L3
 .L0:
-	lui	a0, 524288
-	sltu	a0, a0, a1
-	ret
+	lui	a2, 720896
+	lui	a3, 458752
+	addi	a2, a2, -1
+	addw	a2, a2, a1
+	addi	a3, a3, -2
+	bltu	a3, a2, .L2
+	lui	a2, 262144
+	mv	a3, a1
+	amocas.w	a3, a2, (a0)
+	li	a2, 0
+	beq	a3, a1, .L1
+	lui	a1, 983040
+	addi	a4, a1, -1
+	mv	a1, a3
+	blt	a4, a3, .L0
 .L1:
-	lui	a2, 393216
-	addi	a2, a2, 1
-	lui	a3, 262144
-	mv	a4, a1
+	mv	a0, a2
+	ret
 .L2:
-	bltu	a4, a2, .L0
-	mv	a5, a4
-	amocas.w	a5, a3, (a0)
-	beq	a5, a4, .L0
-	mv	a4, a5
-	bgez	a5, .L2
-	j	.L0
+	li	a0, 0
+	ret
+.L3:
+	srliw	a2, a1, 28
+	li	a3, 14
+	bltu	a3, a2, .L0
+	lui	a2, 524288
+	beq	a1, a2, .L0
+	lui	a1, 884736
+	sw	a1, 0(a0)
+	li	a0, 1
+	ret
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
+	bgez	a1, .L1
+	srliw	a2, a1, 28
+	li	a3, 14
+	bltu	a3, a2, .L1
 	lui	a2, 524288
-	bgeu	a2, a1, .L0
-	lui	a1, 917504
+	beq	a1, a2, .L1
+	lui	a1, 884736
 	sw	a1, 0(a0)
 	ret
 .L0:
-	lui	a2, 393216
-	addi	a2, a2, 1
 	lui	a3, 262144
+	mv	a2, a1
+	amocas.w	a2, a3, (a0)
+	beq	a2, a1, .L2
+	lui	a1, 983040
+	addi	a3, a1, -1
+	mv	a1, a2
+	bge	a3, a2, .L2
 .L1:
-	bltu	a1, a2, .L2
-	mv	a4, a1
-	amocas.w	a4, a3, (a0)
-	beq	a4, a1, .L2
-	mv	a1, a4
-	bgez	a4, .L1
+	lui	a2, 720896
+	lui	a3, 458752
+	addi	a2, a2, -1
+	addw	a2, a2, a1
+	addi	a3, a3, -2
+	bgeu	a3, a2, .L0
 .L2:
 .L3:
 	auipc	a0, %pcrel_hi(.Ldata0)
@@ -548,34 +569,42 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	addi	sp, sp, 16
 	ret
 .L0:
-	bgez	a1, .L1
+	lui	a3, 983040
+	addi	a4, a3, -1
+	blt	a4, a1, .L1
 	srliw	a1, a1, 30
 	li	a3, 3
 	bltu	a1, a3, .L3
-	lui	a2, 917504
+	lui	a2, 884736
 	sw	a2, 0(a0)
 	li	a0, 0
 	ld	ra, 8(sp)
 	addi	sp, sp, 16
 	ret
 .L1:
+	blt	a2, a3, .L4
+	lui	a3, 196608
 	lui	a1, 262144
-	bltz	a2, .L4
+	lui	a4, 983040
+	addi	a3, a3, -1
+	addi	a4, a4, -1
 .L2:
-	srliw	a3, a2, 29
-	bnez	a3, .L5
-	mv	a3, a2
-	amocas.w	a3, a1, (a0)
-	beq	a3, a2, .L5
-	mv	a2, a3
-	bgez	a3, .L2
+	blt	a3, a2, .L5
+	mv	a5, a2
+	amocas.w	a5, a1, (a0)
+	beq	a5, a2, .L5
+	mv	a2, a5
+	blt	a4, a5, .L2
 	j	.L5
 .L3:
-	bltz	a2, .L8
+	lui	a1, 983040
+	addi	a1, a1, -1
+	bge	a1, a2, .L8
 	lui	a1, 262144
 	amocas.w	a2, a1, (a0)
 	j	.L9
 .L4:
+	lui	a1, 262144
 	amocas.w	a2, a1, (a0)
 .L5:
 .L6:
@@ -594,7 +623,7 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	srliw	a1, a2, 30
 	li	a2, 3
 	bltu	a1, a2, .L9
-	lui	a1, 917504
+	lui	a1, 884736
 	sw	a1, 0(a0)
 .L9:
 .L10:
@@ -879,35 +908,35 @@ frc_Biased_core_unfreeze:
 FrozenRefcount<Biased>::get_slow:
 	srliw	a2, a1, 30
 	li	a3, 3
-	bgeu	a2, a3, .L0
-	lui	a1, 655360
-	sw	a1, 0(a0)
-	ret
-.L0:
+	bltu	a2, a3, .L4
 	lui	a3, 98304
 	lui	a4, 491520
 	lui	a6, 917504
 	addi	a3, a3, -1
 	addi	a4, a4, -2
 	lui	a7, 786432
-.L1:
+.L0:
 	addw	a2, a1, a3
-	bltu	a4, a2, .L2
+	bltu	a4, a2, .L1
 	mv	a2, a1
 	amocas.w	a2, a6, (a0)
-	beq	a2, a1, .L2
+	beq	a2, a1, .L1
 	addiw	a5, a2, 1
 	mv	a1, a2
-	bltu	a7, a5, .L1
+	bltu	a7, a5, .L0
+.L1:
 .L2:
-.L3:
 	auipc	a0, %pcrel_hi(.Ldata0)
-.L4:
+.L3:
 	auipc	a1, %pcrel_hi(.Ldata1)
-	addi	a0, a0, %pcrel_lo(.L3)
-	addi	a2, a1, %pcrel_lo(.L4)
+	addi	a0, a0, %pcrel_lo(.L2)
+	addi	a2, a1, %pcrel_lo(.L3)
 	li	a1, 23
 	tail	misuse
+.L4:
+	lui	a1, 655360
+	sw	a1, 0(a0)
+	ret
 
 # out of line, called above:
 FrozenRefcount<Biased>::put_slow:
@@ -924,12 +953,10 @@ FrozenRefcount<Biased>::put_slow:
 	addi	sp, sp, 16
 	ret
 .L0:
-	lui	a3, 262144
-	addw	a4, a1, a3
-	addi	a3, a3, -1
-	bltu	a4, a3, .L1
-	li	a3, -1
-	bge	a1, a3, .L3
+	srliw	a3, a1, 30
+	li	a4, 3
+	bgeu	a3, a4, .L1
+	bgez	a1, .L2
 	lui	a2, 655360
 	sw	a2, 0(a0)
 	li	a0, 0
@@ -937,71 +964,66 @@ FrozenRefcount<Biased>::put_slow:
 	addi	sp, sp, 16
 	ret
 .L1:
-	addi	a1, a2, 1
-	srliw	a3, a2, 30
-	seqz	a1, a1
-	sltiu	a3, a3, 3
-	xori	a3, a3, 1
-	beq	a1, a3, .L4
-	lui	a3, 131072
-	lui	a4, 1015808
-	lui	a6, 917504
-	addi	a3, a3, -1
-	addi	a4, a4, -2
-	lui	a7, 786432
+	li	a3, -1
+	bne	a1, a3, .L7
 .L2:
-	addw	a1, a2, a3
-	blt	a4, a1, .L5
-	mv	a1, a2
-	amocas.w	a1, a6, (a0)
-	beq	a1, a2, .L5
-	addiw	a5, a1, 1
-	mv	a2, a1
-	bltu	a7, a5, .L2
-	j	.L5
-.L3:
-	addi	a1, a2, 1
-	srliw	a3, a2, 30
-	seqz	a1, a1
-	sltiu	a3, a3, 3
-	xori	a3, a3, 1
-	beq	a1, a3, .L8
-	lui	a1, 917504
-	amocas.w	a2, a1, (a0)
-	j	.L9
-.L4:
-	lui	a1, 917504
-	amocas.w	a2, a1, (a0)
-.L5:
-.L6:
-	auipc	a0, %pcrel_hi(.Ldata0)
-.L7:
-	auipc	a1, %pcrel_hi(.Ldata1)
-	addi	a0, a0, %pcrel_lo(.L6)
-	addi	a2, a1, %pcrel_lo(.L7)
-	li	a1, 23
-	call	misuse
-	li	a0, 0
-	ld	ra, 8(sp)
-	addi	sp, sp, 16
-	ret
-.L8:
-	bgez	a2, .L9
+	addiw	a1, a2, 1
+	lui	a3, 786432
+	addi	a3, a3, 1
+	bgeu	a1, a3, .L3
+	bgez	a2, .L4
 	lui	a1, 655360
 	sw	a1, 0(a0)
-.L9:
-.L10:
-	auipc	a0, %pcrel_hi(.Ldata2)
-.L11:
-	auipc	a1, %pcrel_hi(.Ldata3)
-	addi	a0, a0, %pcrel_lo(.L10)
-	addi	a2, a1, %pcrel_lo(.L11)
+	j	.L4
+.L3:
+	lui	a1, 917504
+	amocas.w	a2, a1, (a0)
+.L4:
+.L5:
+	auipc	a0, %pcrel_hi(.Ldata0)
+.L6:
+	auipc	a1, %pcrel_hi(.Ldata1)
+	addi	a0, a0, %pcrel_lo(.L5)
+	addi	a2, a1, %pcrel_lo(.L6)
 	li	a1, 43
 	call	misuse
 	li	a0, 0
 	ld	ra, 8(sp)
 	addi	sp, sp, 16
 	ret
+.L7:
+	addiw	a3, a2, 1
+	lui	a6, 786432
+	addi	a4, a6, 1
+	bgeu	a3, a4, .L11
+	lui	a1, 917504
+	amocas.w	a2, a1, (a0)
+.L8:
+.L9:
+	auipc	a0, %pcrel_hi(.Ldata2)
+.L10:
+	auipc	a1, %pcrel_hi(.Ldata3)
+	addi	a0, a0, %pcrel_lo(.L9)
+	addi	a2, a1, %pcrel_lo(.L10)
+	li	a1, 23
+	call	misuse
+	li	a0, 0
+	ld	ra, 8(sp)
+	addi	sp, sp, 16
+	ret
+.L11:
+	lui	a3, 884736
+	addi	a3, a3, -1
+	lui	a4, 917504
+.L12:
+	blt	a3, a2, .L8
+	mv	a5, a2
+	amocas.w	a5, a4, (a0)
+	beq	a5, a2, .L8
+	addiw	a1, a5, 1
+	mv	a2, a5
+	bltu	a6, a1, .L12
+	j	.L8
 
 # ==== Tagged ====
 
@@ -1117,8 +1139,8 @@ FrozenRefcount<Tagged>::try_get_slow:
 	ret
 .L0:
 	lui	a7, 262144
-	lui	a5, 917504
-	lui	a2, 393216
+	lui	a5, 983040
+	lui	a2, 458752
 	li	a4, 3
 	addi	t1, a5, -1
 	addi	a2, a2, -2
@@ -1169,13 +1191,13 @@ FrozenRefcount<Tagged>::get_slow:
 	beqz	a4, .L2
 .L1:
 	lui	a3, 262144
-	lui	a4, 917504
+	lui	a4, 983040
 	add	a3, a3, a1
 	addi	a4, a4, -1
 	slli	a3, a3, 32
 	srli	a3, a3, 32
 	add	a3, a3, a4
-	lui	a4, 393216
+	lui	a4, 458752
 	addi	a4, a4, -2
 	bgeu	a4, a3, .L0
 .L2:
@@ -1255,8 +1277,8 @@ FrozenRefcount<Tagged>::put_slow:
 .L6:
 	li	a1, -1
 	li	a7, -1
-	lui	a3, 917504
-	lui	a4, 393216
+	lui	a3, 983040
+	lui	a4, 458752
 	srli	a6, a1, 32
 	slli	a7, a7, 32
 	addi	a3, a3, -1
@@ -1431,7 +1453,7 @@ FrozenRefcount<Classic>::put_slow:
 	j	.L7
 .L4:
 	bgtz	a2, .L10
-	lui	a1, 917504
+	lui	a1, 983040
 	addi	a1, a1, -2
 .L5:
 	addiw	a3, a2, -1

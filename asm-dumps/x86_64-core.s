@@ -80,7 +80,7 @@ FrozenRefcount<HighBit>::try_get_slow:
 	movl	$-1073741824, %ecx
 	movl	%esi, %eax
 .L2:
-	cmpl	$-536870911, %eax
+	cmpl	$-805306367, %eax
 	jl	.L0
 	lock cmpxchgl	%ecx, (%rdi)
 	je	.L0
@@ -97,7 +97,7 @@ FrozenRefcount<HighBit>::get_slow:
 .L0:
 	movl	$-1073741824, %ecx
 .L1:
-	cmpl	$-536870911, %esi
+	cmpl	$-805306367, %esi
 	jl	.L2
 	movl	%esi, %eax
 	lock cmpxchgl	%ecx, (%rdi)
@@ -150,7 +150,7 @@ FrozenRefcount<HighBit>::put_slow:
 	popq	%rcx
 	retq
 .L3:
-	cmpl	$-1610612737, %eax
+	cmpl	$-1342177281, %eax
 	ja	.L2
 	lock cmpxchgl	%ecx, (%rdi)
 	je	.L2
@@ -395,42 +395,62 @@ frc_ZeroLockedHigh_core_unfreeze:
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	cmpl	$-2147483648, %esi
-	jbe	.L1
-	movl	$-536870912, (%rdi)
-.L0:
-	cmpl	$-2147483647, %esi
-	setae	%al
-	retq
-.L1:
-	movl	$1073741824, %ecx
 	movl	%esi, %eax
+	testl	%esi, %esi
+	jns	.L0
+	cmpl	$-268435456, %eax
+	setb	%cl
+	movl	%eax, %edx
+	negl	%edx
+	setno	%dl
+	testb	%dl, %cl
+	jne	.L3
+.L0:
+	leal	-1342177281(%rax), %ecx
+	cmpl	$1879048190, %ecx
+	ja	.L2
+	xorl	%ecx, %ecx
+	movl	$1073741824, %edx
+	lock cmpxchgl	%edx, (%rdi)
+	je	.L1
+	cmpl	$-268435457, %eax
+	jg	.L0
+.L1:
+	movl	%ecx, %eax
+	retq
 .L2:
-	cmpl	$1610612737, %eax
-	jb	.L0
-	lock cmpxchgl	%ecx, (%rdi)
-	je	.L0
-	testl	%eax, %eax
-	jns	.L2
-	jmp	.L0
+	xorl	%ecx, %ecx
+	movl	%ecx, %eax
+	retq
+.L3:
+	movl	$-671088640, (%rdi)
+	movb	$1, %cl
+	movl	%ecx, %eax
+	retq
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
-	cmpl	$-2147483648, %esi
-	jbe	.L0
-	movl	$-536870912, (%rdi)
+	testl	%esi, %esi
+	jns	.L1
+	cmpl	$-268435457, %esi
+	ja	.L1
+	movl	%esi, %eax
+	negl	%eax
+	jo	.L1
+	movl	$-671088640, (%rdi)
 	retq
 .L0:
 	movl	$1073741824, %ecx
-.L1:
-	cmpl	$1610612737, %esi
-	jb	.L2
 	movl	%esi, %eax
 	lock cmpxchgl	%ecx, (%rdi)
 	je	.L2
 	movl	%eax, %esi
-	testl	%eax, %eax
-	jns	.L1
+	cmpl	$-268435457, %eax
+	jle	.L2
+.L1:
+	leal	-1342177281(%rsi), %eax
+	cmpl	$1879048190, %eax
+	jbe	.L0
 .L2:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
@@ -455,29 +475,29 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	popq	%rcx
 	retq
 .L0:
-	testl	%esi, %esi
-	jns	.L1
+	cmpl	$-268435457, %esi
+	jg	.L1
 	cmpl	$-1073741824, %esi
 	jb	.L3
-	movl	$-536870912, (%rdi)
+	movl	$-671088640, (%rdi)
 	xorl	%eax, %eax
 	popq	%rcx
 	retq
 .L1:
 	movl	$1073741824, %ecx
-	testl	%eax, %eax
-	js	.L4
+	cmpl	$-268435456, %eax
+	jl	.L4
 .L2:
-	cmpl	$536870911, %eax
-	ja	.L5
+	cmpl	$805306367, %eax
+	jg	.L5
 	lock cmpxchgl	%ecx, (%rdi)
 	je	.L5
-	testl	%eax, %eax
-	jns	.L2
+	cmpl	$-268435457, %eax
+	jg	.L2
 	jmp	.L5
 .L3:
-	testl	%eax, %eax
-	js	.L6
+	cmpl	$-268435457, %eax
+	jle	.L6
 	movl	$1073741824, %ecx
 	lock cmpxchgl	%ecx, (%rdi)
 	jmp	.L7
@@ -494,7 +514,7 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 .L6:
 	cmpl	$-1073741824, %eax
 	jb	.L7
-	movl	$-536870912, (%rdi)
+	movl	$-671088640, (%rdi)
 .L7:
 	leaq	.Ldata2(%rip), %rdi
 	leaq	.Ldata3(%rip), %rdx
@@ -722,27 +742,26 @@ frc_Biased_core_unfreeze:
 # out of line, called above:
 FrozenRefcount<Biased>::get_slow:
 	cmpl	$-1073741824, %esi
-	jae	.L0
-	movl	$-1610612736, (%rdi)
-	retq
-.L0:
-	movl	$-536870912, %ecx
-.L1:
-	leal	402653183(%rsi), %eax
-	cmpl	$2013265918, %eax
-	ja	.L2
+	jb	.L2
 	movl	%esi, %eax
-	lock cmpxchgl	%ecx, (%rdi)
-	je	.L2
-	movl	%eax, %esi
-	leal	1(%rsi), %eax
-	cmpl	$-1073741824, %eax
+	movl	$-536870912, %ecx
+.L0:
+	leal	402653183(%rax), %edx
+	cmpl	$2013265918, %edx
 	ja	.L1
-.L2:
+	lock cmpxchgl	%ecx, (%rdi)
+	je	.L1
+	leal	1(%rax), %edx
+	cmpl	$-1073741824, %edx
+	ja	.L0
+.L1:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
 	movl	$23, %esi
 	jmpq	*misuse@GOTPCREL(%rip)
+.L2:
+	movl	$-1610612736, (%rdi)
+	retq
 
 # out of line, called above:
 FrozenRefcount<Biased>::put_slow:
@@ -761,66 +780,61 @@ FrozenRefcount<Biased>::put_slow:
 	popq	%rcx
 	retq
 .L0:
-	leal	1073741824(%rsi), %ecx
-	cmpl	$1073741823, %ecx
-	jb	.L1
-	cmpl	$-1, %esi
-	jge	.L3
+	cmpl	$-1073741824, %esi
+	jae	.L1
+	testl	%esi, %esi
+	jns	.L2
 	movl	$-1610612736, (%rdi)
 	xorl	%eax, %eax
 	popq	%rcx
 	retq
 .L1:
-	cmpl	$-1, %eax
-	sete	%cl
-	cmpl	$-1073741824, %eax
-	setae	%dl
-	cmpb	%dl, %cl
-	je	.L4
-	movl	$-536870912, %ecx
+	cmpl	$-1, %esi
+	jne	.L5
 .L2:
-	leal	536870911(%rax), %edx
-	cmpl	$-134217730, %edx
-	jg	.L5
-	lock cmpxchgl	%ecx, (%rdi)
-	je	.L5
-	leal	1(%rax), %edx
-	cmpl	$-1073741824, %edx
-	ja	.L2
-	jmp	.L5
+	leal	1(%rax), %ecx
+	cmpl	$-1073741823, %ecx
+	jae	.L3
+	testl	%eax, %eax
+	jns	.L4
+	movl	$-1610612736, (%rdi)
+	jmp	.L4
 .L3:
-	cmpl	$-1, %eax
-	sete	%cl
-	cmpl	$-1073741824, %eax
-	setae	%dl
-	xorb	%cl, %dl
-	je	.L6
 	movl	$-536870912, %ecx
 	lock cmpxchgl	%ecx, (%rdi)
-	jmp	.L7
 .L4:
-	movl	$-536870912, %ecx
-	lock cmpxchgl	%ecx, (%rdi)
-.L5:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
-	movl	$23, %esi
-	callq	*misuse@GOTPCREL(%rip)
-	xorl	%eax, %eax
-	popq	%rcx
-	retq
-.L6:
-	testl	%eax, %eax
-	jns	.L7
-	movl	$-1610612736, (%rdi)
-.L7:
-	leaq	.Ldata2(%rip), %rdi
-	leaq	.Ldata3(%rip), %rdx
 	movl	$43, %esi
 	callq	*misuse@GOTPCREL(%rip)
 	xorl	%eax, %eax
 	popq	%rcx
 	retq
+.L5:
+	leal	1(%rax), %ecx
+	cmpl	$-1073741823, %ecx
+	jae	.L7
+	movl	$-536870912, %ecx
+	lock cmpxchgl	%ecx, (%rdi)
+.L6:
+	leaq	.Ldata2(%rip), %rdi
+	leaq	.Ldata3(%rip), %rdx
+	movl	$23, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
+.L7:
+	movl	$-536870912, %ecx
+.L8:
+	cmpl	$-671088641, %eax
+	jg	.L6
+	lock cmpxchgl	%ecx, (%rdi)
+	je	.L6
+	leal	1(%rax), %edx
+	cmpl	$-1073741824, %edx
+	ja	.L8
+	jmp	.L6
 
 # ==== Tagged ====
 
@@ -918,8 +932,8 @@ FrozenRefcount<Tagged>::try_get_slow:
 	movl	$3221225472, %esi
 .L1:
 	leal	1073741824(%rax), %r8d
-	addq	$-536870913, %r8
-	cmpq	$1610612734, %r8
+	addq	$-268435457, %r8
+	cmpq	$1879048190, %r8
 	ja	.L2
 	movq	%rax, %r8
 	andq	%rdx, %r8
@@ -958,8 +972,8 @@ FrozenRefcount<Tagged>::get_slow:
 	je	.L2
 .L1:
 	leal	1073741824(%rsi), %eax
-	addq	$-536870913, %rax
-	cmpq	$1610612734, %rax
+	addq	$-268435457, %rax
+	cmpq	$1879048190, %rax
 	jbe	.L0
 .L2:
 	leaq	.Ldata0(%rip), %rdi
@@ -1027,8 +1041,8 @@ FrozenRefcount<Tagged>::put_slow:
 .L5:
 	movl	$3221225472, %esi
 	subl	%eax, %esi
-	addq	$-536870913, %rsi
-	cmpq	$1610612734, %rsi
+	addq	$-268435457, %rsi
+	cmpq	$1879048190, %rsi
 	ja	.L2
 	movq	%rax, %rsi
 	andq	%rcx, %rsi
@@ -1175,7 +1189,7 @@ FrozenRefcount<Classic>::put_slow:
 	jg	.L6
 .L3:
 	leal	-1(%rdx), %eax
-	cmpl	$-536870914, %eax
+	cmpl	$-268435458, %eax
 	jg	.L7
 	movl	%edx, %eax
 	lock cmpxchgl	%ecx, (%rdi)

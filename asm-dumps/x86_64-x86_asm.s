@@ -84,7 +84,7 @@ FrozenRefcount<HighBit>::try_get_slow:
 	movl	$-1073741824, %ecx
 	movl	%esi, %eax
 .L2:
-	cmpl	$-536870911, %eax
+	cmpl	$-805306367, %eax
 	jl	.L0
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%dl
@@ -104,7 +104,7 @@ FrozenRefcount<HighBit>::get_slow:
 .L0:
 	movl	$-1073741824, %ecx
 .L1:
-	cmpl	$-536870911, %esi
+	cmpl	$-805306367, %esi
 	jl	.L2
 	movl	%esi, %eax
 	lock cmpxchgl	%ecx, (%rdi)
@@ -163,7 +163,7 @@ FrozenRefcount<HighBit>::put_slow:
 	popq	%rcx
 	retq
 .L3:
-	cmpl	$-1610612737, %eax
+	cmpl	$-1342177281, %eax
 	ja	.L2
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%dl
@@ -425,48 +425,68 @@ frc_ZeroLockedHigh_x86_asm_unfreeze:
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::try_get_slow:
-	cmpl	$-2147483648, %esi
-	jbe	.L1
-	movl	$-536870912, %eax
-	movl	%eax, (%rdi)
-.L0:
-	cmpl	$-2147483647, %esi
-	setae	%al
-	retq
-.L1:
-	movl	$1073741824, %ecx
 	movl	%esi, %eax
-.L2:
-	cmpl	$1610612737, %eax
-	jb	.L0
+	testl	%esi, %esi
+	jns	.L0
+	cmpl	$-268435456, %eax
+	setb	%cl
+	movl	%eax, %edx
+	negl	%edx
+	setno	%dl
+	testb	%dl, %cl
+	jne	.L3
+.L0:
+	leal	-1342177281(%rax), %ecx
+	cmpl	$1879048190, %ecx
+	ja	.L2
+	movl	$1073741824, %ecx
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%dl
+	xorl	%ecx, %ecx
 	testb	%dl, %dl
-	jne	.L0
-	testl	%eax, %eax
-	jns	.L2
-	jmp	.L0
+	jne	.L1
+	cmpl	$-268435457, %eax
+	jg	.L0
+.L1:
+	movl	%ecx, %eax
+	retq
+.L2:
+	xorl	%ecx, %ecx
+	movl	%ecx, %eax
+	retq
+.L3:
+	movl	$-671088640, %eax
+	movl	%eax, (%rdi)
+	movb	$1, %cl
+	movl	%ecx, %eax
+	retq
 
 # out of line, called above:
 FrozenRefcount<ZeroLockedHigh>::get_slow:
-	cmpl	$-2147483648, %esi
-	jbe	.L0
-	movl	$-536870912, %eax
+	testl	%esi, %esi
+	jns	.L1
+	cmpl	$-268435457, %esi
+	ja	.L1
+	movl	%esi, %eax
+	negl	%eax
+	jo	.L1
+	movl	$-671088640, %eax
 	movl	%eax, (%rdi)
 	retq
 .L0:
 	movl	$1073741824, %ecx
-.L1:
-	cmpl	$1610612737, %esi
-	jb	.L2
 	movl	%esi, %eax
 	lock cmpxchgl	%ecx, (%rdi)
-	sete	%dl
-	testb	%dl, %dl
+	sete	%cl
+	testb	%cl, %cl
 	jne	.L2
 	movl	%eax, %esi
-	testl	%eax, %eax
-	jns	.L1
+	cmpl	$-268435457, %eax
+	jle	.L2
+.L1:
+	leal	-1342177281(%rsi), %eax
+	cmpl	$1879048190, %eax
+	jbe	.L0
 .L2:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
@@ -493,32 +513,32 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 	popq	%rcx
 	retq
 .L0:
-	testl	%esi, %esi
-	jns	.L1
+	cmpl	$-268435457, %esi
+	jg	.L1
 	cmpl	$-1073741824, %esi
 	jb	.L3
-	movl	$-536870912, %eax
+	movl	$-671088640, %eax
 	movl	%eax, (%rdi)
 	xorl	%eax, %eax
 	popq	%rcx
 	retq
 .L1:
 	movl	$1073741824, %ecx
-	testl	%eax, %eax
-	js	.L4
+	cmpl	$-268435456, %eax
+	jl	.L4
 .L2:
-	cmpl	$536870911, %eax
-	ja	.L5
+	cmpl	$805306367, %eax
+	jg	.L5
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%dl
 	testb	%dl, %dl
 	jne	.L5
-	testl	%eax, %eax
-	jns	.L2
+	cmpl	$-268435457, %eax
+	jg	.L2
 	jmp	.L5
 .L3:
-	testl	%eax, %eax
-	js	.L6
+	cmpl	$-268435457, %eax
+	jle	.L6
 	movl	$1073741824, %ecx
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%cl
@@ -537,7 +557,7 @@ FrozenRefcount<ZeroLockedHigh>::put_slow:
 .L6:
 	cmpl	$-1073741824, %eax
 	jb	.L7
-	movl	$-536870912, %eax
+	movl	$-671088640, %eax
 	movl	%eax, (%rdi)
 .L7:
 	leaq	.Ldata2(%rip), %rdi
@@ -781,30 +801,30 @@ frc_Biased_x86_asm_unfreeze:
 # out of line, called above:
 FrozenRefcount<Biased>::get_slow:
 	cmpl	$-1073741824, %esi
-	jae	.L0
-	movl	$-1610612736, %eax
-	movl	%eax, (%rdi)
-	retq
-.L0:
-	movl	$-536870912, %ecx
-.L1:
-	leal	402653183(%rsi), %eax
-	cmpl	$2013265918, %eax
-	ja	.L2
+	jb	.L2
 	movl	%esi, %eax
+	movl	$-536870912, %ecx
+.L0:
+	leal	402653183(%rax), %edx
+	cmpl	$2013265918, %edx
+	ja	.L1
 	lock cmpxchgl	%ecx, (%rdi)
 	sete	%dl
 	testb	%dl, %dl
-	jne	.L2
-	movl	%eax, %esi
-	addl	$1073741824, %eax
-	cmpl	$1073741823, %eax
-	jb	.L1
-.L2:
+	jne	.L1
+	movl	%eax, %edx
+	addl	$1073741824, %edx
+	cmpl	$1073741823, %edx
+	jb	.L0
+.L1:
 	leaq	.Ldata0(%rip), %rdi
 	leaq	.Ldata1(%rip), %rdx
 	movl	$23, %esi
 	jmpq	*misuse@GOTPCREL(%rip)
+.L2:
+	movl	$-1610612736, %eax
+	movl	%eax, (%rdi)
+	retq
 
 # out of line, called above:
 FrozenRefcount<Biased>::put_slow:
@@ -825,73 +845,68 @@ FrozenRefcount<Biased>::put_slow:
 	popq	%rcx
 	retq
 .L0:
-	leal	1073741824(%rsi), %ecx
-	cmpl	$1073741823, %ecx
-	jb	.L1
-	cmpl	$-1, %esi
-	jge	.L3
+	cmpl	$-1073741824, %esi
+	jae	.L1
+	testl	%esi, %esi
+	jns	.L2
 	movl	$-1610612736, %eax
 	movl	%eax, (%rdi)
 	xorl	%eax, %eax
 	popq	%rcx
 	retq
 .L1:
-	cmpl	$-1, %eax
-	sete	%cl
-	cmpl	$-1073741824, %eax
-	setae	%dl
-	cmpb	%dl, %cl
-	je	.L4
-	movl	$-536870912, %ecx
-.L2:
-	leal	536870911(%rax), %edx
-	cmpl	$-134217730, %edx
-	jg	.L5
-	lock cmpxchgl	%ecx, (%rdi)
-	sete	%dl
-	testb	%dl, %dl
+	cmpl	$-1, %esi
 	jne	.L5
-	movl	%eax, %edx
-	addl	$1073741824, %edx
-	cmpl	$1073741823, %edx
-	jb	.L2
-	jmp	.L5
-.L3:
-	cmpl	$-1, %eax
-	sete	%cl
-	cmpl	$-1073741824, %eax
-	setae	%dl
-	xorb	%cl, %dl
-	je	.L6
-	movl	$-536870912, %ecx
-	lock cmpxchgl	%ecx, (%rdi)
-	sete	%cl
-	jmp	.L7
-.L4:
-	movl	$-536870912, %ecx
-	lock cmpxchgl	%ecx, (%rdi)
-	sete	%cl
-.L5:
-	leaq	.Ldata0(%rip), %rdi
-	leaq	.Ldata1(%rip), %rdx
-	movl	$23, %esi
-	callq	*misuse@GOTPCREL(%rip)
-	xorl	%eax, %eax
-	popq	%rcx
-	retq
-.L6:
+.L2:
+	leal	1(%rax), %ecx
+	cmpl	$-1073741823, %ecx
+	jae	.L3
 	testl	%eax, %eax
-	jns	.L7
+	jns	.L4
 	movl	$-1610612736, %eax
 	movl	%eax, (%rdi)
-.L7:
-	leaq	.Ldata2(%rip), %rdi
-	leaq	.Ldata3(%rip), %rdx
+	jmp	.L4
+.L3:
+	movl	$-536870912, %ecx
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%cl
+.L4:
+	leaq	.Ldata0(%rip), %rdi
+	leaq	.Ldata1(%rip), %rdx
 	movl	$43, %esi
 	callq	*misuse@GOTPCREL(%rip)
 	xorl	%eax, %eax
 	popq	%rcx
 	retq
+.L5:
+	leal	1(%rax), %ecx
+	cmpl	$-1073741823, %ecx
+	jae	.L7
+	movl	$-536870912, %ecx
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%cl
+.L6:
+	leaq	.Ldata2(%rip), %rdi
+	leaq	.Ldata3(%rip), %rdx
+	movl	$23, %esi
+	callq	*misuse@GOTPCREL(%rip)
+	xorl	%eax, %eax
+	popq	%rcx
+	retq
+.L7:
+	movl	$-536870912, %ecx
+.L8:
+	cmpl	$-671088641, %eax
+	jg	.L6
+	lock cmpxchgl	%ecx, (%rdi)
+	sete	%dl
+	testb	%dl, %dl
+	jne	.L6
+	movl	%eax, %edx
+	addl	$1073741824, %edx
+	cmpl	$1073741823, %edx
+	jb	.L8
+	jmp	.L6
 
 # ==== Tagged ====
 
@@ -991,8 +1006,8 @@ FrozenRefcount<Tagged>::try_get_slow:
 	movl	$3221225472, %esi
 .L1:
 	leal	1073741824(%rax), %r8d
-	addq	$-536870913, %r8
-	cmpq	$1610612734, %r8
+	addq	$-268435457, %r8
+	cmpq	$1879048190, %r8
 	ja	.L2
 	movq	%rax, %r8
 	andq	%rdx, %r8
@@ -1243,7 +1258,7 @@ FrozenRefcount<Classic>::put_slow:
 	jg	.L6
 .L3:
 	leal	-1(%rdx), %eax
-	cmpl	$-536870914, %eax
+	cmpl	$-268435458, %eax
 	jg	.L7
 	movl	%edx, %eax
 	lock cmpxchgl	%ecx, (%rdi)

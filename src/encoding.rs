@@ -193,23 +193,108 @@ pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
     const CLASS_EXACT: Self::Word = narrow::<Self::Word>(Self::LIVE_MARK_U64);
     /// The word a saturated counter is re-centred on: the middle of the band
     /// (`Biased`: of the saturation zone, rcuref's `RCUREF_SATURATED`).
-    const SATURATED: Self::Word = narrow::<Self::Word>(if Self::LAYOUT.biased {
+    const SATURATED: Self::Word = narrow::<Self::Word>(Self::SATURATED_U64);
+    /// [`SATURATED`](Encoding::SATURATED) as a `u64`. `ZeroLockedHigh`:
+    /// the middle of the band below the wrap zone
+    /// ([`WRAP_FLOOR_U64`](Encoding::WRAP_FLOOR_U64)).
+    #[doc(hidden)]
+    const SATURATED_U64: u64 = if Self::LAYOUT.biased {
         bit(Self::B - 1) | bit(Self::B - 3)
+    } else if Self::WRAP_FLOOR_U64 != 0 {
+        (Self::LIVE_MARK_U64 | bit(Self::BAND_TOP)) + bit(Self::B - 3) - bit(Self::B - 5)
     } else {
         Self::LIVE_MARK_U64 | bit(Self::BAND_TOP) | bit(Self::BAND_TOP - 1)
-    });
+    };
+    /// [`WRAP_FLOOR_U64`](Encoding::WRAP_FLOOR_U64) as a word.
+    #[doc(hidden)]
+    const WRAP_FLOOR: Self::Word = narrow::<Self::Word>(Self::WRAP_FLOOR_U64);
+    /// `ZeroLockedHigh` only (0 for every other encoding): the lowest word of
+    /// the *wrap zone*, the top `2^(B-4)` words of the state field, which are
+    /// frozen although their LIVE bit is set. The all-zero word is frozen
+    /// and sits at the very bottom of the frozen half, so a misused `put` on
+    /// it wraps to the top of the word; the wrap zone is where such puts
+    /// land (up to `2^(B-4)` of decrements in flight), and every operation
+    /// that sees it treats it as the frozen word it came from.
+    #[doc(hidden)]
+    const WRAP_FLOOR_U64: u64 = if Self::LAYOUT.inverted && !Self::LAYOUT.low {
+        ones(Self::B) - bit(Self::B - 4) + 1
+    } else {
+        0
+    };
     /// How far a frozen word may drift from [`FROZEN`](Encoding::FROZEN)
-    /// before one CAS resets it; 0 for encodings that need no reset.
-    /// `Biased`'s frozen zone is a quarter of the word, not a half, so its
-    /// limit (and [`MAX_MANY`](Encoding::MAX_MANY)) is a quarter of the
-    /// high-bit encodings'.
-    const DRIFT_LIMIT: Self::Word = narrow::<Self::Word>(if Self::LAYOUT.low {
+    /// before a reset CAS brings it back; 0 for encodings that need no reset.
+    /// A quarter of the room above `FROZEN` (`2^(B-4)`; `Biased`, whose
+    /// frozen zone is half as high, `2^(B-5)`): the other three quarters are
+    /// the readers' headroom ([`FROZEN_HEADROOM`](Encoding::FROZEN_HEADROOM)).
+    const DRIFT_LIMIT: Self::Word = narrow::<Self::Word>(Self::DRIFT_LIMIT_U64);
+    /// [`DRIFT_LIMIT`](Encoding::DRIFT_LIMIT) as a `u64`.
+    #[doc(hidden)]
+    const DRIFT_LIMIT_U64: u64 = if Self::LAYOUT.low {
         0
     } else if Self::LAYOUT.biased {
         bit(Self::B - 5)
     } else {
-        bit(Self::B - 3)
-    });
+        bit(Self::B - 4)
+    };
+    /// The frozen words above [`FROZEN`](Encoding::FROZEN), in increments:
+    /// the `FROZEN_ROOM`-th increment leaves the frozen region (the high-bit
+    /// encodings: into a live zero, `2^(B-2)`; `Biased`: into its transient
+    /// zero, `2^(B-3) - 1`). `u64::MAX` where no increment ever leaves it
+    /// (the low-bit encodings add multiples of 2 that never touch bit 0;
+    /// `Classic`'s failed `try_get` writes nothing).
+    #[doc(hidden)]
+    const FROZEN_ROOM: u64 = if Self::LAYOUT.low || Self::LAYOUT.zero_is_dead {
+        u64::MAX
+    } else if Self::LAYOUT.biased {
+        bit(Self::B - 3) - 1
+    } else {
+        bit(Self::B - 2)
+    };
+    /// How many increments may be in flight on a frozen word at once:
+    /// `FROZEN_ROOM - 1 - DRIFT_LIMIT`. A frozen word rests within
+    /// `DRIFT_LIMIT` of `FROZEN` whenever no failed `try_get` is between its
+    /// add and its return (the argument is at `settle_frozen`), so this much
+    /// more garbage still leaves it frozen and short of the transient zero.
+    #[doc(hidden)]
+    const FROZEN_HEADROOM: u64 = if Self::FROZEN_ROOM == u64::MAX {
+        u64::MAX
+    } else {
+        Self::FROZEN_ROOM - 1 - Self::DRIFT_LIMIT_U64
+    };
+    /// How many `try_get_many(MAX_MANY)` may be in flight at once on one
+    /// frozen word with none of them succeeding: `FROZEN_HEADROOM /
+    /// MAX_MANY` (`u64::MAX`: no bound).
+    #[doc(hidden)]
+    const READER_BOUND: u64 = if Self::FROZEN_HEADROOM == u64::MAX {
+        u64::MAX
+    } else {
+        Self::FROZEN_HEADROOM / Self::MAX_MANY as u64
+    };
+    /// How many `get_many(MAX_MANY)` (or `put_many`) may be in flight at once
+    /// on one saturated word with the word staying saturated: the room on
+    /// either side of [`SATURATED`](Encoding::SATURATED) within the
+    /// saturated words, over `MAX_MANY`.
+    #[doc(hidden)]
+    const SATURATION_BOUND: u64 = {
+        // The first and last saturated words of the state field.
+        let first = if Self::LAYOUT.biased {
+            bit(Self::COUNT_BITS)
+        } else {
+            Self::LIVE_MARK_U64 | bit(Self::COUNT_BITS + Self::SHIFT)
+        };
+        let last = if Self::LAYOUT.biased {
+            bit(Self::B - 1) | (bit(Self::B - 2) - 1)
+        } else if Self::WRAP_FLOOR_U64 != 0 {
+            Self::WRAP_FLOOR_U64 - 1
+        } else {
+            Self::LIVE_MARK_U64
+                | Self::BAND_U64
+                | ones(Self::COUNT_BITS + Self::SHIFT) & !ones(Self::SHIFT)
+        };
+        let up = (last - Self::SATURATED_U64) >> Self::SHIFT;
+        let down = (Self::SATURATED_U64 - first) >> Self::SHIFT;
+        (if up < down { up } else { down }) / Self::MAX_MANY as u64
+    };
     /// `try_get`'s fast-path test is the sign of the result alone (`Biased`
     /// below 64 bits): a backend can answer it from the flags of one locked
     /// add, without returning the word ([`Backend::add_is_negative`](crate::Backend::add_is_negative)).
@@ -221,19 +306,32 @@ pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
     /// Largest live count stored exactly: `2^COUNT_BITS - 1` (`Biased`,
     /// which stores `refs - 1`: `2^COUNT_BITS`).
     const MAX_COUNT: u32 = (ones(Self::COUNT_BITS) + Self::LAYOUT.biased as u64) as u32;
-    /// Largest `n` accepted by the `*_many` operations: small enough that one
-    /// step cannot jump over the margins between the regions.
+    /// Largest `n` accepted by the `*_many` operations: `2^(B-7)`, at most
+    /// `2^12`, the same for every encoding of a width. Small enough that
+    /// [`READER_BOUND`](Encoding::READER_BOUND) is at least 8 at every width
+    /// and at least `2^16` at 32 and 64 bits (a `const` assertion below).
     const MAX_MANY: u32 = {
-        let m = if Self::LAYOUT.biased {
-            bit(Self::B - 5)
+        let m = if Self::B - 7 < 12 {
+            bit(Self::B - 7)
         } else {
-            bit(Self::B - 4)
+            bit(12)
         };
         if m > Self::MAX_COUNT as u64 {
             Self::MAX_COUNT
         } else {
             m as u32
         }
+    };
+    /// Fails the build of any encoding whose bounds miss their targets.
+    #[doc(hidden)]
+    const BOUNDS_HOLD: () = {
+        let wide = Self::B >= 32;
+        assert!(Self::READER_BOUND >= 8, "fewer than 8 readers at MAX_MANY");
+        assert!(
+            !wide || Self::READER_BOUND >= 1 << 16,
+            "fewer than 2^16 readers"
+        );
+        assert!(Self::SATURATION_BOUND >= 8, "saturation: fewer than 8");
     };
 }
 

@@ -68,7 +68,8 @@ use slow::misuse;
 /// | encoding | all-zero word | any other word |
 /// | --- | --- | --- |
 /// | [`HighBit`], [`LowBit`](crate::LowBit), [`Tagged`](crate::Tagged) | live, count 0 (the transient zero: one `try_get` resurrects it) | frozen if the state bit is set, else live or saturated |
-/// | [`ZeroLockedHigh`](crate::ZeroLockedHigh), [`ZeroLockedLow`](crate::ZeroLockedLow) | **frozen** | frozen if the LIVE bit is clear, else live or saturated |
+/// | [`ZeroLockedHigh`](crate::ZeroLockedHigh) | **frozen** | frozen if the LIVE bit is clear or the word is in the top `2^(bits-4)` (the wrap zone, where misused puts on the all-zero word land), else live or saturated |
+/// | [`ZeroLockedLow`](crate::ZeroLockedLow) | **frozen** | frozen if the LIVE bit is clear, else live or saturated |
 /// | [`Biased`](crate::Biased) | live, **one reference** (it stores `refs - 1`) | all ones: the transient zero; else frozen, saturated or live by zone (the top two bits) |
 /// | [`Classic`](crate::Classic) | dead (frozen) | dead if the MSB is set (underflow), else live or saturated |
 ///
@@ -84,6 +85,36 @@ use slow::misuse;
 /// for the state it made. `tests/embed.rs` walks all 256 patterns of every
 /// 8-bit encoding and finds at most one such word per boundary.
 ///
+/// # The reader bound
+///
+/// A failed `try_get` is an add that stays on the frozen word as garbage
+/// until a reset CAS takes it off (kept rare: only once the garbage passes
+/// a drift limit). Readers preempted between their add and their reset
+/// pile up; [`READER_BOUND`](Self::READER_BOUND) is how many may be in
+/// flight on one frozen word at once, each with up to `MAX_MANY`, with no
+/// `try_get*` ever succeeding on a word nobody unfroze. A program with at
+/// most that many threads touching the word cannot exceed it. The argument
+/// is at the reset (`settle_frozen` in `src/frozen/slow.rs`), and
+/// `tests/frozen_readers.rs` checks every row to the reader. Saturated
+/// words have a bound of their own: how many `get_many`/`put_many` of
+/// `MAX_MANY` may be in flight before the word leaves the saturated band
+/// (saturation is re-centred by every operation that sees it).
+///
+/// | per width | 8 bits | 16 bits | 32 bits | 64 bits |
+/// | --- | ---: | ---: | ---: | ---: |
+/// | `MAX_MANY` | 2 | 512 | 4,096 | 4,096 |
+/// | `READER_BOUND`: [`HighBit`], [`ZeroLockedHigh`](crate::ZeroLockedHigh), [`Tagged`](crate::Tagged) (32) | 23 | 23 | 196,607 | 844,424,930,131,967 |
+/// | `READER_BOUND`: [`Biased`](crate::Biased) | 11 | 11 | 98,303 | 422,212,465,065,983 |
+/// | `READER_BOUND`: [`LowBit`](crate::LowBit), [`ZeroLockedLow`](crate::ZeroLockedLow), [`Classic`](crate::Classic) | none | none | none | none |
+/// | saturated: all but [`ZeroLockedHigh`](crate::ZeroLockedHigh) | 15 | 15 | 131,071 | 562,949,953,421,311 |
+/// | saturated: [`ZeroLockedHigh`](crate::ZeroLockedHigh) | 11 | 11 | 98,303 | 422,212,465,065,983 |
+///
+/// "none": no add can thaw the word (the low-bit encodings add multiples of
+/// 2, which never reach bit 0; `Classic`'s failed `try_get` writes nothing).
+/// For `n = 1` readers the bound is `MAX_MANY` times larger. The limits
+/// are const-asserted: at least 8 readers at every width, at least `2^16`
+/// at 32 and 64 bits.
+///
 /// # Misuse
 ///
 /// A `put` on a frozen or zero count, a `put_many` of more references than are
@@ -91,10 +122,18 @@ use slow::misuse;
 /// panic in debug builds. In release builds:
 /// - `put` on a frozen word leaves it frozen (the decrement is garbage; a
 ///   frozen word drifted too far is reset to frozen with one CAS), and returns
-///   `Kept`. The one exception is `ZeroLockedHigh` on an all-zero word that
-///   was never unfrozen: `0 - 1` wraps into the live half; the `put` restores
-///   it with one CAS, but a `try_get` in that window succeeds. Prefer
-///   `ZeroLockedLow`, whose bit 0 no add or subtract can touch.
+///   `Kept`. This holds for `ZeroLockedHigh`'s all-zero word too, which sits
+///   at the bottom edge of the frozen half: `0 - n` wraps to the top of the
+///   word, into the *wrap zone* (the top `2^(B-4)` words), which every
+///   operation reads as frozen, and the `put` resets it to the canonical
+///   frozen word. However misused puts and `try_get`s interleave, no
+///   `try_get` succeeds, and once every `put` has returned the word is
+///   frozen, as long as at most `2^(bits-4) / MAX_MANY` such puts are in
+///   flight at once (8 at 8 and 16 bits, 65,536 at 32; readers only move the
+///   word back up). `tests/loom/` checks put ‖ put and `put_many(2)` ‖
+///   `try_get`. Beyond that bound, or where misuse must cost nothing at all
+///   to reason about, `ZeroLockedLow` (and `LowBit`) keep the state in
+///   bit 0, which no add or subtract can touch.
 /// - `put` on a zero count (or of more than is held) makes the word frozen or
 ///   saturated, never a small live count; the pending last `put` then reports
 ///   `Kept`, and the object leaks instead of being freed twice. A subtract
@@ -125,10 +164,23 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
 
     /// Largest `n` for [`try_get_many`](Self::try_get_many),
     /// [`get_many`](Self::get_many) and [`put_many`](Self::put_many):
-    /// `2^(bits-4)` (16 for 8-bit words; `Biased`: `2^(bits-5)`), so that one
-    /// step cannot jump across the margins between live, saturated and frozen
-    /// words.
+    /// `2^(bits-7)`, at most `2^12` (2 for 8-bit words, 512 for 16-bit,
+    /// 4096 for 32- and 64-bit words and [`Tagged`](crate::Tagged)), the
+    /// same for every encoding. Chosen so that
+    /// [`READER_BOUND`](Self::READER_BOUND) readers fit.
     pub const MAX_MANY: u32 = E::MAX_MANY;
+
+    /// How many speculative readers may be in flight on one frozen word at
+    /// once, each in a `try_get_many(n)` with `n <= MAX_MANY` (or any
+    /// `try_get*`), with none of them ever succeeding on a word nobody
+    /// unfroze. `u64::MAX` where there is no bound ([`LowBit`](crate::LowBit),
+    /// [`ZeroLockedLow`](crate::ZeroLockedLow), [`Classic`](crate::Classic)).
+    /// "In flight" is between the call's atomic add and its return: a thread
+    /// is in flight on one word at a time, so a program with at most this
+    /// many threads can never reach the bound.
+    ///
+    /// See [the table and the argument](crate::FrozenRefcount#the-reader-bound).
+    pub const READER_BOUND: u64 = E::READER_BOUND;
 
     const_fn_unless_loom! {
         /// A live counter holding `count` references (the caller's).
@@ -151,6 +203,15 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         pub fn new_frozen() -> Self {
             Self::from_bits(E::FROZEN_U64)
         }
+    }
+
+    /// A counter whose word is `word`, as is: any bit pattern is a counter
+    /// in some state ([Bit patterns](Self#bit-patterns)). The inverse of
+    /// [`into_raw`](Self::into_raw).
+    #[inline]
+    #[must_use]
+    pub fn from_raw(word: E::Word) -> Self {
+        Self::from_bits(word.to_u64())
     }
 
     const_fn_unless_loom! {

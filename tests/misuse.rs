@@ -77,10 +77,11 @@ mod debug {
         assert!(panics(|| frozen.get()), "{l}: get on frozen");
         let live = FrozenRefcount::<E, B>::new(1);
         assert!(panics(|| live.unfreeze(1)), "{l}: unfreeze of live");
-        let live = FrozenRefcount::<E, B>::new(2);
+        let many = FrozenRefcount::<E, B>::MAX_MANY;
+        let live = FrozenRefcount::<E, B>::new(many - 1);
         assert!(
             panics(|| {
-                let _ = live.put_many(3);
+                let _ = live.put_many(many);
             }),
             "{l}: put of more than held"
         );
@@ -161,8 +162,10 @@ mod release {
     /// small live count.
     fn over_put_and_double_unfreeze_leak_not_free<E: Encoding, B: Backend>() {
         let l = label::<E, B>();
-        let c = FrozenRefcount::<E, B>::new(2);
-        assert_eq!(c.put_many(3), Put::Kept, "{l}");
+        // One more than held, at the largest legal n (2 for 8-bit words).
+        let many = FrozenRefcount::<E, B>::MAX_MANY;
+        let c = FrozenRefcount::<E, B>::new(many - 1);
+        assert_eq!(c.put_many(many), Put::Kept, "{l}");
         assert!(c.is_frozen() || c.is_saturated(), "{l}: {c:?}");
         for _ in 0..1_000 {
             assert_eq!(c.put(), Put::Kept, "{l}: {c:?}");
@@ -249,9 +252,10 @@ fn repair_then_panic<E: Encoding, B: Backend>() {
         assert!(!rc.try_get(), "{l}: get on frozen thawed it");
     }
 
-    let rc = FrozenRefcount::<E, B>::new(3);
-    let s = after(&rc, "put_many(5) of 3", |rc| {
-        let _ = rc.put_many(5);
+    let many = FrozenRefcount::<E, B>::MAX_MANY;
+    let rc = FrozenRefcount::<E, B>::new(many - 1);
+    let s = after(&rc, "put_many(MAX_MANY) of one less", |rc| {
+        let _ = rc.put_many(many);
     });
     assert!(
         matches!(s, State::Frozen | State::Saturated),
@@ -295,8 +299,8 @@ fn repair_then_panic<E: Encoding, B: Backend>() {
     );
 
     // Zeroed memory that nobody unfroze: frozen for the zero-locked
-    // encodings, and a put (ZeroLockedHigh: 0 - 1 wraps into the live half)
-    // must leave it frozen.
+    // encodings, and a put (ZeroLockedHigh: 0 - 1 wraps into the wrap zone
+    // at the top of the word) must leave it frozen.
     if E::LAYOUT.inverted {
         let mut word = <E::Word as Word>::ZERO;
         let rc = at::<E, B>(&mut word);

@@ -60,11 +60,15 @@ fn proptest_every_encoding_matches_model() {
 /// visited for a long time.
 fn long_walk<E: Encoding, B: Backend>() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ E::MAX_COUNT as u64);
-    let mut c = Checker::<E, B>::new(1);
+    // Start 64 `get_many(MAX_MANY)` short of saturation: at 32 bits and up
+    // MAX_MANY is 2^12, and a walk from 1 would need 2^18 gets to get there.
+    let near_top = E::MAX_COUNT.saturating_sub(64 * E::MAX_MANY).max(1);
+    let mut c = Checker::<E, B>::new(near_top);
     let mut saw = [false; 3];
     let mut applied = 0;
-    // Biased's regions are further apart in steps half as large (MAX_COUNT
-    // 2^(B-1), MAX_MANY 2^(B-5)): under Miri its 1k-step walk missed the
+    let mut restarts = 0u32;
+    // Biased's regions are further apart (MAX_COUNT 2^(B-1), twice the
+    // others', in steps of the same MAX_MANY): under Miri its 1k-step walk missed the
     // frozen state at u32, so it walks four times as far there.
     let steps = 200_000 / MIRI_SCALE
         * if E::LAYOUT.biased && MIRI_SCALE > 1 {
@@ -90,10 +94,14 @@ fn long_walk<E: Encoding, B: Backend>() {
             State::Frozen => saw[1] = true,
             _ => saw[2] = true,
         }
-        // Leave saturation now and then (it is sticky by design).
-        if c.model.state == State::Saturated && rng.below(2000 / MIRI_SCALE as u64) == 0 {
+        // Restart now and then: saturation is sticky by design, and at 32
+        // bits and up a count that climbed in steps of MAX_MANY never comes
+        // back down. Alternately near the top, from which gets saturate, and
+        // at 1, from which puts freeze.
+        if rng.below(2000 / MIRI_SCALE as u64) == 0 {
             applied += c.applied;
-            c = Checker::new(1);
+            restarts += 1;
+            c = Checker::new(if restarts % 2 == 0 { near_top } else { 1 });
         }
     }
     assert!(

@@ -133,7 +133,7 @@ fn garbage_never_thaws<E: Encoding, B: Backend>() {
             let limit = E::DRIFT_LIMIT.to_u64();
             if limit == 0 || n <= limit {
                 // Low-bit encodings never reset; the others not before
-                // DRIFT_LIMIT failures (2^29 for 32-bit words).
+                // DRIFT_LIMIT failures (2^28 for 32-bit words).
                 assert_eq!(resets, 0, "{}: {counts:?}", label::<E, B>());
             } else {
                 // About one reset per DRIFT_LIMIT failures, each one CAS.

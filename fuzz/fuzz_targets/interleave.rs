@@ -1,4 +1,4 @@
-//! 2-3 logical threads on the real protocol, one atomic step at a time in an
+//! 2-5 logical threads on the real protocol, one atomic step at a time in an
 //! order the fuzzer picks; see `frozen_refcount_fuzz::interleave`.
 //! `FROZEN_REFCOUNT_FUZZ_ABA=crash` makes the put/put ABA of the untagged
 //! encodings a crash too (the ABA hunt).

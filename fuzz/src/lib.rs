@@ -6,7 +6,7 @@
 //!   (`frozen_refcount::model::Checker`, shared with the crate's tests).
 //! - [`lifecycle`]: many counters and lives, every reference a token,
 //!   misuse through the release-mode paths.
-//! - [`interleave`]: 2-3 logical threads on the real protocol, one atomic
+//! - [`interleave`]: 2-5 logical threads on the real protocol, one atomic
 //!   step at a time, in an order the fuzzer picks.
 
 pub mod interleave;

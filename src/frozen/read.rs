@@ -12,6 +12,10 @@ use core::fmt;
 impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     #[inline(always)]
     pub(super) fn delta(n: u32) -> E::Word {
+        // Evaluated once per encoding at compile time: the reader and
+        // saturation bounds hold (encoding.rs).
+        #[allow(clippy::let_unit_value)]
+        let () = E::BOUNDS_HOLD;
         assert!(
             n >= 1 && n <= E::MAX_MANY,
             "FrozenRefcount: n out of 1..=MAX_MANY"
@@ -35,6 +39,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         let s = Self::state_bits(w);
         (s & E::STATE_BIT == E::FROZEN_WHEN && !(E::LAYOUT.biased && s == E::ZERO))
             || (E::LAYOUT.zero_is_dead && s == E::ZERO)
+            || (E::WRAP_FLOOR != W::<E>::ZERO && s >= E::WRAP_FLOOR)
     }
 
     /// An add that produced `new` was refused: it landed on a frozen word.

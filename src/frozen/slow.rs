@@ -90,8 +90,10 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
                 if Self::frozen(new) {
                     self.settle_frozen(new, Drift::Down);
                 } else {
-                    // Only ZeroLockedHigh on a never-unfrozen zero word gets
-                    // here: undo the wrap into the live half with one CAS.
+                    // A word at the very edge of the frozen region that only
+                    // a foreign writer can leave there (ZeroLockedHigh's
+                    // all-zero word wraps into its wrap zone, which is
+                    // frozen): undo the step out of it with one CAS.
                     let _ = B::compare_exchange(
                         &self.word,
                         new,
@@ -178,12 +180,29 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     /// the word moved lets two threads that keep failing `try_get`s on one
     /// frozen word (their owner preempted) fail each other's resets forever,
     /// while the garbage climbs into the transient zero and wraps into a
-    /// live count; `Biased<u8>`'s frozen zone has only 31 steps of headroom
-    /// (`tests/windows.rs` checks that the reset retries when the word moves). With the retry, each
-    /// thread adds at most once more while another is resetting, so the
-    /// word stays within `DRIFT_LIMIT` plus one `MAX_MANY` per thread
-    /// concurrently in a `try_get`. Lock-free: a CAS fails only because
-    /// another thread's step succeeded.
+    /// live count (`tests/windows.rs` checks that the reset retries when the
+    /// word moves). Lock-free: a CAS fails only because another thread's
+    /// step succeeded.
+    ///
+    /// # The reader bound
+    ///
+    /// Let `D` be how far the word's state field is above `FROZEN`, and `k`
+    /// the number of failed `try_get*`s between their add and their return.
+    /// Then `D <= DRIFT_LIMIT + k * MAX_MANY` at every moment. Take the last
+    /// write in the word's modification order that left `D <= DRIFT_LIMIT`
+    /// (the freeze, or a reset, at the latest). Every write after it is an
+    /// add that left `D > DRIFT_LIMIT`, each by a reader still in flight:
+    /// such a reader returns only after it has itself reset the word, or has
+    /// read `D <= DRIFT_LIMIT` (its CAS's current value, `Biased`'s re-read)
+    /// in a word that, by read-read coherence, was written after its own
+    /// add; either is a later write with `D <= DRIFT_LIMIT`. One add per
+    /// reader, each at most `MAX_MANY`: the claim. The word stays frozen,
+    /// and short of `Biased`'s transient zero, while `D < FROZEN_ROOM`, so
+    /// for any `k <= FROZEN_HEADROOM / MAX_MANY = READER_BOUND`. Misused
+    /// puts move the word down and only widen the room above it; `Tagged`'s
+    /// generation is never carried into within the bound. The table of
+    /// `READER_BOUND` per encoding and width is in `FrozenRefcount`'s docs,
+    /// and `tests/frozen_readers.rs` checks it to the reader.
     #[inline]
     fn settle_frozen(&self, seen: E::Word, drift: Drift) {
         if E::DRIFT_LIMIT == W::<E>::ZERO {

@@ -78,28 +78,30 @@ macro_rules! models {
 
 models! {
     high_bit_u8: HighBit<u8> => [increment_vs_free, free_vs_free, increment_vs_freeze,
-        increment_vs_unfreeze, put_put_aba_found] + [reset_vs_unfreeze];
+        increment_vs_unfreeze, put_put_aba_found] + [reset_vs_unfreeze, readers_on_frozen];
     high_bit_u32: HighBit<u32> => [increment_vs_free, free_vs_free, increment_vs_freeze,
-        increment_vs_unfreeze, put_put_aba_found] + [reset_vs_unfreeze];
+        increment_vs_unfreeze, put_put_aba_found] + [reset_vs_unfreeze, readers_on_frozen];
     low_bit_u8: LowBit<u8> => [increment_vs_free, free_vs_free, increment_vs_freeze,
         increment_vs_unfreeze, put_put_aba_found];
     low_bit_u32: LowBit<u32> => [increment_vs_free, free_vs_free, increment_vs_freeze,
         increment_vs_unfreeze, put_put_aba_found];
     zero_locked_high_u8: ZeroLockedHigh<u8> => [increment_vs_free, free_vs_free,
-        increment_vs_freeze, increment_vs_unfreeze, put_put_aba_found] + [reset_vs_unfreeze];
+        increment_vs_freeze, increment_vs_unfreeze, put_put_aba_found]
+        + [reset_vs_unfreeze, readers_on_frozen, misused_puts_on_zeroed];
     zero_locked_high_u32: ZeroLockedHigh<u32> => [increment_vs_free, free_vs_free,
-        increment_vs_freeze, increment_vs_unfreeze, put_put_aba_found] + [reset_vs_unfreeze];
+        increment_vs_freeze, increment_vs_unfreeze, put_put_aba_found]
+        + [reset_vs_unfreeze, readers_on_frozen, misused_puts_on_zeroed];
     zero_locked_low_u8: ZeroLockedLow<u8> => [increment_vs_free, free_vs_free,
-        increment_vs_freeze, increment_vs_unfreeze, put_put_aba_found];
+        increment_vs_freeze, increment_vs_unfreeze, put_put_aba_found]
+        + [misused_puts_on_zeroed];
     zero_locked_low_u32: ZeroLockedLow<u32> => [increment_vs_free, free_vs_free,
         increment_vs_freeze, increment_vs_unfreeze, put_put_aba_found];
     // The sign-test slow path re-reads the word: increment_vs_unfreeze is the
     // race that argument must survive.
     biased_u8: Biased<u8> => [increment_vs_free, free_vs_free, increment_vs_freeze,
-        increment_vs_unfreeze, put_put_aba_found] + [reset_vs_unfreeze];
+        increment_vs_unfreeze, put_put_aba_found] + [reset_vs_unfreeze, readers_on_frozen];
     biased_u32: Biased<u32> => [increment_vs_free, free_vs_free, increment_vs_freeze,
-        increment_vs_unfreeze, put_put_aba_found] + [reset_vs_unfreeze];
-    // (No reset_vs_unfreeze at 64 bits: the preload would be 2^59 steps.)
+        increment_vs_unfreeze, put_put_aba_found] + [reset_vs_unfreeze, readers_on_frozen];
     biased_u64: Biased<u64> => [increment_vs_free, free_vs_free, increment_vs_freeze,
         increment_vs_unfreeze, put_put_aba_found];
     // Zero is dead: no try_get resurrects it, so there is no window to race
@@ -110,5 +112,5 @@ models! {
         increment_vs_unfreeze, put_put_aba];
     // The generation closes the ABA: the model passes.
     tagged: Tagged => [increment_vs_free, free_vs_free, increment_vs_freeze,
-        increment_vs_unfreeze, put_put_aba] + [reset_vs_unfreeze];
+        increment_vs_unfreeze, put_put_aba] + [reset_vs_unfreeze, readers_on_frozen];
 }

@@ -202,20 +202,8 @@ pub(crate) fn reset_vs_unfreeze<E: Encoding>() {
     );
     for readers in 1..=2 {
         model(0, move || {
-            let rc = Arc::new(Rc::<E>::new_frozen());
-            // DRIFT_LIMIT failed increments, MAX_MANY at a time (two steps):
-            // right at the limit, not past it.
-            let mut left = (E::DRIFT_LIMIT.to_u64() / E::ONE.to_u64()) as u32;
-            while left > 0 {
-                let n = left.min(Rc::<E>::MAX_MANY);
-                assert!(!rc.try_get_many(n));
-                left -= n;
-            }
-            assert_eq!(
-                rc.load_raw(),
-                E::FROZEN.wrapping_add(E::DRIFT_LIMIT),
-                "preload reset early"
-            );
+            // DRIFT_LIMIT of failed increments: right at the limit, not past it.
+            let rc = Arc::new(Rc::<E>::from_raw(at_drift_limit::<E>()));
             let threads: Vec<_> = (0..readers)
                 .map(|_| {
                     let rc = rc.clone();
@@ -231,4 +219,75 @@ pub(crate) fn reset_vs_unfreeze<E: Encoding>() {
             );
         });
     }
+}
+
+/// A frozen word with `DRIFT_LIMIT` of garbage: the most a frozen word holds
+/// while no failed `try_get` is in flight.
+fn at_drift_limit<E: Encoding>() -> E::Word {
+    E::FROZEN.wrapping_add(E::DRIFT_LIMIT)
+}
+
+/// Model (8), readers on a word nobody unfroze: three `try_get_many(MAX_MANY)`
+/// race on a frozen word that already holds `DRIFT_LIMIT` of garbage, each
+/// adding, then resetting if its add went past the limit. None succeeds, and
+/// the word ends frozen. (Before the reader bound, two readers in flight
+/// carried a `u8` or `u32` word past the top of the frozen half.)
+pub(crate) fn readers_on_frozen<E: Encoding>() {
+    type Rc<E> = FrozenRefcount<E, CoreAtomics>;
+    assert!(Rc::<E>::READER_BOUND >= 3, "{}: bound below 3", E::NAME);
+    model(0, || {
+        let rc = Arc::new(Rc::<E>::from_raw(at_drift_limit::<E>()));
+        let threads: Vec<_> = (0..3)
+            .map(|_| {
+                let rc = rc.clone();
+                thread::spawn(move || rc.try_get_many(Rc::<E>::MAX_MANY))
+            })
+            .collect();
+        for t in threads {
+            assert!(!t.join().unwrap(), "a reader got a word nobody unfroze");
+        }
+        assert!(rc.is_frozen(), "the readers thawed it: {rc:?}");
+        assert!(!rc.try_get(), "a try_get after the readers succeeded");
+    });
+}
+
+/// Model (9), `ZeroLockedHigh`'s all-zero word (zeroed memory, never
+/// unfrozen) under misused puts: `put` ‖ `put`, and `put_many(2)` ‖
+/// `try_get`. A put on it wraps to the top of the word; however the steps
+/// interleave, no `try_get` succeeds and, once every put has returned, the
+/// word is frozen. (A debug build panics at the misuse, after the repair:
+/// the panic is caught and read as the `Kept` a release build returns.)
+pub(crate) fn misused_puts_on_zeroed<E: Encoding>() {
+    type Rc<E> = FrozenRefcount<E, CoreAtomics>;
+    fn put_many<E: Encoding>(rc: &Rc<E>, n: u32) -> Put {
+        let put = std::panic::AssertUnwindSafe(|| rc.put_many(n));
+        std::panic::catch_unwind(put).unwrap_or(Put::Kept)
+    }
+    let zero = <E::Word as Word>::ZERO;
+    model(0, move || {
+        let rc = Arc::new(Rc::<E>::from_raw(zero));
+        assert!(rc.is_frozen());
+        let other = {
+            let rc = rc.clone();
+            thread::spawn(move || put_many(&rc, 1))
+        };
+        assert_eq!(put_many(&rc, 1), Put::Kept);
+        assert_eq!(other.join().unwrap(), Put::Kept);
+        assert!(rc.is_frozen(), "put ‖ put left {rc:?}");
+        assert!(!rc.try_get(), "put ‖ put: a try_get succeeded");
+    });
+    model(0, move || {
+        let rc = Arc::new(Rc::<E>::from_raw(zero));
+        let reader = {
+            let rc = rc.clone();
+            thread::spawn(move || rc.try_get())
+        };
+        assert_eq!(put_many(&rc, 2), Put::Kept);
+        assert!(
+            !reader.join().unwrap(),
+            "put_many(2) ‖ try_get: it succeeded"
+        );
+        assert!(rc.is_frozen(), "put_many(2) ‖ try_get left {rc:?}");
+        assert!(!rc.try_get());
+    });
 }

@@ -70,13 +70,14 @@ impl Ghost {
     pub(super) fn decide(&self, id: usize, op: TOp) -> bool {
         let held = self.tokens[id].len();
         match op {
-            TOp::TryGet => true,
+            TOp::TryGet | TOp::TryGetMany => true,
             TOp::Get | TOp::Put | TOp::Freeze => held >= 1,
             TOp::PutAll => held >= 1,
             TOp::Unfreeze(_) => self.ended && self.owner == Some(id),
         }
     }
-    /// Thread `id`'s operation `op` returned `r` (`None`: no result).
+    /// Thread `id`'s operation `op` returned `r` (`None`: no result);
+    /// `many` is the encoding's `MAX_MANY` (what `TryGetMany` takes).
     pub(super) fn complete(
         &mut self,
         id: usize,
@@ -84,11 +85,12 @@ impl Ghost {
         r: Option<bool>,
         put: Option<Put>,
         name: &str,
+        many: u32,
     ) {
         let life = self.life;
         let who = format!("{name}: thread {id} {op:?}");
         match op {
-            TOp::TryGet | TOp::Get => {
+            TOp::TryGet | TOp::TryGetMany | TOp::Get => {
                 let ok = r.unwrap_or(true);
                 let (saw_ended, saw_live) = (self.saw_ended[id], self.saw_live[id]);
                 if ok && self.ended && !saw_live {
@@ -103,7 +105,8 @@ impl Ghost {
                     );
                 }
                 if ok {
-                    self.tokens[id].push(life);
+                    let n = if op == TOp::TryGetMany { many } else { 1 };
+                    self.tokens[id].extend(std::iter::repeat_n(life, n as usize));
                 }
             }
             TOp::Put | TOp::PutAll => {

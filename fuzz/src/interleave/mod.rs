@@ -1,4 +1,4 @@
-//! The `interleave` target: 2-3 logical threads run the real protocol
+//! The `interleave` target: 2-5 logical threads run the real protocol
 //! (`src/frozen.rs`, unchanged) on one shared counter, and the fuzzer decides
 //! which of them takes its next atomic step.
 //!

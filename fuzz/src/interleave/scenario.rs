@@ -2,8 +2,9 @@
 //! program of operations per logical thread, and the schedule that picks
 //! which thread takes each atomic step.
 
-/// The most logical threads a scenario has.
-pub const MAX_THREADS: usize = 3;
+/// The most logical threads a scenario has: enough for four speculative
+/// readers piling garbage on a frozen word while its owner sits still.
+pub const MAX_THREADS: usize = 5;
 
 /// An operation of a logical thread's program. Operations that would be
 /// misuse for that thread at that point (a `put` with no reference held, an
@@ -12,6 +13,8 @@ pub const MAX_THREADS: usize = 3;
 pub enum TOp {
     /// `try_get()`: a speculative reader.
     TryGet,
+    /// `try_get_many(MAX_MANY)`: a speculative reader of a batch.
+    TryGetMany,
     /// `get()`, holding a reference.
     Get,
     /// `put()` of one held reference.
@@ -40,11 +43,12 @@ pub const ENCODINGS: [&str; 10] = [
 
 /// A decoded input:
 /// byte 0: encoding ([`ENCODINGS`], mod 10);
-/// byte 1: bit 0: 2 or 3 threads; `(b >> 1) % 3`: the start (0: frozen,
-/// owned by thread 0; 1: `new(1)` held by thread 0; 2: `new(2)`, one each
-/// held by threads 0 and 1);
+/// byte 1: `2 + bit 0 + 2 * bit 7` threads (2 to 5); `(b & 0x7F) >> 1) % 3`:
+/// the start (0: frozen, owned by thread 0; 1: `new(1)` held by thread 0;
+/// 2: `new(2)`, one each held by threads 0 and 1);
 /// then per thread a length byte (mod 7) and that many op bytes (`b % 6`:
-/// TryGet, Get, Put, PutAll, Freeze, Unfreeze(1 + b / 6 % 2));
+/// TryGet (TryGetMany if `b / 6` is odd), Get, Put, PutAll, Freeze,
+/// Unfreeze(1 + b / 6 % 2));
 /// the rest: the schedule, one byte per step, choosing among the threads
 /// waiting for a turn (`b % waiting`, in thread order). When it runs out,
 /// the lowest waiting thread goes.
@@ -66,14 +70,15 @@ impl Scenario {
         let mut it = data.iter().copied();
         let encoding = it.next().unwrap_or(0) as usize % ENCODINGS.len();
         let b = it.next().unwrap_or(0);
-        let threads = 2 + (b & 1) as usize;
-        let start = (b >> 1) % 3;
+        let threads = 2 + (b & 1) as usize + 2 * (b >> 7) as usize;
+        let start = ((b & 0x7F) >> 1) % 3;
         let programs = (0..threads)
             .map(|_| {
                 let len = it.next().unwrap_or(0) % 7;
                 (0..len)
                     .map_while(|_| it.next())
                     .map(|b| match b % 6 {
+                        0 if (b / 6) % 2 == 1 => TOp::TryGetMany,
                         0 => TOp::TryGet,
                         1 => TOp::Get,
                         2 => TOp::Put,
@@ -94,14 +99,16 @@ impl Scenario {
 
     /// Encodes back to bytes (for checked-in seeds and tests).
     pub fn encode(&self) -> Vec<u8> {
+        let extra = self.programs.len().clamp(2, MAX_THREADS) - 2;
         let mut v = vec![
             self.encoding as u8,
-            ((self.start % 3) << 1) | (self.programs.len() == 3) as u8,
+            ((extra / 2) << 7) as u8 | ((self.start % 3) << 1) | (extra % 2) as u8,
         ];
         for p in &self.programs {
             v.push(p.len() as u8);
             v.extend(p.iter().map(|op| match op {
                 TOp::TryGet => 0u8,
+                TOp::TryGetMany => 6,
                 TOp::Get => 1,
                 TOp::Put => 2,
                 TOp::PutAll => 3,

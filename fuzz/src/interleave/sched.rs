@@ -189,6 +189,7 @@ fn run_on<E: Encoding>(sc: &Scenario) -> Result<(), Violation> {
                     let held = shared.lock().ghost.tokens[id].len() as u32;
                     let (r, put) = match op {
                         TOp::TryGet => (Some(rc.try_get()), None),
+                        TOp::TryGetMany => (Some(rc.try_get_many(E::MAX_MANY)), None),
                         TOp::Get => {
                             rc.get();
                             (None, None)
@@ -204,7 +205,7 @@ fn run_on<E: Encoding>(sc: &Scenario) -> Result<(), Violation> {
                     let mut s = shared.lock();
                     s.ghost.op[id] = None;
                     s.ghost.steps[id] = 0;
-                    s.ghost.complete(id, op, r, put, name);
+                    s.ghost.complete(id, op, r, put, name, E::MAX_MANY);
                 }
             });
         }

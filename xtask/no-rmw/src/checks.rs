@@ -107,8 +107,10 @@ fn misuse_never_frees_twice<E: Encoding>() {
         }
         assert!(c.is_frozen(), "{} op {i}: {c:?}", E::NAME);
     }
-    let c = Rc::<E>::new(2);
-    assert_eq!(c.put_many(3), Put::Kept, "{}", E::NAME);
+    // One more than held, at the largest legal n (2 for 8-bit words).
+    let many = Rc::<E>::MAX_MANY;
+    let c = Rc::<E>::new(many - 1);
+    assert_eq!(c.put_many(many), Put::Kept, "{}", E::NAME);
     assert!(c.is_frozen() || c.is_saturated(), "{}: {c:?}", E::NAME);
     let c = Rc::<E>::new(2);
     c.unfreeze(1); // overwrites the live count
