@@ -95,7 +95,7 @@ use slow::misuse;
 /// `try_get*` ever succeeding on a word nobody unfroze. A program with at
 /// most that many threads touching the word cannot exceed it. The argument
 /// is at the reset (`settle_frozen` in `src/frozen/slow.rs`), and
-/// `tests/frozen_readers.rs` checks every row to the reader. Saturated
+/// `tests/bounds.rs` checks every row to the reader. Saturated
 /// words have a bound of their own: how many `get_many`/`put_many` of
 /// `MAX_MANY` may be in flight before the word leaves the saturated band
 /// (saturation is re-centred by every operation that sees it).

@@ -202,7 +202,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     /// puts move the word down and only widen the room above it; `Tagged`'s
     /// generation is never carried into within the bound. The table of
     /// `READER_BOUND` per encoding and width is in `FrozenRefcount`'s docs,
-    /// and `tests/frozen_readers.rs` checks it to the reader.
+    /// and `tests/bounds.rs` checks it to the reader.
     #[inline]
     fn settle_frozen(&self, seen: E::Word, drift: Drift) {
         if E::DRIFT_LIMIT == W::<E>::ZERO {

@@ -1,14 +1,21 @@
-//! Real threads hammering one word that nobody ever unfreezes: the
-//! allocator owns it, and every reader's `try_get_many(MAX_MANY)` must fail.
-//! This is the crate's central promise under legal use (the reader bound in
-//! `FrozenRefcount`'s docs): within `READER_BOUND` readers in flight at once,
-//! no `try_get*` on a word nobody unfroze ever succeeds, for every encoding,
-//! width and backend.
+//! The bounds of `FrozenRefcount`'s docs ("The reader bound"), under real
+//! threads and to the exact count, for every encoding, width and backend.
 //!
-//! The threads outnumber the cores, so readers are preempted between their
-//! add and their garbage reset: the interleaving that let garbage wrap into a
-//! live count when the headroom past the drift limit was two `MAX_MANY`s.
-//! Bounded by a number of operations, not by time.
+//! Frozen words: threads hammer one word that nobody ever unfreezes (the
+//! allocator owns it), and every reader's `try_get_many(MAX_MANY)` must
+//! fail. This is the crate's central promise under legal use: within
+//! `READER_BOUND` readers in flight at once, no `try_get*` on a word nobody
+//! unfroze ever succeeds. The threads outnumber the cores, so readers are
+//! preempted between their add and their garbage reset: the interleaving
+//! that let garbage wrap into a live count when the headroom past the drift
+//! limit was two `MAX_MANY`s.
+//!
+//! Saturated words: threads holding references to a saturated counter take
+//! and drop `MAX_MANY` more at a time; within the saturation bound the word
+//! never leaves the saturated band (no `Last`, never frozen).
+//!
+//! Bounded by a number of operations, not by time; the tables in the docs
+//! are read back from the source and compared with the constants.
 #![cfg(not(frozen_refcount_loom))]
 
 mod common;
@@ -81,6 +88,87 @@ fn readers_within_the_bound_never_thaw_a_frozen_word() {
         failures.is_empty(),
         "successful try_gets on a word nobody unfroze: {failures:#?}"
     );
+}
+
+/// Threads holding references to a saturated word each take and drop
+/// `MAX_MANY` at a time (and speculative readers come and go). Returns how
+/// many puts said `Last` plus one if the word is not saturated at the end.
+fn churn_saturated<E: Encoding, B: Backend>(threads: usize) -> u64 {
+    type C<E, B> = FrozenRefcount<E, B>;
+    let rc = C::<E, B>::new(C::<E, B>::MAX_COUNT);
+    rc.get(); // one past MAX_COUNT: saturated
+    let lasts = AtomicU64::new(0);
+    let barrier = Barrier::new(threads);
+    let many = C::<E, B>::MAX_MANY;
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            let (rc, lasts, barrier) = (&rc, &lasts, &barrier);
+            s.spawn(move || {
+                let mut rng = Rng(0xC0FF_EE00 ^ t as u64);
+                let mut mine = 0;
+                barrier.wait();
+                for _ in 0..OPS / 2 {
+                    if rng.below(4) == 0 {
+                        if rc.try_get_many(many) {
+                            mine += rc.put_many(many).is_last() as u64;
+                        } else {
+                            mine += 1; // refused on a live word
+                        }
+                    } else {
+                        rc.get_many(many);
+                        mine += rc.put_many(many).is_last() as u64;
+                    }
+                }
+                lasts.fetch_add(mine, Relaxed);
+            });
+        }
+    });
+    lasts.into_inner() + !rc.is_saturated() as u64
+}
+
+fn stays_saturated<E: Encoding, B: Backend>(failures: &mut Vec<String>) {
+    let threads = 8;
+    assert!(threads as u64 <= E::SATURATION_BOUND);
+    let bad = churn_saturated::<E, B>(threads);
+    if bad != 0 {
+        failures.push(format!("{} x{threads}: {bad}", label::<E, B>()));
+    }
+}
+
+#[test]
+fn gets_and_puts_within_the_bound_keep_a_word_saturated() {
+    let mut failures = Vec::new();
+    each_counter!(stays_saturated, &mut failures);
+    assert!(
+        failures.is_empty(),
+        "a saturated word left the band (Lasts, or not saturated at the end): {failures:#?}"
+    );
+}
+
+/// The saturation bound, exactly: `SATURATED` moved by `SATURATION_BOUND`
+/// adds (or subtracts) of `MAX_MANY` that no re-centring store has undone
+/// yet is still saturated.
+fn saturation_bound_is_exact<E: Encoding, B: Backend>() {
+    type C<E, B> = FrozenRefcount<E, B>;
+    let step = (C::<E, B>::MAX_MANY as u64) << E::ONE.to_u64().trailing_zeros();
+    let sat = E::SATURATED.to_u64();
+    let k = E::SATURATION_BOUND;
+    for w in [sat + k * step, sat - k * step] {
+        let rc = C::<E, B>::from_raw(E::Word::from_u64(w));
+        assert!(rc.is_saturated(), "{}: {w:#x} {rc:?}", label::<E, B>());
+    }
+    let over_up = C::<E, B>::from_raw(E::Word::from_u64(sat + (k + 1) * step));
+    let over_down = C::<E, B>::from_raw(E::Word::from_u64(sat - (k + 1) * step));
+    assert!(
+        !over_up.is_saturated() || !over_down.is_saturated(),
+        "{}: the bound is one short",
+        label::<E, B>()
+    );
+}
+
+#[test]
+fn the_saturation_bound_is_exact() {
+    each_counter!(saturation_bound_is_exact);
 }
 
 /// The bound, exactly: a frozen word holding the most garbage it can hold
@@ -183,6 +271,8 @@ macro_rules! row {
 /// constants': every cell is read back from the source and compared.
 #[test]
 fn the_docs_table_is_the_constants() {
+    let src = include_str!("../src/frozen.rs");
+    assert!(src.contains("`tests/bounds.rs` checks every row"));
     row!(
         "`MAX_MANY` |",
         Col::MaxMany,
