@@ -157,6 +157,47 @@ mod release {
         each_counter!(misuse_on_frozen_keeps_it_frozen);
     }
 
+    /// Garbage in every bit pattern: every frozen word of 8 and 16 bits,
+    /// whoever wrote it, stays frozen under a misused `put`, `put_many` of
+    /// `MAX_MANY` or `get`, and a `put` never says `Last` on it. (Failed
+    /// `try_get`s are `tests/embed.rs`'s: one increment may cross the top of
+    /// the frozen region from its very last word, which `get` skips here.)
+    fn every_frozen_pattern_survives_misuse<E: Encoding, B: Backend>() {
+        let l = label::<E, B>();
+        let bits = <E::Word as Word>::BITS;
+        if bits > 16 {
+            return;
+        }
+        let many = FrozenRefcount::<E, B>::MAX_MANY;
+        let mut frozen = 0;
+        for w in 0..1u64 << bits {
+            let w = <E::Word as Word>::from_u64(w);
+            if !FrozenRefcount::<E, B>::from_raw(w).is_frozen() {
+                continue;
+            }
+            frozen += 1;
+            for op in 0..3 {
+                let c = FrozenRefcount::<E, B>::from_raw(w);
+                match op {
+                    0 => assert_eq!(c.put(), Put::Kept, "{l}: put on {w:?}"),
+                    1 => assert_eq!(c.put_many(many), Put::Kept, "{l}: put_many on {w:?}"),
+                    _ if E::LAYOUT.zero_is_dead => continue, // documented: revives
+                    // The last word below a boundary, which one increment
+                    // crosses (a `try_get` would succeed too): embed.rs's.
+                    _ if FrozenRefcount::<E, B>::from_raw(w).try_get() => continue,
+                    _ => c.get(),
+                }
+                assert!(c.is_frozen(), "{l}: op {op} on {w:?} left {c:?}");
+            }
+        }
+        assert!(frozen > 0, "{l}: no frozen pattern");
+    }
+
+    #[test]
+    fn every_frozen_pattern_survives_misuse_all() {
+        each_counter!(every_frozen_pattern_survives_misuse);
+    }
+
     /// Putting more than is held, and unfreezing a live counter, never hand
     /// out a second Last: the word ends frozen or saturated (a leak), never a
     /// small live count.

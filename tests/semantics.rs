@@ -47,6 +47,40 @@ fn max_count_is_exact_and_the_next_saturates_all() {
     each_counter!(max_count_is_exact_and_the_next_saturates);
 }
 
+/// The largest legal arguments, end to end: `unfreeze(MAX_COUNT)`, then
+/// `put_many(MAX_MANY)` down to the last reference gives exactly one `Last`,
+/// at the very end; `freeze(MAX_COUNT)` takes a full counter.
+fn largest_arguments_round_trip<E: Encoding, B: Backend>() {
+    let (max, many) = (
+        FrozenRefcount::<E, B>::MAX_COUNT,
+        FrozenRefcount::<E, B>::MAX_MANY,
+    );
+    let c = FrozenRefcount::<E, B>::new_frozen();
+    c.unfreeze(max);
+    assert_eq!(c.state(), State::Live(max), "{}", label::<E, B>());
+    // At 32 bits and up the walk down is 2^18 steps: skip ahead under Miri.
+    let mut held = if cfg!(miri) { many * 3 + 1 } else { max };
+    if held != max {
+        assert!(c.freeze(max));
+        c.unfreeze(held);
+    }
+    while held > 0 {
+        let n = held.min(many);
+        held -= n;
+        let r = c.put_many(n);
+        assert_eq!(r.is_last(), held == 0, "{} at {held}", label::<E, B>());
+        assert_eq!(c.count(), held);
+    }
+    assert!(c.is_frozen());
+    c.unfreeze(max);
+    assert!(!c.freeze(max - 1) && c.freeze(max), "{}", label::<E, B>());
+}
+
+#[test]
+fn largest_arguments_round_trip_all() {
+    each_counter!(largest_arguments_round_trip);
+}
+
 /// Counting up one by one reads back every count exactly (at u8/u16: the
 /// whole range), then saturates; never frozen, never small.
 fn counts_never_wrap<E: Encoding, B: Backend>() {
