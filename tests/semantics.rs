@@ -389,6 +389,29 @@ fn tagged_generation_advances_per_unfreeze() {
     }
 }
 
+/// The generation wraps after 2^32 `unfreeze`s into 0, and only the
+/// generation: the state field is untouched, the life works as any other,
+/// and a failed-`try_get` garbage reset keeps the wrapped generation.
+#[test]
+fn tagged_generation_wraps_cleanly() {
+    let frozen_at_max =
+        (u64::from(u32::MAX) << 32) | FrozenRefcount::<Tagged>::new_frozen().into_raw();
+    let c = FrozenRefcount::<Tagged>::from_raw(frozen_at_max);
+    assert_eq!(c.generation(), u32::MAX);
+    assert!(c.is_frozen() && !c.try_get());
+    c.unfreeze(2);
+    assert_eq!((c.generation(), c.state()), (0, State::Live(2)));
+    assert!(c.try_get());
+    assert_eq!(c.put_many(2), Put::Kept);
+    assert_eq!(c.put(), Put::Last);
+    assert_eq!((c.generation(), c.is_frozen()), (0, true));
+    // 100k failures of 4096: past the drift limit (2^28) and reset.
+    for _ in 0..scaled(100_000) {
+        assert!(!c.try_get_many(FrozenRefcount::<Tagged>::MAX_MANY));
+    }
+    assert_eq!((c.generation(), c.is_frozen()), (0, true), "{c:?}");
+}
+
 // `new` and `new_frozen` are const for every encoding and width: statics.
 static S_HIGH8: FrozenRefcount<HighBit<u8>> = FrozenRefcount::new(1);
 static S_LOW16: FrozenRefcount<LowBit<u16>> = FrozenRefcount::new(2);
