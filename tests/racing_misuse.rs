@@ -1,10 +1,13 @@
-//! Zeroed memory that nobody unfroze, under racing misused puts: for the
-//! encodings whose all-zero word is frozen (`ZeroLockedHigh`,
-//! `ZeroLockedLow`, `Classic`'s dead zero), two threads walk one array of
-//! such words in step, and on each word either both `put` (put ‖ put) or
-//! one `put_many(2)`s while the other `try_get`s. Afterwards every word must
-//! be frozen and refuse a `try_get`, and no racing `try_get` may have
-//! succeeded. Release builds only: a debug build panics at the misuse.
+//! Misused puts racing other operations, on real threads: two threads walk
+//! one array of words in step (a spin barrier every few words, so that they
+//! meet on the same word often), each doing its side of a shape on every
+//! word. Release builds only: a debug build panics at the misuse.
+//!
+//! Zeroed memory that nobody unfroze, for the encodings whose all-zero word
+//! is frozen (`ZeroLockedHigh`, `ZeroLockedLow`, `Classic`'s dead zero):
+//! either both threads `put` (put ‖ put) or one `put_many(2)`s while the
+//! other `try_get`s. Afterwards every word must be frozen and refuse a
+//! `try_get`, and no racing `try_get` may have succeeded.
 //!
 //! `ZeroLockedHigh`'s all-zero word sits at the bottom edge of its frozen
 //! half, so a put wraps it to the top of the word; when a second put (or a
@@ -22,6 +25,41 @@ const TRIALS: usize = if cfg!(miri) { 200 } else { 200_000 };
 enum Shape {
     PutPut,
     PutManyTryGet,
+}
+
+/// One more `put` than references held, racing the legitimate last `put`
+/// (every encoding): `new(1)`, one thread puts its reference, the other
+/// puts one it does not hold. The docs promise that the word ends frozen or
+/// saturated, never a small live count, and that no second `Last` is handed
+/// out (the object may leak instead). Returns how many words broke that.
+fn over_put<E: Encoding, B: Backend>() -> usize {
+    let words: Vec<FrozenRefcount<E, B>> = (0..TRIALS).map(|_| FrozenRefcount::new(1)).collect();
+    let rounds = Rounds(AtomicUsize::new(0));
+    let walk = |words: &[FrozenRefcount<E, B>], rounds: &Rounds| -> Vec<bool> {
+        let mut lasts = Vec::with_capacity(words.len());
+        for (r, chunk) in words.chunks(ROUND).enumerate() {
+            rounds.wait(r);
+            lasts.extend(chunk.iter().map(|w| w.put().is_last()));
+        }
+        lasts
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let other = s.spawn(|| walk(&words, &rounds));
+        let mine = walk(&words, &rounds);
+        (mine, other.join().unwrap())
+    });
+    words
+        .iter()
+        .zip(a.iter().zip(&b))
+        .filter(|(w, (&a, &b))| {
+            let end_ok = match w.state() {
+                State::Frozen => !w.try_get(),
+                State::Saturated => w.try_get(),
+                _ => false,
+            };
+            (a && b) || !end_ok
+        })
+        .count()
 }
 
 /// Words per round: both threads start a round together (a spin barrier)
@@ -104,6 +142,24 @@ fn zeroed_stays_frozen<E: Encoding, B: Backend>(failures: &mut Vec<String>) {
             ));
         }
     }
+}
+
+fn over_put_never_frees_twice<E: Encoding, B: Backend>(failures: &mut Vec<String>) {
+    let bad = over_put::<E, B>();
+    println!(
+        "{:<28} over-put: {bad} words with two Lasts or a live end",
+        label::<E, B>()
+    );
+    if bad != 0 {
+        failures.push(format!("{} over-put: {bad}", label::<E, B>()));
+    }
+}
+
+#[test]
+fn an_over_put_racing_the_last_put_never_frees_twice() {
+    let mut failures = Vec::new();
+    each_counter!(over_put_never_frees_twice, &mut failures);
+    assert!(failures.is_empty(), "{failures:#?}");
 }
 
 #[test]
