@@ -55,6 +55,9 @@ pub(super) struct Ghost {
     pub(super) saw_ended: [bool; MAX_THREADS],
     pub(super) saw_live: [bool; MAX_THREADS],
     pub(super) violation: Option<Violation>,
+    /// The encoding's `MAX_MANY`: what `TryGetMany` takes and the most a
+    /// `PutAll` gives back.
+    pub(super) many: u32,
 }
 
 impl Ghost {
@@ -76,8 +79,7 @@ impl Ghost {
             TOp::Unfreeze(_) => self.ended && self.owner == Some(id),
         }
     }
-    /// Thread `id`'s operation `op` returned `r` (`None`: no result);
-    /// `many` is the encoding's `MAX_MANY` (what `TryGetMany` takes).
+    /// Thread `id`'s operation `op` returned `r` (`None`: no result).
     pub(super) fn complete(
         &mut self,
         id: usize,
@@ -85,7 +87,6 @@ impl Ghost {
         r: Option<bool>,
         put: Option<Put>,
         name: &str,
-        many: u32,
     ) {
         let life = self.life;
         let who = format!("{name}: thread {id} {op:?}");
@@ -105,7 +106,7 @@ impl Ghost {
                     );
                 }
                 if ok {
-                    let n = if op == TOp::TryGetMany { many } else { 1 };
+                    let n = if op == TOp::TryGetMany { self.many } else { 1 };
                     self.tokens[id].extend(std::iter::repeat_n(life, n as usize));
                 }
             }

@@ -19,7 +19,8 @@ pub enum TOp {
     Get,
     /// `put()` of one held reference.
     Put,
-    /// `put_many(n)` of every held reference.
+    /// `put_many(n)` of the references held, at most `MAX_MANY` (the most
+    /// recently taken).
     PutAll,
     /// `freeze(n)` with the `n` references held.
     Freeze,

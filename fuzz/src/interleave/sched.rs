@@ -103,7 +103,11 @@ impl Shared {
                     let t = g.tokens[id].pop().expect("put with a reference");
                     g.releasing[id].push(t);
                 }
-                Some(TOp::PutAll) => g.releasing[id] = std::mem::take(&mut g.tokens[id]),
+                Some(TOp::PutAll) => {
+                    // put_many(held.min(MAX_MANY)): the most recent ones.
+                    let keep = g.tokens[id].len().saturating_sub(g.many as usize);
+                    g.releasing[id] = g.tokens[id].split_off(keep);
+                }
                 _ => {}
             }
         }
@@ -146,6 +150,7 @@ fn run_on<E: Encoding>(sc: &Scenario) -> Result<(), Violation> {
         s => FrozenRefcount::<E, Stepped>::new(s as u32),
     };
     let mut ghost = Ghost::default();
+    ghost.many = E::MAX_MANY;
     match sc.start {
         0 => {
             ghost.ended = true;
@@ -205,7 +210,7 @@ fn run_on<E: Encoding>(sc: &Scenario) -> Result<(), Violation> {
                     let mut s = shared.lock();
                     s.ghost.op[id] = None;
                     s.ghost.steps[id] = 0;
-                    s.ghost.complete(id, op, r, put, name, E::MAX_MANY);
+                    s.ghost.complete(id, op, r, put, name);
                 }
             });
         }
