@@ -58,6 +58,11 @@ pub(super) struct Ghost {
     /// The encoding's `MAX_MANY`: what `TryGetMany` takes and the most a
     /// `PutAll` gives back.
     pub(super) many: u32,
+    /// The encoding's `MAX_COUNT`.
+    pub(super) max_count: u32,
+    /// The current life's count went past `MAX_COUNT`: saturated, which is
+    /// sticky by design (the life never ends and no `put` says `Last`).
+    saturated: bool,
 }
 
 impl Ghost {
@@ -108,6 +113,7 @@ impl Ghost {
                 if ok {
                     let n = if op == TOp::TryGetMany { self.many } else { 1 };
                     self.tokens[id].extend(std::iter::repeat_n(life, n as usize));
+                    self.saturated |= self.held(life) > self.max_count as usize;
                 }
             }
             TOp::Put | TOp::PutAll => {
@@ -142,6 +148,7 @@ impl Ghost {
             TOp::Unfreeze(c) => {
                 self.life += 1;
                 self.ended = false;
+                self.saturated = false;
                 self.owner = None;
                 self.tokens[id].extend(std::iter::repeat_n(self.life, c as usize));
             }
@@ -149,7 +156,12 @@ impl Ghost {
     }
     fn end_life(&mut self, who: &str) {
         let life = self.life;
-        if self.ended {
+        if self.saturated {
+            self.fail(
+                Kind::Bug,
+                format!("{who}: Last/freeze for life {life}, which saturated"),
+            );
+        } else if self.ended {
             self.fail(
                 Kind::Bug,
                 format!("{who}: a second Last/freeze for life {life}"),
@@ -190,7 +202,12 @@ pub(super) fn check_step<E: Encoding, B: Backend>(
             .any(|(op, &s)| op.is_some() && s > 0);
     if !g.ended && !in_flight {
         let held = g.held(g.life) as u32;
-        if rc.state() != State::Live(held) {
+        let want = if g.saturated {
+            State::Saturated
+        } else {
+            State::Live(held)
+        };
+        if rc.state() != want {
             g.fail(
                 Kind::Bug,
                 format!(
@@ -220,7 +237,7 @@ pub(super) fn check_end<E: Encoding, B: Backend>(
     name: &str,
 ) {
     check_step(rc, g, name);
-    if g.violation.is_none() && !g.ended && g.held(g.life) == 0 {
+    if g.violation.is_none() && !g.ended && !g.saturated && g.held(g.life) == 0 {
         g.fail(
             Kind::Bug,
             format!(

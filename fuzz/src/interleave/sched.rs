@@ -151,6 +151,7 @@ fn run_on<E: Encoding>(sc: &Scenario) -> Result<(), Violation> {
     };
     let mut ghost = Ghost::default();
     ghost.many = E::MAX_MANY;
+    ghost.max_count = E::MAX_COUNT;
     match sc.start {
         0 => {
             ghost.ended = true;
