@@ -79,7 +79,9 @@ impl Ghost {
         let held = self.tokens[id].len();
         match op {
             TOp::TryGet | TOp::TryGetMany => true,
-            TOp::Get | TOp::Put | TOp::Freeze => held >= 1,
+            TOp::Get | TOp::Put => held >= 1,
+            // freeze(expected) takes 1..=MAX_COUNT.
+            TOp::Freeze => held >= 1 && held <= self.max_count as usize,
             TOp::PutAll => held >= 1,
             TOp::Unfreeze(_) => self.ended && self.owner == Some(id),
         }
