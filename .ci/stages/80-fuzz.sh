@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Fuzz smoke run (issue 7): the fuzz crate's own tests (the put/put ABA replay),
-# then each cargo-fuzz target for 60 s on nightly, from its checked-in seed
-# corpus. Any crash fails the stage (cargo fuzz exits non-zero; the input is
-# left in fuzz/artifacts/<target>/). Budget: about 5 min once cargo-fuzz and
-# nightly are installed.
+# Fuzz smoke run: the fuzz crate's own tests (the put/put ABA replay),
+# then each cargo-fuzz target for 60 s on nightly, from its checked-in
+# corpus: the refcount's three and frozen-slab's two (slab_model,
+# slab_interleave). Any crash fails the stage (cargo fuzz exits non-zero; the
+# input is left in fuzz/artifacts/<target>/). Budget: about 7 min once
+# cargo-fuzz and nightly are installed.
 #
 # Build flags: -O is a release build WITHOUT debug assertions (cargo fuzz's
 # default turns them on), so the `lifecycle` target's misuse inputs take the
@@ -21,11 +22,13 @@ cargo +nightly test --manifest-path fuzz/Cargo.toml --release
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for t in ops lifecycle interleave; do
+for t in ops lifecycle interleave slab_model slab_interleave; do
   extra=(-max_len=4096)
   # 2 bytes + 3 programs + a schedule of ~100 steps; the dictionary holds
   # program and schedule fragments (docs/verification.md: it finds the ABA sooner).
   [ "$t" = interleave ] && extra=(-max_len=128 -dict=fuzz/interleave.dict)
+  # Up to 4 programs of 48 steps (a few bytes each); real threads per input.
+  [ "$t" = slab_interleave ] && extra=(-max_len=512)
   mkdir -p "$work/$t"
   echo "--- fuzz $t (60 s)"
   # New inputs go to the scratch corpus; the checked-in seeds are read only.

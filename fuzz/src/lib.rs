@@ -8,10 +8,16 @@
 //!   misuse through the release-mode paths.
 //! - [`interleave`]: 2-5 logical threads on the real protocol, one atomic
 //!   step at a time, in an order the fuzzer picks.
+//! - [`slab_model`]: frozen-slab against a sequential model (panicking
+//!   drops, vacant entries, stale and garbage keys, a full slab).
+//! - [`slab_interleave`]: 2-4 real threads with fuzzer-chosen programs on one
+//!   frozen-slab, checked for keys reaching other values and drop counts.
 
 pub mod interleave;
 pub mod lifecycle;
 pub mod ops;
+pub mod slab_interleave;
+pub mod slab_model;
 
 /// The encodings and widths the targets choose from. `u8` words reach
 /// saturation (`MAX_COUNT` = 63) and the garbage reset in a few steps; `u32`

@@ -13,6 +13,10 @@ use core::ops::Deref;
 
 /// A reference to a value in a [`Slab`], from [`Slab::get`]. The value is
 /// not dropped while an `Entry` for it exists, even if it is removed.
+///
+/// Dropping the last guard of a removed value drops the value; if its
+/// `Drop` panics, the panic propagates from the guard's drop and the slot
+/// is still recycled.
 pub struct Entry<'a, T> {
     slab: &'a Slab<T>,
     slot: Slot<'a, T>,
@@ -121,7 +125,8 @@ impl<T: PartialEq> PartialEq<T> for OwnedEntry<T> {
 
 /// A reserved slot and its key, from [`Slab::vacant_entry`]: the key is known
 /// before the value is made. Dropped without [`insert`](Self::insert), the
-/// slot goes back to the free list.
+/// slot goes back to the free list and the key is spent: it never names a
+/// value, not even the next one put in that slot.
 pub struct VacantEntry<'a, T> {
     slab: &'a Slab<T>,
     slot: Slot<'a, T>,
@@ -153,8 +158,10 @@ impl<'a, T> VacantEntry<'a, T> {
 }
 
 impl<T> Drop for VacantEntry<'_, T> {
+    /// Frees the slot, spending the life its key named: that key never
+    /// reaches a value (a later insert into the slot gets another).
     fn drop(&mut self) {
-        self.slab.recycle_unused(self.key.index);
+        self.slab.retire_unused(self.key.index, self.slot);
     }
 }
 

@@ -69,6 +69,11 @@
 //!   value the count saturates (it is no longer known, and the value is
 //!   never dropped: it leaks), where sharded-slab's `get` returns `None`
 //!   at its reference limit.
+//! - **A `get` that misses can drop a value.** Its speculative reference,
+//!   put back after the re-check fails, can be the last one of a value
+//!   removed meanwhile; that `get` then runs the value's `Drop` (and a panic
+//!   from it comes out of `get`). sharded-slab's `get` never takes a
+//!   reference it does not keep.
 //! - **`Slab<T>: Sync` needs `T: Send + Sync`** (sharded-slab: `T: Sync`),
 //!   since whichever thread drops the last guard drops the value.
 //!

@@ -11,7 +11,7 @@ use crate::entry::{Entry, OwnedEntry, VacantEntry};
 use crate::free::FreeList;
 use crate::iter::UniqueIter;
 use crate::key::Key;
-use crate::pages::{Pages, MAX_SLOTS};
+use crate::pages::{Pages, Slots, MAX_SLOTS};
 use crate::slot::Slot;
 use alloc::sync::Arc;
 use core::fmt;
@@ -69,7 +69,8 @@ impl<T> Slab<T> {
     }
 
     /// Reserves a slot and its key before the value exists (a value that
-    /// holds its own key). Dropping the `VacantEntry` unused frees the slot.
+    /// holds its own key). Dropping the `VacantEntry` unused frees the slot
+    /// and spends the key: it never names a value, as in sharded-slab.
     pub fn vacant_entry(&self) -> Option<VacantEntry<'_, T>> {
         let (index, slot) = self.free.pop(&self.pages)?;
         // The life about to begin: `unfreeze` advances the generation by one.
@@ -84,6 +85,14 @@ impl<T> Slab<T> {
     /// and no write. A hit is that load, one `try_get` (one atomic add) and
     /// the mark again; a miss that races a remove or a reuse of the slot
     /// puts the reference back (one more atomic add).
+    ///
+    /// **A `get` that returns `None` can drop a value.** Its reference is
+    /// taken before the re-check; if the value was removed in between and
+    /// every other guard let go meanwhile, putting that reference back is
+    /// the last put, and this call runs the value's `Drop` (and the slot is
+    /// recycled). A panic from that `Drop` propagates out of `get`. Inherent
+    /// to a speculative get; `slab/tests/loom.rs` shows it happen. The same
+    /// holds for [`get_owned`](Self::get_owned).
     #[inline]
     pub fn get(&self, key: usize) -> Option<Entry<'_, T>> {
         let slot = self.acquire(Key::unpack(key))?;
@@ -91,7 +100,8 @@ impl<T> Slab<T> {
     }
 
     /// [`get`](Self::get) for an `Arc<Slab>`: the guard keeps the slab alive
-    /// and has no lifetime.
+    /// and has no lifetime. Like `get`, a call that returns `None` can run
+    /// (and propagate a panic from) a removed value's `Drop`.
     pub fn get_owned(self: Arc<Self>, key: usize) -> Option<OwnedEntry<T>> {
         let slot = self.acquire(Key::unpack(key))?.into_raw();
         Some(OwnedEntry::new(self, slot, key))
@@ -108,7 +118,9 @@ impl<T> Slab<T> {
     /// Removes `key`'s value from the slab; `true` if this call removed it.
     ///
     /// Never blocks. The value is dropped now if no `Entry` for it exists,
-    /// else by the thread that drops the last one. From now on `get` and
+    /// else by the thread that drops the last one (or by a concurrent `get`
+    /// that misses: see [`get`](Self::get)). If the value's `Drop` panics,
+    /// the panic propagates to that caller and the slot is still recycled. From now on `get` and
     /// `contains` miss it, and of two concurrent `remove`s one returns `true`.
     pub fn remove(&self, key: usize) -> bool {
         let key = Key::unpack(key);
@@ -208,16 +220,52 @@ impl<T> Slab<T> {
     }
 
     /// The last reference is gone: drop the value, recycle the slot.
+    ///
+    /// The slot is pushed by a guard's drop, so it is recycled even when the
+    /// value's `Drop` panics: the panic goes on to the caller (the guard's
+    /// drop, `remove`, or a `get` whose put-back was the last), and the value
+    /// counts as dropped, as after any panicking `drop_in_place`.
     #[cold]
     fn release(&self, index: u32, slot: Slot<'_, T>) {
+        let _recycle = Recycle { slab: self, index };
         // SAFETY: `Put::Last` froze the word: we own the slot and its value.
         unsafe { slot.drop_value() };
-        self.free.push(&self.pages, index);
     }
 
-    /// Returns an unused, still frozen slot to the free list.
-    pub(crate) fn recycle_unused(&self, index: u32) {
+    /// Returns a slot whose `VacantEntry` was dropped unused (frozen, owned
+    /// by the caller, no value) to the free list, one life later: the life
+    /// the entry's key named is spent, so that key never names a value.
+    ///
+    /// `unfreeze(1)` begins the life (generation + 1, the caller's one
+    /// reference) and `freeze(1)` ends it. The mark is never set for it, so
+    /// every `get` misses; one that read an earlier life's mark may still
+    /// hold a transient reference from its `try_get`, which it puts back
+    /// (never the last: ours is still counted), and `freeze(1)` waits for it.
+    /// Orderings: no value was written and none is read, so `unfreeze`'s
+    /// Release and `freeze`'s Acquire publish nothing; what matters is that
+    /// both are RMW-ordered on the one word, which makes the transient
+    /// reference either counted before `freeze` (it then fails, and we wait)
+    /// or refused by the frozen word after it.
+    pub(crate) fn retire_unused(&self, index: u32, slot: Slot<'_, T>) {
+        slot.refs.unfreeze(1);
+        let mut spins = 0u32;
+        while !slot.refs.freeze(1) {
+            backoff(&mut spins);
+        }
         self.free.push(&self.pages, index);
+    }
+}
+
+/// Pushes slot `index` onto the free list when dropped: `release`'s recycling,
+/// which must happen also when the value's `Drop` unwinds.
+struct Recycle<'a, T> {
+    slab: &'a Slab<T>,
+    index: u32,
+}
+
+impl<T> Drop for Recycle<'_, T> {
+    fn drop(&mut self) {
+        self.slab.free.push(&self.slab.pages, self.index);
     }
 }
 
@@ -249,15 +297,40 @@ impl<T> fmt::Debug for Slab<T> {
 }
 
 impl<T> Drop for Slab<T> {
+    /// Drops every value, as a `Vec` does: when one value's `Drop` panics,
+    /// the rest are still dropped (by [`DropRest`] during the unwinding),
+    /// then the panic goes on. A second panic during that unwinding aborts
+    /// the process (Rust's rule for a panic in a destructor during cleanup),
+    /// as for a `Vec`.
     fn drop(&mut self) {
-        for slot in self.pages.slots() {
+        DropRest(self.pages.slots()).drop_each();
+    }
+}
+
+/// The slots of a slab being dropped, from the next one on.
+struct DropRest<'a, T>(Slots<'a, T>);
+
+impl<T> DropRest<'_, T> {
+    /// Drops the value of each slot left that holds one.
+    fn drop_each(&mut self) {
+        for slot in &mut self.0 {
             // A slot whose word is not frozen holds a value: present, or
             // removed while an `Entry` leaked by `mem::forget` still counts.
             if !slot.refs.is_frozen() {
-                // SAFETY: `&mut self`: no other access; the value is there.
+                // SAFETY: the slab is borrowed `&mut` for its drop: no other
+                // access; the value is there, and the iterator has moved past
+                // its slot, so it is dropped at most once even if it panics.
                 unsafe { slot.drop_value() };
             }
         }
+    }
+}
+
+impl<T> Drop for DropRest<'_, T> {
+    /// Runs only with slots left, i.e. while a value's `Drop` unwinds out of
+    /// `drop_each`: drops the rest.
+    fn drop(&mut self) {
+        self.drop_each();
     }
 }
 

@@ -202,3 +202,103 @@ fn remove_with_a_key_from_a_relaxed_channel() {
         assert_eq!(drops.get(0), 1);
     });
 }
+
+/// A `get` that returns `None` can be the one that drops the value: its
+/// reference was taken before a concurrent `remove` cleared the mark, the
+/// re-check then misses, and its put-back is the last put. Asserted to
+/// happen in at least one of the model's executions, and in each execution
+/// the value is dropped exactly once, by the remover or by that `get`.
+#[test]
+fn a_missing_get_can_drop_the_value() {
+    use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+    /// Set (across executions) when the main thread's `get` dropped it.
+    static DROPPED_BY_GET: AtomicBool = AtomicBool::new(false);
+    loom::thread_local! {
+        static IN_GET: std::cell::Cell<bool> = std::cell::Cell::new(false);
+    }
+    /// Records in `Drops` slot 1 a drop that ran inside the main thread's
+    /// `get`, in slot 0 every drop.
+    struct W(Drops);
+    impl Drop for W {
+        fn drop(&mut self) {
+            self.0 .0[0].fetch_add(1, SeqCst);
+            if IN_GET.with(|g| g.get()) {
+                self.0 .0[1].fetch_add(1, SeqCst);
+            }
+        }
+    }
+    loom::model(|| {
+        let drops = Drops::new();
+        let slab = Arc::new(Slab::new());
+        let k = slab.insert(W(drops.clone())).unwrap();
+        let remover = {
+            let slab = slab.clone();
+            thread::spawn(move || assert!(slab.remove(k)))
+        };
+        IN_GET.with(|g| g.set(true));
+        let got = slab.get(k);
+        IN_GET.with(|g| g.set(false));
+        let hit = got.is_some();
+        drop(got);
+        remover.join().unwrap();
+        assert_eq!(drops.get(0), 1);
+        if drops.get(1) == 1 {
+            assert!(!hit, "a hit's guard was still held: not its drop");
+            DROPPED_BY_GET.store(true, Relaxed);
+        }
+    });
+    assert!(
+        DROPPED_BY_GET.load(Relaxed),
+        "no execution had the missing get drop the value"
+    );
+}
+
+/// A `VacantEntry` dropped unused spends its key while a reader with the
+/// slot's previous key (which may hold a transient reference from its
+/// `try_get`) and with the dropped entry's key races it; then the slot is
+/// reused. Neither old key reaches the new value, and each value is
+/// dropped once.
+#[test]
+fn dropped_vacant_entry_vs_stale_get() {
+    loom::model(|| {
+        let drops = Drops::new();
+        let slab = Arc::new(Slab::with_max_slots(1));
+        let k0 = slab.insert(V::new(0, &drops)).unwrap();
+        // The entry's key is predictable: the slot's next life.
+        let spent = k0 + (1 << 32);
+        let reader = {
+            let slab = slab.clone();
+            thread::spawn(move || {
+                if let Some(e) = slab.get(k0) {
+                    assert_eq!(e.id, 0, "a stale key reached another value");
+                }
+                slab.get(spent).map(|e| e.id)
+            })
+        };
+        assert!(slab.remove(k0));
+        // `None` while the reader still holds the old life (then no key is
+        // spent, and the insert below may get `spent` legitimately).
+        let vacant = slab.vacant_entry();
+        let was_spent = vacant.as_ref().map(|v| v.key()) == Some(spent);
+        assert!(vacant.is_none() || was_spent);
+        drop(vacant);
+        let k1 = slab.insert(V::new(1, &drops));
+        let reached = reader.join().unwrap();
+        assert!(
+            !was_spent || reached.is_none(),
+            "a spent key reached a value"
+        );
+        assert_eq!(drops.get(0), 1);
+        if let Some(k1) = k1 {
+            assert_ne!(k1, k0);
+            if was_spent {
+                assert_ne!(k1, spent, "the spent key was handed out");
+            }
+            assert!(slab.get(k0).is_none());
+            assert!(!was_spent || slab.get(spent).is_none());
+            assert_eq!(slab.get(k1).unwrap().id, 1);
+        }
+        drop(slab);
+        assert_eq!(drops.get(1), 1);
+    });
+}

@@ -129,7 +129,15 @@ fn run(ops: Vec<Op>, max_slots: usize) {
                 }
             }
             Op::Insert | Op::Vacant { use_it: true } => {}
-            Op::Vacant { use_it: false } => drop(slab.vacant_entry()),
+            Op::Vacant { use_it: false } => {
+                // The dropped entry's key names no value, now or later: it
+                // joins the keys to try, and no insert may hand it out.
+                if let Some(v) = slab.vacant_entry() {
+                    let k = v.key();
+                    assert!(!seen.contains(&k), "key {k:#x} handed out twice");
+                    seen.push(k);
+                }
+            }
             Op::Get(p) | Op::Hold(p) => {
                 let key = key_of(p, &seen);
                 let got = slab.get(key);

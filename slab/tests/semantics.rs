@@ -173,7 +173,7 @@ fn vacant_entry_knows_its_key_first() {
 }
 
 #[test]
-fn an_unused_vacant_entry_returns_its_slot() {
+fn an_unused_vacant_entry_returns_its_slot_and_spends_its_key() {
     let slab = Slab::<u8>::with_max_slots(1);
     let v = slab.vacant_entry().unwrap();
     let key = v.key();
@@ -181,7 +181,8 @@ fn an_unused_vacant_entry_returns_its_slot() {
     drop(v);
     let k = slab.insert(1).unwrap();
     assert_eq!(k as u32, key as u32, "the slot came back");
-    assert_eq!(k, key, "and no life began: the same generation");
+    assert_ne!(k, key, "under a later generation: the dropped key is spent");
+    assert!(slab.get(key).is_none() && !slab.contains(key));
 }
 
 #[test]

@@ -37,6 +37,8 @@ pub struct Tracked {
     pub id: usize,
     pub key: usize,
     dropped: Dropped,
+    /// Its `Drop` panics after counting the drop.
+    panics: bool,
 }
 
 impl Tracked {
@@ -45,6 +47,16 @@ impl Tracked {
             id,
             key: usize::MAX,
             dropped: dropped.clone(),
+            panics: false,
+        }
+    }
+    /// A value whose `Drop` counts the drop, then panics.
+    pub fn panicking(id: usize, dropped: &Dropped) -> Self {
+        Tracked {
+            id,
+            key: usize::MAX,
+            dropped: dropped.clone(),
+            panics: true,
         }
     }
     pub fn keyed(id: usize, key: usize, dropped: &Dropped) -> Self {
@@ -52,6 +64,7 @@ impl Tracked {
             id,
             key,
             dropped: dropped.clone(),
+            panics: false,
         }
     }
 }
@@ -71,6 +84,9 @@ impl std::fmt::Debug for Tracked {
 impl Drop for Tracked {
     fn drop(&mut self) {
         self.dropped.0[self.id].fetch_add(1, Ordering::SeqCst);
+        if self.panics {
+            panic!("value {} panics in its drop", self.id);
+        }
     }
 }
 
