@@ -9,6 +9,8 @@
 //! `frozen/read.rs`, the views over foreign memory in `frozen/views.rs`.
 
 use crate::backends::{Backend, DefaultBackend};
+#[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
+use crate::encoding::Tagged;
 use crate::encoding::{Encoding, HighBit};
 use crate::primitive::const_fn_unless_loom;
 use crate::state::{Put, State};
@@ -475,12 +477,39 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
 }
 
 #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
-impl<B: Backend> FrozenRefcount<crate::encoding::Tagged, B> {
+impl<B: Backend> FrozenRefcount<Tagged, B> {
     /// The generation: how many times the counter was unfrozen, modulo 2^32.
     #[inline]
     #[must_use = "a snapshot that is not read is a wasted load"]
     pub fn generation(&self) -> u32 {
         (self.load_raw() >> 32) as u32
+    }
+
+    /// Spends a life without living it: advances the generation of a frozen
+    /// counter and leaves it frozen, as `unfreeze(1)` followed by the last
+    /// `put` would, but with no live moment in between, so no `try_get`
+    /// succeeds and nothing has to be waited for. Only the counter's owner
+    /// may call it. A pool uses it when a slot it reserved under the next
+    /// generation goes back unused: whatever was told that generation
+    /// never reaches a later life.
+    ///
+    /// A CAS loop that retries only when a failed `try_get` moved the word
+    /// (lock-free); it discards their garbage, like `unfreeze`. On a live
+    /// counter it panics in debug builds and changes nothing in release.
+    pub fn skip_generation(&self) {
+        // Relaxed: the generation bits were last written by this counter's
+        // owners, and ownership was handed to us with Acquire.
+        let mut cur = B::load::<u64>(&self.word, Relaxed);
+        while Self::frozen(cur) {
+            let next = Self::gen_bits(cur).wrapping_add(Tagged::GEN_ONE) | Tagged::FROZEN;
+            // Relaxed/Relaxed: frozen to frozen, owned by the caller;
+            // nothing is published (the next `unfreeze` is the Release).
+            match B::compare_exchange(&self.word, cur, next, Relaxed, Relaxed) {
+                Ok(_) => return,
+                Err(now) => cur = now,
+            }
+        }
+        misuse("skip_generation of a live counter");
     }
 }
 

@@ -412,6 +412,36 @@ fn tagged_generation_wraps_cleanly() {
     assert_eq!((c.generation(), c.is_frozen()), (0, true), "{c:?}");
 }
 
+/// `skip_generation` spends a life with no live moment: the generation
+/// advances, the word stays frozen (its garbage discarded), and a `try_get`
+/// between never succeeds; on a live counter it changes nothing in release
+/// and panics in debug.
+#[test]
+fn tagged_skip_generation_spends_a_life_frozen() {
+    let c = FrozenRefcount::<Tagged>::new_frozen();
+    for _ in 0..1000 {
+        assert!(!c.try_get_many(FrozenRefcount::<Tagged>::MAX_MANY));
+    }
+    c.skip_generation();
+    assert_eq!((c.generation(), c.state()), (1, State::Frozen));
+    assert_eq!(
+        c.load_raw(),
+        FrozenRefcount::<Tagged>::new_frozen().into_raw() + (1 << 32),
+        "garbage kept"
+    );
+    assert!(!c.try_get());
+    c.unfreeze(1);
+    assert_eq!((c.generation(), c.state()), (2, State::Live(1)));
+    let skipped = std::panic::catch_unwind(|| c.skip_generation());
+    assert_eq!(skipped.is_err(), cfg!(debug_assertions), "panics iff debug");
+    assert_eq!(
+        (c.generation(), c.state()),
+        (2, State::Live(1)),
+        "a live counter is left alone"
+    );
+    assert_eq!(c.put(), Put::Last);
+}
+
 // `new` and `new_frozen` are const for every encoding and width: statics.
 static S_HIGH8: FrozenRefcount<HighBit<u8>> = FrozenRefcount::new(1);
 static S_LOW16: FrozenRefcount<LowBit<u16>> = FrozenRefcount::new(2);

@@ -236,22 +236,15 @@ impl<T> Slab<T> {
     /// by the caller, no value) to the free list, one life later: the life
     /// the entry's key named is spent, so that key never names a value.
     ///
-    /// `unfreeze(1)` begins the life (generation + 1, the caller's one
-    /// reference) and `freeze(1)` ends it. The mark is never set for it, so
-    /// every `get` misses; one that read an earlier life's mark may still
-    /// hold a transient reference from its `try_get`, which it puts back
-    /// (never the last: ours is still counted), and `freeze(1)` waits for it.
-    /// Orderings: no value was written and none is read, so `unfreeze`'s
-    /// Release and `freeze`'s Acquire publish nothing; what matters is that
-    /// both are RMW-ordered on the one word, which makes the transient
-    /// reference either counted before `freeze` (it then fails, and we wait)
-    /// or refused by the frozen word after it.
+    /// `skip_generation` advances the generation of the frozen word without
+    /// a live moment: every `get` with the spent key (or an older one) fails
+    /// its `try_get`, nothing waits for anyone, and the next `vacant_entry`
+    /// names the life after. Its CAS is Relaxed: no value was written and
+    /// none is read; the next owner's `unfreeze` is the Release that
+    /// publishes a value, and the free list's push and pop order the
+    /// generation bits like every other owner's write.
     pub(crate) fn retire_unused(&self, index: u32, slot: Slot<'_, T>) {
-        slot.refs.unfreeze(1);
-        let mut spins = 0u32;
-        while !slot.refs.freeze(1) {
-            backoff(&mut spins);
-        }
+        slot.refs.skip_generation();
         self.free.push(&self.pages, index);
     }
 }
