@@ -291,7 +291,7 @@ impl<T> fmt::Debug for Slab<T> {
 
 impl<T> Drop for Slab<T> {
     /// Drops every value, as a `Vec` does: when one value's `Drop` panics,
-    /// the rest are still dropped (by [`DropRest`] during the unwinding),
+    /// the rest are still dropped (by a guard, during the unwinding),
     /// then the panic goes on. A second panic during that unwinding aborts
     /// the process (Rust's rule for a panic in a destructor during cleanup),
     /// as for a `Vec`.
