@@ -54,6 +54,9 @@ pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usi
     );
     let mut sections: Vec<&str> = rows.iter().map(|r| r.section()).collect();
     sections.dedup();
+    // A section none of whose rows runs at these thread counts (one object
+    // raced on by one thread) is left out.
+    sections.retain(|sec| cells.iter().any(|c| rows[c.row].section() == *sec));
     for sec in sections {
         let unit = if sec.starts_with(FREE_PATH) {
             "life"

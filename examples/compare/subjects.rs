@@ -205,12 +205,15 @@ fn free_path_section(k: u32, racing: bool) -> &'static str {
     Box::leak(format!("{FREE_PATH}, k = {k}, {what}").into_boxed_str())
 }
 
+/// Rows of one section.
+pub type Rows = Vec<Box<dyn Row>>;
+
 /// Collects the free-path rows: the subjects of `common::on_free_path`
 /// (or, with `--encoding`, that encoding and `Classic`), for every `k` of
 /// `FREE_PATH_K`, own objects and one object, grouped by section.
 pub struct CollectFree<'a> {
     /// Per `k`: the rows on own objects, then those on one object.
-    pub sections: Vec<(Vec<Box<dyn Row>>, Vec<Box<dyn Row>>)>,
+    pub sections: Vec<(Rows, Rows)>,
     pub only: Option<&'a str>,
     pub max_threads: usize,
 }
