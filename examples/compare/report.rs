@@ -66,15 +66,15 @@ pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usi
         if sec.starts_with(FREE_PATH) {
             let _ = writeln!(
                 s,
-                "\n{sec}: lives of an object, each `unfreeze(1)` (`Classic`, the floor and the optimistic \
-                 cmpxchg: a store of 1), k try_get+put pairs, and the last put (`Last`: frozen again; `Classic`: \
-                 decremented to zero). {} ns/life is the wall time for each thread to do one life.\n",
+                "\n{sec}: lives of an object, each an `unfreeze` (`Classic`, the floor and the optimistic \
+                 cmpxchg: a store of the count), k try_get+put pairs per thread, and the last put (`Last`: frozen \
+                 again; `Classic`: decremented to zero). {} ns/life is the wall time for each thread to do one life.\n",
                 if sec.contains("racing") {
                     "Every life starts with one reference per thread (`unfreeze(threads)`); each thread does its \
                      k pairs and puts its reference, the one that gets `Last` unfreezes the next life and the others \
                      wait for it (the hand-over is in every row's time)."
                 } else {
-                    "Each thread has its own object, on its own cache line."
+                    "Each thread has its own object, on its own cache line, unfrozen with one reference."
                 }
             );
         } else if sec != ONE_COUNTER {
