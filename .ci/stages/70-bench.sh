@@ -12,6 +12,19 @@ timeout 300 cargo run --profile bench --example compare -- --quick
 out="${CARGO_TARGET_DIR:-target}"
 test -s "$out/compare.md"
 grep -q "<svg" "$out/compare.svg"
+# The rows docs/thread.md quotes: the optimistic cmpxchg at every thread
+# count, and the free path (own objects from 1 thread, one raced-on object
+# from 2) for every k.
+grep -q "^| optimistic cmpxchg | - | 1 |" "$out/compare.md"
+grep -q "^The three shapes of get" "$out/compare.md"
+grep -q "^free path, k = 0, one object per thread:" "$out/compare.md"
+own=$(grep -c "^free path, k = [0-9]*, one object per thread:" "$out/compare.md")
+racing=$(grep -c "^free path, k = [0-9]*, one object, all threads racing" "$out/compare.md")
+test "$own" -ge 2
+[ "$(nproc)" -lt 2 ] || test "$racing" -eq "$own"
+grep -q "^The free path: HighBit's time per life" "$out/compare.md"
+# The criterion free-path suite, each benchmark run once (`--test`).
+timeout 300 cargo bench --bench free_path -- --test
 # The hit-rate sweep (docs/results.md#hit-rate-sweep): a few seconds.
 timeout 120 cargo run --profile bench --example hit_rate
 test -s "$out/hit_rate.md"

@@ -7,7 +7,8 @@
 //! This file holds the loops and re-exports the rest, one job a file:
 //! `subjects.rs` (what is measured), `pool.rs` (the threads that run the
 //! loops side by side), `pagecache.rs` (the page-cache workload). `pairs`
-//! stays here: `cargo xtask callgrind` counts `compare::common::pairs*`.
+//! and `lives` stay here: `cargo xtask callgrind` counts
+//! `compare::common::pairs*` and `compare::common::lives*`.
 // Each suite uses a part of this: what it leaves is not dead (nor are the
 // re-exports below unused).
 #![allow(dead_code)]
@@ -19,14 +20,17 @@ mod subjects;
 #[allow(unused_imports)]
 pub use pagecache::{pagecache_job, PageCache, HOT_PAGES, PAGE_READ};
 #[allow(unused_imports)]
-pub use pool::{cores, preemptions, thread_counts, Job, Pool, Run};
+pub use pool::{cores, preemptions, spin_until, thread_counts, Job, Pool, Run};
 #[allow(unused_imports)]
 pub use subjects::{
-    each_subject, encodings, ArcClone, Counter, Floor, FloorTested, Subject, Visit, WeakUpgrade,
+    each_subject, encodings, on_free_path, ArcClone, Counter, Floor, FloorTested, OptimisticCas,
+    Subject, Visit, WeakUpgrade, FREE_PATH_K,
 };
 
 use crossbeam_utils::CachePadded;
 use std::hint::black_box;
+use std::sync::atomic::AtomicU64;
+use std::sync::atomic::Ordering::{Acquire, Release};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -99,4 +103,112 @@ pub fn time_pairs<S: Subject>(s: &S, iters: u64) -> Duration {
 pub fn contended_job<S: Subject>(s: &Arc<CachePadded<S>>, iters: u64) -> Job {
     let s = s.clone();
     Arc::new(move |_| pairs::<S>(&s, iters))
+}
+
+// ---------------------------------------------------------------------------
+// The free path: whole lives of one object.
+// ---------------------------------------------------------------------------
+
+/// `iters` whole lives of `s`, which starts and ends dead: `revive(1)`
+/// (`unfreeze(1)`), `k` pairs of take + release, and the last release
+/// (`put` → `Last`, the word frozen again).
+#[inline(never)]
+pub fn lives<S: Subject>(s: &S, k: u32, iters: u64) {
+    for _ in 0..iters {
+        s.revive(1);
+        for _ in 0..k {
+            if s.take() {
+                s.release();
+            }
+        }
+        if !s.release_last() {
+            panic!("{}: the only reference's put was not the last", S::label());
+        }
+    }
+}
+
+/// A subject whose first life is over: what the free path starts from.
+pub fn dead<S: Subject>() -> S {
+    let s = S::new();
+    assert!(
+        s.release_last(),
+        "{}: new() holds one reference",
+        S::label()
+    );
+    s
+}
+
+/// One dead object per thread, each on its own cache line.
+pub fn dead_objects<S: Subject>(threads: usize) -> Arc<[CachePadded<S>]> {
+    (0..threads)
+        .map(|_| CachePadded::new(dead::<S>()))
+        .collect()
+}
+
+/// Every thread runs [`lives`] on its own object (`objects[i]`): the
+/// free path with nothing shared.
+pub fn own_lives_job<S: Subject>(objects: &Arc<[CachePadded<S>]>, k: u32, iters: u64) -> Job {
+    let objects = objects.clone();
+    Arc::new(move |i| lives::<S>(&objects[i], k, iters))
+}
+
+/// One object whose lives all threads share, and the number of lives it
+/// has ended (on its own cache line).
+pub struct SharedLives<S: Subject> {
+    object: CachePadded<S>,
+    ended: CachePadded<AtomicU64>,
+}
+
+impl<S: Subject> SharedLives<S> {
+    /// Dead, as between two runs.
+    pub fn new() -> Self {
+        SharedLives {
+            object: CachePadded::new(dead::<S>()),
+            ended: CachePadded::new(AtomicU64::new(0)),
+        }
+    }
+}
+
+impl<S: Subject> Default for SharedLives<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `threads` threads racing on the last put of one object, `iters` lives:
+/// each life starts with one reference per thread; every thread does `k`
+/// pairs, then puts its reference. The one that gets `Last` revives the
+/// object for the next life and says so through `ended`; the others wait
+/// for that (spinning) before they use their reference of the next life.
+/// The object is revived here, before the run, and left dead after its
+/// last life, so that runs with other thread counts can follow.
+pub fn racing_lives_job<S: Subject>(
+    shared: &Arc<SharedLives<S>>,
+    threads: usize,
+    k: u32,
+    iters: u64,
+) -> Job {
+    shared.object.revive(threads as u32);
+    // Nobody runs between two runs: this is the count the run starts from.
+    let first = shared.ended.load(Acquire);
+    let shared = shared.clone();
+    Arc::new(move |_| {
+        let s = &*shared.object;
+        for life in first..first + iters {
+            for _ in 0..k {
+                if s.take() {
+                    s.release();
+                }
+            }
+            if s.release_last() {
+                if life + 1 < first + iters {
+                    s.revive(threads as u32);
+                }
+                // Release: the revive happens-before the others' next use.
+                shared.ended.store(life + 1, Release);
+            } else {
+                spin_until(|| shared.ended.load(Acquire) > life);
+            }
+        }
+    })
 }

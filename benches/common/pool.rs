@@ -66,14 +66,20 @@ impl SpinBarrier {
         // AcqRel/Acquire: whatever a thread did before arriving is visible
         // to every thread that leaves (the spans pushed before `end`).
         self.arrived.fetch_add(1, AcqRel);
-        let mut spins = 0u32;
-        while self.arrived.load(Acquire) < self.n {
-            spins += 1;
-            if spins < 20_000 {
-                std::hint::spin_loop();
-            } else {
-                std::thread::yield_now();
-            }
+        spin_until(|| self.arrived.load(Acquire) >= self.n);
+    }
+}
+
+/// Spins until `done()` (yielding after a while, so that a thread waiting
+/// for a preempted one gives it the core back).
+pub fn spin_until(mut done: impl FnMut() -> bool) {
+    let mut spins = 0u32;
+    while !done() {
+        spins += 1;
+        if spins < 20_000 {
+            std::hint::spin_loop();
+        } else {
+            std::thread::yield_now();
         }
     }
 }

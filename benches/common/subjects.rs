@@ -1,13 +1,15 @@
 //! WHAT is measured: THE list of backends and encodings, the [`Subject`]
-//! trait (take/release as a speculative reader does), the counters of this
-//! crate as subjects, and the baselines (the floors, `Arc`, `Weak`).
+//! trait (take/release as a speculative reader does, and for the free path
+//! a life: revive, the last release), the counters of this crate as
+//! subjects, and the baselines (the floors, `Arc`, `Weak`, the optimistic
+//! cmpxchg).
 
 use frozen_refcount::{
-    Backend, Classic, Encoding, FrozenRefcount, HighBit, LowBit, ZeroLockedHigh, ZeroLockedLow,
+    Backend, Classic, Encoding, FrozenRefcount, HighBit, LowBit, Put, ZeroLockedHigh, ZeroLockedLow,
 };
 use std::mem;
-use std::sync::atomic::AtomicU32;
-use std::sync::atomic::Ordering::{Acquire, Release};
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use std::sync::atomic::{fence, AtomicU32};
 use std::sync::{Arc, Weak};
 
 /// THE list of backends, used by every suite and by `compare`: one line per
@@ -34,7 +36,7 @@ pub trait Visit {
     /// A counter of this crate: encoding `E` on backend `B`.
     fn counter<E: Encoding, B: Backend>(&mut self);
     /// A baseline that is not a counter of this crate ([`Floor`],
-    /// [`ArcClone`], [`WeakUpgrade`]).
+    /// [`ArcClone`], [`WeakUpgrade`], [`OptimisticCas`], ...).
     fn baseline<S: Subject>(&mut self);
 }
 
@@ -58,6 +60,19 @@ pub fn each_subject<V: Visit>(v: &mut V) {
     v.baseline::<FloorTested>();
     v.baseline::<ArcClone>();
     v.baseline::<WeakUpgrade>();
+    v.baseline::<OptimisticCas>();
+}
+
+/// How many try_get + put pairs a life has between `unfreeze(1)` and its
+/// last `put`, on the free path: 0 is the single-reference object
+/// (anonymous memory mapped once), then a few readers.
+pub const FREE_PATH_K: [u32; 4] = [0, 1, 4, 16];
+
+/// Whether `S` is measured on the free path: the subjects that have lives
+/// ([`Subject::LIVES`]), of this crate's encodings the series' `HighBit`,
+/// `Tagged` (whose `unfreeze` also loads the generation) and `Classic`.
+pub fn on_free_path<S: Subject>() -> bool {
+    S::LIVES && (S::backend() == "-" || matches!(S::encoding(), "HighBit" | "Tagged" | "Classic"))
 }
 
 /// Something that hands out references: a counter of this crate or a
@@ -66,14 +81,30 @@ pub fn each_subject<V: Visit>(v: &mut V) {
 pub trait Subject: Send + Sync + 'static {
     /// Encoding column (`HighBit`, ..., or the baseline's name).
     fn encoding() -> &'static str;
-    /// Backend column (`core`, ...; `-` for the baselines).
-    fn backend() -> &'static str;
+    /// Backend column (`core`, ...; `-`, the default, for the baselines).
+    fn backend() -> &'static str {
+        "-"
+    }
     /// Live, with the benchmark's one reference.
     fn new() -> Self;
     /// Takes one reference as a speculative reader does.
     fn take(&self) -> bool;
     /// Drops one reference taken by `take`.
     fn release(&self);
+    /// Whether the subject has lives for the free path: a count that
+    /// [`release_last`](Self::release_last) ends and [`revive`](Self::revive)
+    /// starts again (not `Arc`/`Weak`, whose last drop frees the allocation).
+    const LIVES: bool = false;
+    /// Starts a new life with `refs` references, all the caller's, after the
+    /// last release ended the previous one (`unfreeze(refs)`).
+    fn revive(&self, _refs: u32) {
+        unreachable!("{} has no lives", Self::label())
+    }
+    /// Drops a reference that may be the last; `true` if it was (and the
+    /// life is over: `Put::Last`).
+    fn release_last(&self) -> bool {
+        unreachable!("{} has no lives", Self::label())
+    }
     /// `encoding/backend`, the benchmark id.
     fn label() -> String {
         if Self::backend() == "-" {
@@ -106,6 +137,15 @@ impl<E: Encoding, B: Backend> Subject for Counter<E, B> {
         // Never `Last`: the benchmark holds a reference.
         let _ = self.0.put();
     }
+    const LIVES: bool = true;
+    #[inline(always)]
+    fn revive(&self, refs: u32) {
+        self.0.unfreeze(refs);
+    }
+    #[inline(always)]
+    fn release_last(&self) -> bool {
+        self.0.put() == Put::Last
+    }
 }
 
 /// The floor: a bare `fetch_add` and `fetch_sub` on an `AtomicU32`, one RMW
@@ -115,9 +155,6 @@ pub struct Floor(AtomicU32);
 impl Subject for Floor {
     fn encoding() -> &'static str {
         "floor"
-    }
-    fn backend() -> &'static str {
-        "-"
     }
     fn new() -> Self {
         Floor(AtomicU32::new(1))
@@ -134,6 +171,17 @@ impl Subject for Floor {
     fn release(&self) {
         self.0.fetch_sub(1, Release);
     }
+    const LIVES: bool = true;
+    #[inline(always)]
+    fn revive(&self, refs: u32) {
+        self.0.store(refs, Release);
+    }
+    #[inline(always)]
+    fn release_last(&self) -> bool {
+        // The least a last put can be: the subtract, and a look at what it
+        // returned (no fence, no freeze).
+        self.0.fetch_sub(1, Release) == 1
+    }
 }
 
 /// The floor for a counter that must look at what its RMWs return (every
@@ -147,15 +195,12 @@ pub struct FloorTested(AtomicU32);
 #[cold]
 #[inline(never)]
 fn never() {
-    panic!("FloorTested: the count cannot reach 2^30 in a benchmark");
+    panic!("a benchmark's count cannot reach 2^30");
 }
 
 impl Subject for FloorTested {
     fn encoding() -> &'static str {
         "floor+test"
-    }
-    fn backend() -> &'static str {
-        "-"
     }
     fn new() -> Self {
         FloorTested(AtomicU32::new(1))
@@ -184,9 +229,6 @@ impl Subject for ArcClone {
     fn encoding() -> &'static str {
         "Arc::clone+drop"
     }
-    fn backend() -> &'static str {
-        "-"
-    }
     fn new() -> Self {
         ArcClone(Arc::new(0))
     }
@@ -214,9 +256,6 @@ impl Subject for WeakUpgrade {
     fn encoding() -> &'static str {
         "Weak::upgrade+drop"
     }
-    fn backend() -> &'static str {
-        "-"
-    }
     fn new() -> Self {
         let keep = Arc::new(0);
         WeakUpgrade {
@@ -239,5 +278,62 @@ impl Subject for WeakUpgrade {
         // SAFETY: `_keep` keeps the allocation alive, and `take` leaked one
         // strong reference for this call to drop.
         unsafe { Arc::decrement_strong_count(self.weak.as_ptr()) }
+    }
+}
+
+/// The optimistic cmpxchg proposed on the thread: `Classic`'s get, but the
+/// first CAS assumes the count is 1 (one reference, the common case) instead
+/// of loading it first, and falls back to the load + CAS loop when the guess
+/// is wrong. Its put is `Classic`'s: a decrement, and an acquire fence on
+/// the last. With `Floor` (`lock add`) and `Classic` (load + `cmpxchg`
+/// loop) it makes the three shapes of get that were benchmarked there.
+pub struct OptimisticCas(AtomicU32);
+
+impl Subject for OptimisticCas {
+    fn encoding() -> &'static str {
+        "optimistic cmpxchg"
+    }
+    fn new() -> Self {
+        OptimisticCas(AtomicU32::new(1))
+    }
+    #[inline(always)]
+    fn take(&self) -> bool {
+        // Orderings as in `Classic`: Acquire on success, Relaxed on failure
+        // (we only retry with the value we were given).
+        let mut cur = match self.0.compare_exchange(1, 2, Acquire, Relaxed) {
+            Ok(_) => return true,
+            Err(actual) => actual,
+        };
+        loop {
+            if cur == 0 {
+                return false; // dead: zero is final
+            }
+            if cur & (1 << 30) != 0 {
+                never();
+            }
+            match self.0.compare_exchange_weak(cur, cur + 1, Acquire, Relaxed) {
+                Ok(_) => return true,
+                Err(actual) => cur = actual,
+            }
+        }
+    }
+    #[inline(always)]
+    fn release(&self) {
+        let _ = self.release_last();
+    }
+    const LIVES: bool = true;
+    #[inline(always)]
+    fn revive(&self, refs: u32) {
+        self.0.store(refs, Release);
+    }
+    #[inline(always)]
+    fn release_last(&self) -> bool {
+        if self.0.fetch_sub(1, Release) != 1 {
+            return false;
+        }
+        // As `Arc::drop` and `Classic`: the other holders' accesses
+        // happen-before whatever the last one does next.
+        fence(Acquire);
+        true
     }
 }

@@ -1,7 +1,8 @@
 //! The comparison report: every encoding on every backend against the
-//! baselines (Classic, `Arc::clone`+drop, `Weak::upgrade`+drop, and the bare
-//! fetch_add/fetch_sub floor), uncontended and on one counter shared by 2, 4 …
-//! threads.
+//! baselines (Classic, `Arc::clone`+drop, `Weak::upgrade`+drop, the
+//! optimistic cmpxchg, and the bare fetch_add/fetch_sub floor), uncontended
+//! and on one counter shared by 2, 4 … threads; then the free path (whole
+//! lives of an object, ending in the last put) and the page-cache workload.
 //!
 //! ```sh
 //! cargo run --release --example compare                  # ~60-90 s
@@ -35,7 +36,7 @@ mod subjects;
 use args::{parse_args, usage};
 use common::{each_subject, thread_counts, Pool};
 use std::path::PathBuf;
-use subjects::{Collect, CollectPc};
+use subjects::{Collect, CollectFree, CollectPc};
 
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
@@ -52,6 +53,9 @@ fn main() {
     };
     each_subject(&mut collect);
     let mut rows = collect.rows;
+    let mut free = CollectFree::new(args.encoding.as_deref(), args.max_threads);
+    each_subject(&mut free);
+    rows.append(&mut free.rows());
     if !args.quick && args.callgrind.is_none() {
         let mut pc = CollectPc {
             packed: vec![],
@@ -68,14 +72,18 @@ fn main() {
         }
     }
     if let Some(n) = args.callgrind {
-        // Print the rows; with `--row K`, run `n` uncontended pairs of the
-        // `K`th under `valgrind --tool=callgrind --toggle-collect=...pairs*`.
+        // Print the rows that run on one thread; with `--row K`, run `n`
+        // uncontended pairs (lives) of the `K`th under `valgrind
+        // --tool=callgrind --toggle-collect=...pairs* --toggle-collect=...lives*`.
         let pool = Pool::new(1);
+        rows.retain(|r| r.runs_at(1));
         for (k, r) in rows.iter().enumerate() {
             if args.row == Some(k) {
                 r.measure(&pool, 1, n);
-            } else if args.row.is_none() {
+            } else if args.row.is_none() && r.section() == subjects::ONE_COUNTER {
                 println!("{}/{}", r.encoding(), r.backend());
+            } else if args.row.is_none() {
+                println!("{}/{} ({})", r.encoding(), r.backend(), r.section());
             }
         }
         return;

@@ -84,16 +84,18 @@ pub fn measure(args: &Args, rows: &[Box<dyn Row>], threads: &[usize]) -> Vec<Cel
     let mut cells: Vec<Cell> = threads
         .iter()
         .flat_map(|&t| {
-            (0..rows.len()).map(move |row| Cell {
-                row,
-                threads: t,
-                iters: 0,
-                ns: vec![],
-                dropped: 0,
-                fallback: vec![],
-                unclean: false,
-                counts: None,
-            })
+            (0..rows.len())
+                .filter(move |&row| rows[row].runs_at(t))
+                .map(move |row| Cell {
+                    row,
+                    threads: t,
+                    iters: 0,
+                    ns: vec![],
+                    dropped: 0,
+                    fallback: vec![],
+                    unclean: false,
+                    counts: None,
+                })
         })
         .collect();
 
@@ -108,8 +110,9 @@ pub fn measure(args: &Args, rows: &[Box<dyn Row>], threads: &[usize]) -> Vec<Cel
     );
 
     // Calibrate (and warm up): iterations per batch for each cell.
+    let n_cells = cells.len();
     for (i, c) in cells.iter_mut().enumerate() {
-        eprint!("\rcalibrating {}/{}   ", i + 1, threads.len() * rows.len());
+        eprint!("\rcalibrating {}/{}   ", i + 1, n_cells);
         let r = &rows[c.row];
         let mut iters = 100u64;
         let mut best = Duration::MAX;
@@ -174,7 +177,7 @@ pub fn measure(args: &Args, rows: &[Box<dyn Row>], threads: &[usize]) -> Vec<Cel
     // Exact counts, untimed, at every thread count.
     let count_iters = if args.quick { 5_000 } else { 10_000 };
     for (i, c) in cells.iter_mut().enumerate() {
-        eprint!("\rcounting {}/{}   ", i + 1, threads.len() * rows.len());
+        eprint!("\rcounting {}/{}   ", i + 1, n_cells);
         c.counts = rows[c.row].counts(&pool, c.threads, count_iters);
     }
     eprintln!("\rdone in {:.0} s", started.elapsed().as_secs_f64());

@@ -1,11 +1,12 @@
-//! The markdown report: the machine, the tables (one counter, and the
-//! page-cache sections), the targets of the issue checked per backend, and
-//! the notes on how to read them.
+//! The markdown report: the machine, the tables (one counter, the free path
+//! and the page-cache sections), the targets checked per backend, the
+//! three shapes of get and the free path's cost in a few lines, and the
+//! notes on how to read them.
 
 use crate::args::Args;
 use crate::common::{cores, HOT_PAGES, PAGE_READ};
 use crate::stats::Cell;
-use crate::subjects::{Row, ONE_COUNTER, PC_PACKED};
+use crate::subjects::{Row, FREE_PATH, ONE_COUNTER, PC_PACKED};
 use std::fmt::Write as _;
 
 fn machine() -> String {
@@ -26,7 +27,7 @@ fn machine() -> String {
     )
 }
 
-/// The table, the targets of the issue, and how to read them (markdown).
+/// The tables, the targets, the summaries, and how to read them (markdown).
 pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usize]) -> String {
     let find_in = |sec: &str, enc: &str, backend: &str, t: usize| {
         cells.iter().find(|c| {
@@ -53,8 +54,30 @@ pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usi
     );
     let mut sections: Vec<&str> = rows.iter().map(|r| r.section()).collect();
     sections.dedup();
+    // A section none of whose rows runs at these thread counts (one object
+    // raced on by one thread) is left out.
+    sections.retain(|sec| cells.iter().any(|c| rows[c.row].section() == *sec));
     for sec in sections {
-        if sec != ONE_COUNTER {
+        let unit = if sec.starts_with(FREE_PATH) {
+            "life"
+        } else {
+            "pair"
+        };
+        if sec.starts_with(FREE_PATH) {
+            let _ = writeln!(
+                s,
+                "\n{sec}: lives of an object, each an `unfreeze` (`Classic`, the floor and the optimistic \
+                 cmpxchg: a store of the count), k try_get+put pairs per thread, and the last put (`Last`: frozen \
+                 again; `Classic`: decremented to zero). {} ns/life is the wall time for each thread to do one life.\n",
+                if sec.contains("racing") {
+                    "Every life starts with one reference per thread (`unfreeze(threads)`); each thread does its \
+                     k pairs and puts its reference, the one that gets `Last` unfreezes the next life and the others \
+                     wait for it (the hand-over is in every row's time)."
+                } else {
+                    "Each thread has its own object, on its own cache line, unfrozen with one reference."
+                }
+            );
+        } else if sec != ONE_COUNTER {
             let _ = writeln!(
             s,
             "\n{sec}: every thread looks up one of {HOT_PAGES} hot pages, takes a reference, reads {} bytes of it \
@@ -65,7 +88,7 @@ pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usi
         }
         let _ = writeln!(
         s,
-        "| encoding | backend | threads | ns/pair | Mpairs/s (all threads) | time vs Classic | time vs floor | RMW/try_get | RMW/put | failed CAS/pair | IQR | samples |"
+        "| encoding | backend | threads | ns/{unit} | M{unit}s/s (all threads) | time vs Classic | time vs floor | RMW/try_get | RMW/put | failed CAS/pair | IQR | samples |"
     );
         let _ = writeln!(s, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         for &t in threads {
@@ -115,7 +138,7 @@ pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usi
         }
     }
 
-    // The targets of issue 6, checked on every backend that has the rows.
+    // The targets, checked on every backend that has the rows.
     if cells.iter().any(|c| c.counts.is_some_and(|p| !p.clean)) {
         let _ = writeln!(
             s,
@@ -130,7 +153,7 @@ pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usi
              side; its figure is a median of disturbed runs, not a measurement."
         );
     }
-    let _ = writeln!(s, "\nTargets (from the issue), per backend:\n");
+    let _ = writeln!(s, "\nTargets, per backend:\n");
     let mut backends: Vec<&str> = rows
         .iter()
         .map(|r| r.backend())
@@ -206,6 +229,7 @@ pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usi
             mark(one_rmw)
         );
     }
+    shapes_and_free_path(&mut s, rows, cells, threads);
     if args.max_threads == 1 {
         let _ = writeln!(
             s,
@@ -220,4 +244,71 @@ pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usi
         );
     }
     s
+}
+
+/// The three shapes of get side by side (one counter, `core`), and the free
+/// path's cost against `Classic` and the floor, in a few lines.
+fn shapes_and_free_path(s: &mut String, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usize]) {
+    let ns = |sec: &str, enc: &str, backend: &str, t: usize| {
+        cells
+            .iter()
+            .find(|c| {
+                let r = &rows[c.row];
+                c.threads == t
+                    && r.section() == sec
+                    && r.encoding() == enc
+                    && r.backend() == backend
+            })
+            .map(Cell::ns_median)
+    };
+    let _ = writeln!(
+        s,
+        "\nThe three shapes of get (one counter, try_get+put, ns/pair): `lock xadd` (HighBit), load + cmpxchg loop \
+         (Classic), cmpxchg assuming a count of 1 with the loop behind it (optimistic cmpxchg):\n"
+    );
+    for &t in threads {
+        let x = ns(ONE_COUNTER, "HighBit", "core", t);
+        let l = ns(ONE_COUNTER, "Classic", "core", t);
+        let o = ns(ONE_COUNTER, "optimistic cmpxchg", "-", t);
+        if let (Some(x), Some(l), Some(o)) = (x, l, o) {
+            let _ = writeln!(
+                s,
+                "- {t} thread(s): xadd {x:.2}, load + cmpxchg {l:.2}, optimistic cmpxchg {o:.2}: optimistic = {:.2}x \
+                 load + cmpxchg's time, {:.2}x xadd's",
+                o / l,
+                o / x
+            );
+        }
+    }
+    let mut sections: Vec<&str> = rows
+        .iter()
+        .map(|r| r.section())
+        .filter(|sec| sec.starts_with(FREE_PATH))
+        .collect();
+    sections.dedup();
+    if sections.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\nThe free path: HighBit's time per life (core) against Classic's and the floor's, and Tagged's against \
+         Classic's:\n"
+    );
+    for sec in sections {
+        for &t in threads {
+            let h = ns(sec, "HighBit", "core", t);
+            let g = ns(sec, "Tagged", "core", t);
+            let c = ns(sec, "Classic", "core", t);
+            let f = ns(sec, "floor", "-", t);
+            if let (Some(h), Some(c), Some(f)) = (h, c, f) {
+                let tagged = g.map_or(String::new(), |g| format!(", Tagged {:.2}x Classic", g / c));
+                let _ = writeln!(
+                    s,
+                    "- {sec}, {t} thread(s): HighBit {h:.2} ns = {:.2}x Classic ({c:.2}), {:.2}x floor ({f:.2}){tagged}",
+                    h / c,
+                    h / f
+                );
+            }
+        }
+    }
 }

@@ -1,9 +1,11 @@
 //! The rows of the report: every subject of `common` (and the page-cache
-//! workload on a few of them) type-erased once as a [`Row`], collected by
-//! visiting `common::each_subject`, with `--encoding` applied.
+//! workload and the free path on a few of them) type-erased once as a
+//! [`Row`], collected by visiting `common::each_subject`, with `--encoding`
+//! applied.
 
 use crate::common::{
-    contended_job, pagecache_job, Counter, PageCache, Pool, Run, Subject, Visit, HOT_PAGES,
+    contended_job, dead_objects, on_free_path, own_lives_job, pagecache_job, racing_lives_job,
+    Counter, PageCache, Pool, Run, SharedLives, Subject, Visit, FREE_PATH_K, HOT_PAGES,
 };
 use crate::measure::{count_steps, PerOp};
 use crossbeam_utils::CachePadded;
@@ -13,6 +15,8 @@ use std::sync::Arc;
 pub const ONE_COUNTER: &str = "one counter";
 pub const PC_PACKED: &str = "page cache, packed";
 pub const PC_PADDED: &str = "page cache, padded";
+/// The start of every free-path section's name.
+pub const FREE_PATH: &str = "free path";
 
 /// One row subject, type-erased once: the loops inside stay monomorphic.
 pub trait Row {
@@ -22,7 +26,11 @@ pub trait Row {
     }
     fn encoding(&self) -> &'static str;
     fn backend(&self) -> &'static str;
-    /// `threads` threads doing `iters` pairs each.
+    /// Whether the row is measured with `threads` threads.
+    fn runs_at(&self, _threads: usize) -> bool {
+        true
+    }
+    /// `threads` threads doing `iters` pairs (lives, on the free path) each.
     fn measure(&self, pool: &Pool, threads: usize, iters: u64) -> Run;
     /// Exact step counts (counters of this crate only).
     fn counts(&self, pool: &Pool, threads: usize, iters: u64) -> Option<PerOp>;
@@ -142,5 +150,120 @@ impl Visit for Collect<'_> {
     fn baseline<S: Subject>(&mut self) {
         self.rows
             .push(Box::new(Plain::<S>(Arc::new(CachePadded::new(S::new())))));
+    }
+}
+
+/// Where the free path's lives run: every thread on its own object, or all
+/// on one, racing on its last `put` (from 2 threads).
+enum Objects<S: Subject> {
+    Own(Arc<[CachePadded<S>]>),
+    One(Arc<SharedLives<S>>),
+}
+
+/// The free path on `S`: whole lives (`unfreeze(1)`, `k` pairs, the last
+/// `put`).
+struct Lives<S: Subject> {
+    objects: Objects<S>,
+    k: u32,
+    section: &'static str,
+}
+
+impl<S: Subject> Row for Lives<S> {
+    fn section(&self) -> &'static str {
+        self.section
+    }
+    fn encoding(&self) -> &'static str {
+        S::encoding()
+    }
+    fn backend(&self) -> &'static str {
+        S::backend()
+    }
+    fn runs_at(&self, threads: usize) -> bool {
+        matches!(self.objects, Objects::Own(_)) || threads >= 2
+    }
+    fn measure(&self, pool: &Pool, threads: usize, iters: u64) -> Run {
+        let job = match &self.objects {
+            Objects::Own(o) => own_lives_job(o, self.k, iters),
+            Objects::One(o) => racing_lives_job(o, threads, self.k, iters),
+        };
+        pool.run(threads, job)
+    }
+    fn counts(&self, _: &Pool, _: usize, _: u64) -> Option<PerOp> {
+        None
+    }
+}
+
+/// The free-path section for `k` pairs per life, own objects or one.
+fn free_path_section(k: u32, racing: bool) -> &'static str {
+    let what = if racing {
+        "one object, all threads racing on its last put"
+    } else {
+        "one object per thread"
+    };
+    // Built once per row at start-up: leaking the few names is the simplest
+    // way to give them the `'static` lifetime the other sections have.
+    Box::leak(format!("{FREE_PATH}, k = {k}, {what}").into_boxed_str())
+}
+
+/// Rows of one section.
+pub type Rows = Vec<Box<dyn Row>>;
+
+/// Collects the free-path rows: the subjects of `common::on_free_path`
+/// (or, with `--encoding`, that encoding and `Classic`), for every `k` of
+/// `FREE_PATH_K`, own objects and one object, grouped by section.
+pub struct CollectFree<'a> {
+    /// Per `k`: the rows on own objects, then those on one object.
+    pub sections: Vec<(Rows, Rows)>,
+    pub only: Option<&'a str>,
+    pub max_threads: usize,
+}
+
+impl CollectFree<'_> {
+    pub fn new(only: Option<&str>, max_threads: usize) -> CollectFree<'_> {
+        CollectFree {
+            sections: FREE_PATH_K.iter().map(|_| (vec![], vec![])).collect(),
+            only,
+            max_threads,
+        }
+    }
+
+    /// The rows, section after section.
+    pub fn rows(self) -> Vec<Box<dyn Row>> {
+        self.sections
+            .into_iter()
+            .flat_map(|(own, one)| own.into_iter().chain(one))
+            .collect()
+    }
+
+    fn push<S: Subject>(&mut self) {
+        for (&k, (own, one)) in FREE_PATH_K.iter().zip(&mut self.sections) {
+            own.push(Box::new(Lives::<S> {
+                objects: Objects::Own(dead_objects(self.max_threads)),
+                k,
+                section: free_path_section(k, false),
+            }));
+            one.push(Box::new(Lives::<S> {
+                objects: Objects::One(Arc::new(SharedLives::new())),
+                k,
+                section: free_path_section(k, true),
+            }));
+        }
+    }
+}
+
+impl Visit for CollectFree<'_> {
+    fn counter<E: Encoding, B: Backend>(&mut self) {
+        let keep = match self.only {
+            Some(o) => E::NAME == "Classic" || o.eq_ignore_ascii_case(E::NAME),
+            None => on_free_path::<Counter<E, B>>(),
+        };
+        if keep {
+            self.push::<Counter<E, B>>();
+        }
+    }
+    fn baseline<S: Subject>(&mut self) {
+        if on_free_path::<S>() {
+            self.push::<S>();
+        }
     }
 }

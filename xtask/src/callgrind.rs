@@ -1,7 +1,8 @@
 //! `cargo xtask callgrind [N]`: instructions per uncontended try_get + put
-//! pair for every row of `compare`, counted by callgrind. Deterministic,
-//! unlike the timings. Only the pair loop (`common::pairs`) is counted, so
-//! the figure is the loop body per pair.
+//! pair for every one-counter row of `compare`, and per life for every
+//! free-path row on one thread, counted by callgrind. Deterministic, unlike
+//! the timings. Only the loops (`common::pairs`, `common::lives`) are
+//! counted, so the figure is the loop body per pair or per life.
 //!
 //! `cargo xtask callgrind-slab [N]`: the same for `slab/`'s `compare_slab`,
 //! instructions per get + drop on one hot key (one thread) for frozen-slab,
@@ -17,11 +18,12 @@ pub fn main(args: &[String]) -> Result<()> {
     let n = count(args, "callgrind")?;
     let bin = build(&["--example", "compare"], "compare")?;
     let rows = util::run(Command::new(&bin).args(["--callgrind", &n.to_string()]))?;
-    println!("| row | instructions per pair |");
+    println!("| row | instructions per pair (free path: per life) |");
     println!("|---|--:|");
+    let loops = ["compare::common::pairs*", "compare::common::lives*"];
     for (k, row) in rows.lines().enumerate() {
         let args = ["--callgrind", &n.to_string(), "--row", &k.to_string()];
-        let ir = instructions(&bin, &args, "compare::common::pairs*", &format!("row{k}"))?;
+        let ir = instructions(&bin, &args, &loops, &format!("row{k}"))?;
         println!("| {row} | {:.2} |", ir as f64 / n as f64);
     }
     Ok(())
@@ -42,7 +44,7 @@ pub fn slab(args: &[String]) -> Result<()> {
         let ir = instructions(
             &bin,
             &args,
-            "compare_slab::common::hot*",
+            &["compare_slab::common::hot*"],
             &format!("slab{k}"),
         )?;
         println!("| {subject} | {:.2} |", ir as f64 / n as f64);
@@ -87,13 +89,15 @@ fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| util::root().join("target"), PathBuf::from)
 }
 
-/// Instructions executed inside `toggle` (and what it calls) by one run of
-/// `bin args` under callgrind; its output is `target/callgrind/<name>.out`.
-fn instructions(bin: &Path, args: &[&str], toggle: &str, name: &str) -> Result<u64> {
+/// Instructions executed inside the functions `toggles` (and what they
+/// call) by one run of `bin args` under callgrind; its output is
+/// `target/callgrind/<name>.out`.
+fn instructions(bin: &Path, args: &[&str], toggles: &[&str], name: &str) -> Result<u64> {
     let file = target_dir().join("callgrind").join(format!("{name}.out"));
     util::run(
         Command::new("valgrind")
-            .args(["--tool=callgrind", &format!("--toggle-collect={toggle}")])
+            .arg("--tool=callgrind")
+            .args(toggles.iter().map(|t| format!("--toggle-collect={t}")))
             .arg(format!("--callgrind-out-file={}", file.display()))
             .arg(bin)
             .args(args)
