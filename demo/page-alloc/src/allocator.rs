@@ -75,7 +75,7 @@ impl<E: Encoding, B: Backend> PageAllocator<E, B> {
     /// `alloc_zeroed` and is never written: every page is free and frozen
     /// because zero *is* frozen for `E`. `None` for encodings where a zero
     /// word is a live zero count (HighBit, LowBit, Tagged), on which a
-    /// `try_get` would succeed (seed 004).
+    /// `try_get` would succeed (a walker must never take a page in a buddy list).
     pub fn new_zeroed(max_order: u8, blocks: u32) -> Option<Self> {
         if !Self::zero_is_frozen() {
             return None;

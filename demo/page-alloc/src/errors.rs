@@ -17,7 +17,7 @@ pub struct Errors {
     /// was called for.
     pub order_errors: u64,
     /// A `put` returned `Last` for a life other than the one its caller held
-    /// a reference to: the put/put ABA (seed 002). Possible with `HighBit`
+    /// a reference to: the put/put ABA. Possible with `HighBit`
     /// and the other untagged encodings when a put is preempted between its
     /// subtract and its CAS across a free and a reallocation; impossible with
     /// `Tagged`. The page is still freed exactly once, with the right order.

@@ -9,14 +9,13 @@
 //!   A speculative PFN walker (`do_migrate_range`: `pfn_to_page`,
 //!   `folio_try_get`) may call
 //!   [`try_get`](frozen_refcount::FrozenRefcount::try_get) on *any* page,
-//!   and it must fail on all of those (seed 004).
+//!   and it must fail on all of those.
 //! - **Allocation publishes the head last.** [`alloc`](PageAllocator::alloc)
 //!   writes the tails, then the head's order, kind and life, then
 //!   `unfreeze(1)`s the head; the `Release` of that store is what makes the
 //!   fields visible to a walker whose `try_get` succeeds (`Acquire`).
-//! - **The free callback reads the order from the frozen head** (seeds 000
-//!   and 001): after `put` returns [`Put::Last`](frozen_refcount::Put::Last)
-//!   the head is frozen and owned by the caller alone, so its `order` is
+//! - **The free callback reads the order from the frozen head**: after
+//!   `put` returns [`Put::Last`](frozen_refcount::Put::Last) the head is frozen and owned by the caller alone, so its `order` is
 //!   still the one this life was given, whoever the caller is (the owner, or
 //!   a walker whose `put` happened to be the last). It then marks the block
 //!   free and gives it back to the buddy lists, merging buddies.
@@ -26,8 +25,8 @@
 //!   unfreezes each piece. A page under split is frozen *but not free*: its
 //!   kind never becomes [`Kind::Free`], and a free-page scanner that trusts
 //!   `Free` only under the buddy lock never finds it on a free list (Zi Yan's
-//!   point in seed 000).
-//! - **Compound pages are not all folios** (seed 003): a [`Kind::Slab`]
+//!   point of the page-refcount design).
+//! - **Compound pages are not all folios** : a [`Kind::Slab`]
 //!   compound has a live head like a folio; a walker that wants folios takes
 //!   the reference, sees the kind, and drops it without treating the page as
 //!   a folio.

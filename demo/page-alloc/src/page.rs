@@ -21,7 +21,7 @@ pub enum Kind {
     Folio = 2,
     /// The head of a compound page that is not a folio (a slab-like
     /// allocation): it has a live count, but walkers must not treat it as a
-    /// folio (seed 003), and it is never split.
+    /// folio, and it is never split.
     Slab = 3,
 }
 
