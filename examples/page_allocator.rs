@@ -165,7 +165,7 @@ fn main() {
         if args.deep { ", deep walker checks" } else { "" }
     );
     println!();
-    println!("zero-filled start (seed 004):");
+    println!("zero-filled start:");
     let mut ok = zero_filled_start::<ZeroLockedLow, DefaultBackend>(args.pages);
     ok &= zero_filled_start::<ZeroLockedHigh, DefaultBackend>(args.pages);
     ok &= zero_filled_start::<Classic, DefaultBackend>(args.pages);

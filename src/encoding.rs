@@ -408,7 +408,7 @@ encoding!(
 /// The last `put` CASes from the exact `(generation, 0)` word its own
 /// `fetch_sub` produced, so a `put` preempted across a whole free/reuse cycle
 /// fails its CAS instead of taking the new life's `Last` (the put/put ABA of
-/// SPEC.md). The generation wraps after 2^32 `unfreeze`s; the ABA comes back
+/// the design's review). The generation wraps after 2^32 `unfreeze`s; the ABA comes back
 /// only if a single preempted `put` sleeps across exactly a multiple of 2^32
 /// reuses of the slot.
 #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]

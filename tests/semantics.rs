@@ -1,10 +1,10 @@
-//! SPEC.md's semantics, one test per claim, over every encoding, width and
+//! The documented semantics, one test per claim, over every encoding, width and
 //! backend (`each_counter!`). Small widths reach saturation and the garbage
 //! reset within a few hundred steps.
 //!
 //! One file on purpose, though over 400 lines: its one job is the list of
-//! the SPEC's claims, a short test each, to be read in one pass against the
-//! SPEC (docs/verification.md sums them up in file order). Cut by topic,
+//! the documented claims, a short test each, to be read in one pass against
+//! the docs (docs/verification.md sums them up in file order). Cut by topic,
 //! each part would be a piece of that list, not a job of its own.
 #![cfg(not(frozen_refcount_loom))]
 

@@ -109,7 +109,7 @@ fn zero_is_transient<E: Encoding>() {
     assert_eq!(c.put(), Put::Last, "{}: the resurrector frees", E::NAME);
 }
 
-/// The put/put ABA of seed 002 / SPEC.md, step by step:
+/// The put/put ABA, step by step:
 /// T1 put 1->0 (paused before its CAS); T2 try_get 0->1, put 1->0, CAS wins
 /// (Last, frees, reuses); T3 unfreeze(1), put 1->0 (paused before its CAS);
 /// T1's CAS runs, then T3's. Returns what T1 and T3 were told.

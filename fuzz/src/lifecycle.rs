@@ -17,7 +17,7 @@
 //! debug assertions the crate panics on misuse by design, so these operations
 //! are skipped). Misuse must never make a frozen word live, never hand out a
 //! second `Last`, and must leave the word frozen or saturated, never a small
-//! live count (the SPEC's "Misuse is caught").
+//! live count (the documented misuse guarantee).
 
 use crate::Enc;
 use arbitrary::Arbitrary;

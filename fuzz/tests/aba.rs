@@ -1,4 +1,4 @@
-//! The put/put ABA of SPEC.md (seed 002) through the `interleave` harness:
+//! The put/put ABA through the `interleave` harness:
 //! the real protocol, stepped by the scheduler. `HighBit` (and every untagged
 //! frozen encoding) shows it; `Tagged` and `Classic` never do.
 //!

@@ -1,6 +1,6 @@
 //! Criterion: frozen-slab against sharded-slab 0.1.7 (the real crate, same
 //! run) and the floor (bare `fetch_add` + `fetch_sub`), one group per shape
-//! of issue 16 and thread count (`common::SHAPES`).
+//! and thread count (`common::SHAPES`).
 //!
 //! ```sh
 //! cargo bench -p frozen-slab                 # HTML: target/criterion/report/index.html

@@ -107,10 +107,10 @@ pub(crate) fn increment_vs_unfreeze<C: Counter>() {
     }
 }
 
-/// Model (6), the put/put ABA of SPEC.md (seed 002). T1 (this thread) holds
+/// Model (6), the put/put ABA. T1 (this thread) holds
 /// the one reference of life 1 and puts it. T2 speculatively gets and puts;
 /// if it gets `Last` it owns the slot, starts life 2 (advances `life`,
-/// `unfreeze(1)`) and puts that reference (as the SPEC's T3). With
+/// `unfreeze(1)`) and puts that reference (the third thread of the ABA). With
 /// `readers = 1`, a third thread is a plain speculative reader of whichever
 /// life it finds. Whoever gets `Last` checks that it is told so for a life it
 /// held a reference in, and in the end every life has ended in one `Last`.
@@ -127,7 +127,7 @@ fn put_put_aba_with<C: Counter>(readers: usize) {
         if o.rc.put() == Put::Last {
             check_life(o, held, "T2");
             // T2 is now the allocator: the slot becomes a new object
-            // (T3 of the SPEC), which T2 holds and drops.
+            // (the third thread of the ABA), which T2 holds and drops.
             o.life.store(held + 1, SeqCst);
             o.rc.unfreeze(1);
             if o.rc.put() == Put::Last {

@@ -1,4 +1,4 @@
-//! The put/put ABA (seed 002) on a reused page: what the untagged encodings
+//! The put/put ABA on a reused page: what the untagged encodings
 //! misattribute, what `Tagged` closes, and that the page is freed once with
 //! the right order either way.
 
@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::{mpsc, Arc};
 
-/// Seed 002 on a page allocator: a walker's put is preempted between its
+/// The ABA on a page allocator: a walker's put is preempted between its
 /// subtract (to zero) and its CAS; meanwhile a second walker resurrects and
 /// frees the page, it is reallocated as a slab compound of another order,
 /// and the new owner's put is also between its subtract and its CAS. With an

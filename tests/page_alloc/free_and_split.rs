@@ -77,7 +77,7 @@ fn alloc_free_callback_reads_the_right_order() {
 
 /// `folio_split` under concurrent walkers and a free-page scanner: a split
 /// fails while a walker holds a reference; while it runs, the folio is
-/// frozen but never free (seed 000); each piece is published with its new
+/// frozen but never free; each piece is published with its new
 /// order.
 #[test]
 fn alloc_split_under_concurrent_walkers() {

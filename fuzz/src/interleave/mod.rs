@@ -14,7 +14,7 @@
 //! Checked:
 //! - `Last` (or a successful `freeze`) at most once per life, and only to a
 //!   thread whose references all belong to the current life ([`Kind::Aba`]
-//!   otherwise: the put/put ABA of SPEC.md), and only when no other thread
+//!   otherwise: the put/put ABA), and only when no other thread
 //!   still holds a reference of that life;
 //! - `try_get`/`get` succeed iff the life has not ended (no get on a frozen
 //!   counter, no spurious failure);

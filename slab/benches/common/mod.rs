@@ -1,7 +1,7 @@
 //! Shared by the criterion suite (`benches/slab.rs`) and
 //! `examples/compare_slab/` (which includes this file with `#[path]`): WHAT
 //! is measured (the subjects: frozen-slab, sharded-slab 0.1.7 and the floor;
-//! the shapes of issue 16) and HOW (the loops, run by the repository's
+//! the benchmark's shapes) and HOW (the loops, run by the repository's
 //! thread pool, `benches/common/pool.rs`, included as is). The shapes are in
 //! `shapes.rs`; `hot` stays here: `cargo xtask callgrind-slab` counts
 //! `compare_slab::common::hot*`.

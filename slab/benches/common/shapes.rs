@@ -1,4 +1,4 @@
-//! The shapes of issue 16 (what each thread of a run does) and the subjects
+//! The benchmark's shapes (what each thread of a run does) and the subjects
 //! set up for them, type-erased once as [`Bench`]: a slab of [`LIVE`] values
 //! whose slots were used before, so that the first keys are stale.
 

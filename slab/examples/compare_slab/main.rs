@@ -1,5 +1,5 @@
 //! frozen-slab against sharded-slab 0.1.7 (the real crate, called in the
-//! same run, same loops) and the floor, on the shapes of issue 16: get +
+//! same run, same loops) and the floor, on the benchmark's shapes: get +
 //! drop on a hot key (1 and 2 threads) and on random keys, get on stale
 //! keys, insert + remove by one thread and across two.
 //!

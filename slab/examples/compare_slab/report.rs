@@ -1,5 +1,5 @@
 //! The markdown report: the machine, one row per (shape, threads) with the
-//! two slabs side by side and the floor, then the goals of issue 16 checked
+//! two slabs side by side and the floor, then the goals checked
 //! against the table's own figures.
 
 use crate::args::Args;
@@ -104,7 +104,7 @@ pub fn report(args: &Args, subjects: &[Arc<dyn Bench>], cells: &[Cell]) -> Strin
         );
     }
 
-    let _ = writeln!(s, "\nGoals (issue 16), from the table above:\n");
+    let _ = writeln!(s, "\nGoals, from the table above:\n");
     let fs = |shape, t, a: &str| ratio(find(shape, t, a), find(shape, t, "sharded-slab"));
     // (goal, frozen-slab's figure, bound, whether the figure must be at
     // least the bound (else at most), the floor's figure in its place).
