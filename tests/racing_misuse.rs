@@ -34,20 +34,7 @@ enum Shape {
 /// out (the object may leak instead). Returns how many words broke that.
 fn over_put<E: Encoding, B: Backend>() -> usize {
     let words: Vec<FrozenRefcount<E, B>> = (0..TRIALS).map(|_| FrozenRefcount::new(1)).collect();
-    let rounds = Rounds(AtomicUsize::new(0));
-    let walk = |words: &[FrozenRefcount<E, B>], rounds: &Rounds| -> Vec<bool> {
-        let mut lasts = Vec::with_capacity(words.len());
-        for (r, chunk) in words.chunks(ROUND).enumerate() {
-            rounds.wait(r);
-            lasts.extend(chunk.iter().map(|w| w.put().is_last()));
-        }
-        lasts
-    };
-    let (a, b) = std::thread::scope(|s| {
-        let other = s.spawn(|| walk(&words, &rounds));
-        let mine = walk(&words, &rounds);
-        (mine, other.join().unwrap())
-    });
+    let (a, b) = lockstep(&words, |w| w.put().is_last(), |w| w.put().is_last());
     words
         .iter()
         .zip(a.iter().zip(&b))
@@ -83,6 +70,29 @@ impl Rounds {
     }
 }
 
+/// This thread runs `mine` and a second thread `theirs` on every word, in
+/// step (`Rounds`); returns what each returned, word by word.
+fn lockstep<W: Sync, A, B: Send>(
+    words: &[W],
+    mine: impl Fn(&W) -> A,
+    theirs: impl Fn(&W) -> B + Sync,
+) -> (Vec<A>, Vec<B>) {
+    fn walk<W, R>(words: &[W], rounds: &Rounds, f: impl Fn(&W) -> R) -> Vec<R> {
+        let mut out = Vec::with_capacity(words.len());
+        for (r, chunk) in words.chunks(ROUND).enumerate() {
+            rounds.wait(r);
+            out.extend(chunk.iter().map(&f));
+        }
+        out
+    }
+    let rounds = Rounds(AtomicUsize::new(0));
+    std::thread::scope(|s| {
+        let other = s.spawn(|| walk(words, &rounds, &theirs));
+        let mine = walk(words, &rounds, mine);
+        (mine, other.join().unwrap())
+    })
+}
+
 /// Runs one shape over `TRIALS` fresh zeroed words; returns how many words
 /// were left not frozen (or accepting a `try_get`) and how many of the
 /// racing `try_get`s succeeded.
@@ -90,34 +100,22 @@ fn race<E: Encoding, B: Backend>(shape: Shape) -> (usize, usize) {
     let words: Vec<FrozenRefcount<E, B>> = (0..TRIALS)
         .map(|_| FrozenRefcount::from_raw(<E::Word as Word>::ZERO))
         .collect();
-    let rounds = Rounds(AtomicUsize::new(0));
-    let wins = std::thread::scope(|s| {
-        let (words, rounds) = (&words, &rounds);
-        let other = s.spawn(move || {
-            let mut wins = 0;
-            for (r, chunk) in words.chunks(ROUND).enumerate() {
-                rounds.wait(r);
-                for w in chunk {
-                    match shape {
-                        Shape::PutPut => assert_eq!(w.put(), Put::Kept),
-                        Shape::PutManyTryGet => wins += w.try_get() as usize,
-                    }
-                }
+    let n = match shape {
+        Shape::PutPut => 1,
+        Shape::PutManyTryGet => 2,
+    };
+    let (_, other) = lockstep(
+        &words,
+        |w| assert_eq!(w.put_many(n), Put::Kept),
+        |w| match shape {
+            Shape::PutPut => {
+                assert_eq!(w.put(), Put::Kept);
+                false
             }
-            wins
-        });
-        let n = match shape {
-            Shape::PutPut => 1,
-            Shape::PutManyTryGet => 2,
-        };
-        for (r, chunk) in words.chunks(ROUND).enumerate() {
-            rounds.wait(r);
-            for w in chunk {
-                assert_eq!(w.put_many(n), Put::Kept);
-            }
-        }
-        other.join().unwrap()
-    });
+            Shape::PutManyTryGet => w.try_get(),
+        },
+    );
+    let wins = other.iter().filter(|&&won| won).count();
     let live = words
         .iter()
         .filter(|w| !w.is_frozen() || w.try_get())
