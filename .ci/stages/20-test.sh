@@ -4,5 +4,5 @@
 # (the release-mode misuse tests) and with the portable-atomic backend.
 source "$(dirname "$0")/../lib.sh"
 cargo test --workspace
-cargo test --release
-cargo test --features portable-atomic
+cargo test --release -p frozen-refcount
+cargo test -p frozen-refcount --features portable-atomic

@@ -6,24 +6,24 @@
 # exist (docs/backends.md). Stage 31 runs the crate on the second.
 source "$(dirname "$0")/../lib.sh"
 ensure_target thumbv7em-none-eabihf thumbv6m-none-eabi riscv32imc-unknown-none-elf
-cargo build --lib --target thumbv7em-none-eabihf
-cargo build --lib --target thumbv7em-none-eabihf --features portable-atomic
+cargo build -p frozen-refcount --lib --target thumbv7em-none-eabihf
+cargo build -p frozen-refcount --lib --target thumbv7em-none-eabihf --features portable-atomic
 
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
 for t in thumbv6m-none-eabi riscv32imc-unknown-none-elf; do
   echo "--- $t"
   # Without portable-atomic: a compile error that names the feature.
-  if cargo build --lib --target "$t" 2>"$err"; then
+  if cargo build -p frozen-refcount --lib --target "$t" 2>"$err"; then
     echo "$t built without an atomic RMW backend"; exit 1
   fi
   grep -q 'enable the `portable-atomic` feature' "$err" || { cat "$err"; exit 1; }
   # portable-atomic without a way to do an RMW: its own error names both ways.
-  if cargo build --lib --target "$t" --features portable-atomic 2>"$err"; then
+  if cargo build -p frozen-refcount --lib --target "$t" --features portable-atomic 2>"$err"; then
     echo "$t built with portable-atomic but no critical-section or single-core"; exit 1
   fi
   grep -q 'critical-section' "$err" || { cat "$err"; exit 1; }
   # The two ways a user picks (docs/backends.md).
-  cargo build --lib --target "$t" --features portable-atomic,portable-atomic/critical-section
-  cargo build --lib --target "$t" --features portable-atomic,portable-atomic/unsafe-assume-single-core
+  cargo build -p frozen-refcount --lib --target "$t" --features portable-atomic,portable-atomic/critical-section
+  cargo build -p frozen-refcount --lib --target "$t" --features portable-atomic,portable-atomic/unsafe-assume-single-core
 done

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/../lib.sh"
 msrv=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
 rustup toolchain install "$msrv" --profile minimal >/dev/null 2>&1 || rustup toolchain install "$msrv" --profile minimal
-CARGO_TARGET_DIR=target/msrv cargo "+$msrv" build --lib --features std,model,portable-atomic
+CARGO_TARGET_DIR=target/msrv cargo "+$msrv" build --lib -p frozen-refcount --features std,model,portable-atomic
 # frozen-slab declares the same rust-version: its library, with and without std.
 CARGO_TARGET_DIR=target/msrv cargo "+$msrv" build --lib -p frozen-slab
 CARGO_TARGET_DIR=target/msrv cargo "+$msrv" build --lib -p frozen-slab --no-default-features

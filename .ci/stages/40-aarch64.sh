@@ -30,7 +30,7 @@ run() { # run <label> <rustflags> <qemu -cpu> <expect lse 1|0>
   if ! RUSTFLAGS="$flags" \
       CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="$QEMU -cpu $cpu" \
       FROZEN_REFCOUNT_EXPECT_LSE=$expect \
-      cargo test --release --target $TARGET --target-dir target/aarch64 --tests \
+      cargo test -p frozen-refcount -p page-alloc --release --target $TARGET --target-dir target/aarch64 --tests \
         -- --show-output 2>&1 | tee "$log" | grep -E '^(test result|backends:|ArmDetect::uses_lse|error|failures)|panicked'; then
     :
   fi

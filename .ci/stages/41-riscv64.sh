@@ -15,8 +15,8 @@ export CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 echo "--- riscv64gc [qemu-riscv64, --features portable-atomic]"
-cargo test --release --target riscv64gc-unknown-linux-gnu --target-dir target/riscv64 \
-  --features portable-atomic --tests 2>&1 | tee "$log" \
+cargo test -p frozen-refcount -p page-alloc --release --target riscv64gc-unknown-linux-gnu \
+  --target-dir target/riscv64 --features frozen-refcount/portable-atomic --tests 2>&1 | tee "$log" \
   | grep -E '^(test result|error|failures)|Running|panicked' || true
 if grep -qE '^test result: FAILED|^error' "$log" || ! grep -q '^test result' "$log"; then
   tail -n 60 "$log"; exit 1

@@ -6,6 +6,6 @@
 source "$(dirname "$0")/../lib.sh"
 export RUSTFLAGS="--cfg frozen_refcount_loom"
 export LOOM_MAX_PREEMPTIONS=${LOOM_MAX_PREEMPTIONS:-3}
-cargo test --release --test loom --target-dir target/loom
+cargo test --release -p frozen-refcount --features loom --test loom --target-dir target/loom
 # The slab's models (slab/tests/loom.rs), on the same switch.
-cargo test --release -p frozen-slab --test loom --target-dir target/loom
+cargo test --release -p frozen-slab --features loom --test loom --target-dir target/loom

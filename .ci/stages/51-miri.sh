@@ -9,9 +9,9 @@ source "$(dirname "$0")/../lib.sh"
 ensure_nightly_component miri rust-src
 cargo +nightly miri setup
 export MIRIFLAGS="${MIRIFLAGS:-}"
-cargo +nightly miri test --target-dir target/miri --lib \
+cargo +nightly miri test -p frozen-refcount --target-dir target/miri --lib \
   --test model --test tsan_stress --test stress --test misuse \
   --test semantics --test windows
-cargo +nightly miri test --target-dir target/miri --doc
+cargo +nightly miri test -p frozen-refcount --target-dir target/miri --doc
 # frozen-slab: every test (the stress and the model scaled down by cfg(miri)).
 cargo +nightly miri test --target-dir target/miri -p frozen-slab

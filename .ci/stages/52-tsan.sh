@@ -10,4 +10,4 @@ export RUSTFLAGS="-Zsanitizer=thread --cfg frozen_refcount_tsan"
 export RUSTDOCFLAGS="$RUSTFLAGS"
 export TSAN_OPTIONS="halt_on_error=1 abort_on_error=0 exitcode=66"
 cargo +nightly test -Zbuild-std --target x86_64-unknown-linux-gnu \
-  --target-dir target/tsan --test tsan_stress --test stress
+  --target-dir target/tsan -p frozen-refcount --test tsan_stress --test stress

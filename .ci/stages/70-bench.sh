@@ -6,9 +6,8 @@
 # are shared and noisy. Same profile as the benches, so
 # the example reuses their build.
 source "$(dirname "$0")/../lib.sh"
-cargo bench --no-run
-cargo bench -p frozen-slab --no-run
-timeout 300 cargo run --profile bench --example compare -- --quick
+cargo bench --workspace --no-run
+timeout 300 cargo run --profile bench -p frozen-refcount --example compare -- --quick
 out="${CARGO_TARGET_DIR:-target}"
 test -s "$out/compare.md"
 grep -q "<svg" "$out/compare.svg"
@@ -24,9 +23,9 @@ test "$own" -ge 2
 [ "$(nproc)" -lt 2 ] || test "$racing" -eq "$own"
 grep -q "^The free path: HighBit's time per life" "$out/compare.md"
 # The criterion free-path suite, each benchmark run once (`--test`).
-timeout 300 cargo bench --bench free_path -- --test
+timeout 300 cargo bench -p frozen-refcount --bench free_path -- --test
 # The hit-rate sweep (docs/results.md#hit-rate-sweep): a few seconds.
-timeout 120 cargo run --profile bench --example hit_rate
+timeout 120 cargo run --profile bench -p frozen-refcount --example hit_rate
 test -s "$out/hit_rate.md"
 grep -q "<svg" "$out/hit_rate.svg"
 # frozen-slab against sharded-slab (docs/slab-results.md): a few seconds.

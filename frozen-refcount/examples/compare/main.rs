@@ -38,10 +38,17 @@ use common::{each_subject, thread_counts, Pool};
 use std::path::PathBuf;
 use subjects::{Collect, CollectFree, CollectPc};
 
+/// The workspace's target directory (the example runs from any directory).
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
+        .unwrap_or_else(|| {
+            let krate = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            krate
+                .parent()
+                .expect("the crate is in the workspace")
+                .join("target")
+        })
 }
 
 fn main() {

@@ -8,7 +8,7 @@
 // Each user takes a part of this: what it leaves is not dead.
 #![allow(dead_code)]
 
-#[path = "../../../benches/common/pool.rs"]
+#[path = "../../../frozen-refcount/benches/common/pool.rs"]
 mod pool;
 mod shapes;
 
