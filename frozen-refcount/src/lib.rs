@@ -111,31 +111,9 @@ mod word;
 #[cfg(all(feature = "bytemuck", not(frozen_refcount_loom)))]
 mod zeroable;
 
-#[cfg(all(
-    target_arch = "aarch64",
-    target_feature = "lse",
-    not(miri),
-    not(frozen_refcount_loom)
-))]
-pub use backends::ArmLse;
-backends::native_rmw! {
-    if {
-        pub use backends::CoreAtomics;
-    } else {}
-}
-#[cfg(all(feature = "portable-atomic", not(frozen_refcount_loom)))]
-pub use backends::PortableAtomics;
-#[cfg(all(
-    any(target_arch = "x86", target_arch = "x86_64"),
-    not(miri),
-    not(frozen_refcount_loom)
-))]
-pub use backends::X86Asm;
-#[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
-pub use backends::{ArmDetect, ArmLlsc};
-pub use backends::{Backend, DefaultBackend};
-#[cfg(feature = "std")]
-pub use backends::{Counting, Counts};
+// The backends (`CoreAtomics`, `X86Asm`, …) each where it exists, from the
+// one list in backends/mod.rs, and what every target has.
+pub use backends::*;
 #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
 pub use encoding::Tagged;
 pub use encoding::{

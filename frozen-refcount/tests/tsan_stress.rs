@@ -112,5 +112,5 @@ fn stress<E: Encoding, B: Backend>() {
 
 #[test]
 fn tsan_stress_every_encoding() {
-    each_counter!(@backend CoreAtomics, stress);
+    each_counter!(@backend CoreAtomics, core, stress);
 }

@@ -1,4 +1,4 @@
-//! WHAT is measured: THE list of backends and encodings, the [`Subject`]
+//! WHAT is measured: the encodings on every backend (the crate's one list), the [`Subject`]
 //! trait (take/release as a speculative reader does, and for the free path
 //! a life: revive, the last release), the counters of this crate as
 //! subjects, and the baselines (the floors, `Arc`, `Weak`, the optimistic
@@ -11,25 +11,6 @@ use std::mem;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::atomic::{fence, AtomicU32};
 use std::sync::{Arc, Weak};
-
-/// THE list of backends, used by every suite and by `compare`: one line per
-/// backend (with the `cfg` under which it exists). `$each` is a generic
-/// function `fn<B: Backend>(&mut V)` called once per backend.
-macro_rules! for_each_backend {
-    ($each:ident, $v:expr) => {{
-        $each::<frozen_refcount::CoreAtomics, _>($v);
-        #[cfg(feature = "portable-atomic")]
-        $each::<frozen_refcount::PortableAtomics, _>($v);
-        #[cfg(target_arch = "x86_64")]
-        $each::<frozen_refcount::X86Asm, _>($v);
-        #[cfg(target_arch = "aarch64")]
-        $each::<frozen_refcount::ArmLlsc, _>($v);
-        #[cfg(target_arch = "aarch64")]
-        $each::<frozen_refcount::ArmDetect, _>($v);
-        #[cfg(all(target_arch = "aarch64", target_feature = "lse"))]
-        $each::<frozen_refcount::ArmLse, _>($v);
-    }};
-}
 
 /// Receives every thing the suites measure.
 pub trait Visit {
@@ -55,7 +36,13 @@ pub fn encodings<B: Backend, V: Visit>(v: &mut V) {
 
 /// Visits every encoding on every backend, then the baselines.
 pub fn each_subject<V: Visit>(v: &mut V) {
-    for_each_backend!(encodings, v);
+    // The crate's one list of backends: `encodings::<B, _>(v)` for each.
+    macro_rules! each {
+        (@backend $b:ty, $short:ident,) => {
+            encodings::<$b, _>(v);
+        };
+    }
+    frozen_refcount::for_each_backend!(each!());
     v.baseline::<Floor>();
     v.baseline::<FloorTested>();
     v.baseline::<ArcClone>();

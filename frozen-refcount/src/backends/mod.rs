@@ -9,75 +9,89 @@
 use crate::word::Word;
 use core::sync::atomic::Ordering;
 
-/// `native_rmw! { if { A } else { B } }`: the items `A` where the target's
-/// core atomics have read-modify-writes at 8, 16 and 32 bits
-/// (`target_has_atomic`), `B` where they are loads and stores only
-/// (Cortex-M0/M0+ `thumbv6m`, RV32 without the A extension `riscv32imc`).
-/// The one place that cfg is written: `CoreAtomics` exists only under `A`,
-/// so naming it on such a core is a compile error, not a link error, and
-/// `DefaultBackend` is `PortableAtomics` there (bottom of this file).
-macro_rules! native_rmw {
-    (if { $($yes:item)* } else { $($no:item)* }) => {
-        cfg_if::cfg_if! {
-            if #[cfg(any(
-                frozen_refcount_loom,
-                all(
-                    target_has_atomic = "8",
-                    target_has_atomic = "16",
-                    target_has_atomic = "32"
-                )
-            ))] {
-                $($yes)*
-            } else {
-                $($no)*
+/// THE list of backends, one line each:
+/// `[cfg] module::Type => short, gate;`, where `cfg` is where the backend
+/// exists (`[mod also where ..]`: where its module is compiled for others' use
+/// besides), `short` the name its asm dump carries (`asm-dumps/<target>-<short>.s`),
+/// and `gate` the hidden macro that holds the cfg: `gate! { items }` keeps
+/// them where the backend exists, `gate! { if { A } else { B } }` picks.
+///
+/// It declares each module, re-exports each type, and exports the hidden
+/// [`for_each_backend!`](crate::for_each_backend) that the tests, the
+/// benches and the asm probe call: adding a backend is its file and one line
+/// here. The cfg of each line is evaluated here, in this crate, through its
+/// gate macro, not in the caller: a feature such as `portable-atomic` is this
+/// crate's, and a caller's `cfg(feature = ..)` would read its own.
+macro_rules! backends {
+    ($d:tt $(
+        [$($cfg:tt)*] $([mod also where $($mcfg:tt)*])?
+        $module:ident :: $ty:ident => $short:ident, $gate:ident;
+    )*) => {
+        $(
+            #[cfg(any($($cfg)*, $($($mcfg)*)?))]
+            mod $module;
+            #[cfg($($cfg)*)]
+            pub use $module::$ty;
+
+            #[cfg($($cfg)*)]
+            #[doc(hidden)]
+            #[macro_export]
+            macro_rules! $gate {
+                (if { $d ($d yes:tt)* } else { $d ($d no:tt)* }) => { $d ($d yes)* };
+                ($d ($d yes:tt)*) => { $d ($d yes)* };
             }
+            #[cfg(not($($cfg)*))]
+            #[doc(hidden)]
+            #[macro_export]
+            macro_rules! $gate {
+                (if { $d ($d yes:tt)* } else { $d ($d no:tt)* }) => { $d ($d no)* };
+                ($d ($d yes:tt)*) => {};
+            }
+        )*
+
+        /// `for_each_backend!(m!(args…))` invokes
+        /// `m! { @backend Type, short, args… }` once for every backend that
+        /// exists on this target with this crate's features; `Type` is a path
+        /// to the backend, `short` its dump name (`core`, `x86_asm`, …).
+        /// Expands to items or statements, whichever `m!` gives.
+        ///
+        /// The repository's tests, benches and asm probe go through it; it is
+        /// hidden and not part of the semver-stable API.
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! for_each_backend {
+            ($d m:ident ! ( $d ($d args:tt)* )) => {
+                $(
+                    $d crate::$gate! { $d m! { @backend $d crate::$ty, $short, $d ($d args)* } }
+                )*
+            };
         }
     };
 }
-pub(crate) use native_rmw;
 
-native_rmw! {
-    if {
-        mod core_atomics;
-        pub use core_atomics::CoreAtomics;
-    } else {}
+// `CoreAtomics` only where the target's core atomics have read-modify-writes
+// at 8, 16 and 32 bits: not on Cortex-M0/M0+ (`thumbv6m`) or RV32 without
+// the A extension (`riscv32imc`), where they are loads and stores only. So
+// naming it there is a compile error, not a link error, and `DefaultBackend`
+// is `PortableAtomics` there (bottom of this file, `__if_backend_core!`).
+backends! {
+    $
+    [any(
+        frozen_refcount_loom,
+        all(target_has_atomic = "8", target_has_atomic = "16", target_has_atomic = "32")
+    )] core_atomics::CoreAtomics => core, __if_backend_core;
+    [all(feature = "portable-atomic", not(frozen_refcount_loom))]
+        portable::PortableAtomics => portable, __if_backend_portable;
+    [all(any(target_arch = "x86", target_arch = "x86_64"), not(miri), not(frozen_refcount_loom))]
+        x86::X86Asm => x86_asm, __if_backend_x86_asm;
+    [all(target_arch = "aarch64", target_feature = "lse", not(miri), not(frozen_refcount_loom))]
+        [mod also where all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom))]
+        arm_lse::ArmLse => arm_lse, __if_backend_arm_lse;
+    [all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom))]
+        arm_llsc::ArmLlsc => arm_llsc, __if_backend_arm_llsc;
+    [all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom))]
+        arm_detect::ArmDetect => arm_detect, __if_backend_arm_detect;
 }
-
-#[cfg(all(feature = "portable-atomic", not(frozen_refcount_loom)))]
-mod portable;
-#[cfg(all(feature = "portable-atomic", not(frozen_refcount_loom)))]
-pub use portable::PortableAtomics;
-
-#[cfg(all(
-    any(target_arch = "x86", target_arch = "x86_64"),
-    not(miri),
-    not(frozen_refcount_loom)
-))]
-mod x86;
-#[cfg(all(
-    any(target_arch = "x86", target_arch = "x86_64"),
-    not(miri),
-    not(frozen_refcount_loom)
-))]
-pub use x86::X86Asm;
-
-#[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
-mod arm_detect;
-#[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
-mod arm_llsc;
-#[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
-mod arm_lse;
-#[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
-pub use arm_detect::ArmDetect;
-#[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
-pub use arm_llsc::ArmLlsc;
-#[cfg(all(
-    target_arch = "aarch64",
-    target_feature = "lse",
-    not(miri),
-    not(frozen_refcount_loom)
-))]
-pub use arm_lse::ArmLse;
 
 #[cfg(feature = "std")]
 mod counting;
@@ -388,7 +402,7 @@ cfg_if::cfg_if! {
         /// LL/SC core.
         pub type DefaultBackend = ArmDetect;
     } else {
-        native_rmw! {
+        __if_backend_core! {
             if {
                 /// The backend used when none is named: core's atomics. On x86
                 /// and x86_64 they are the same instructions as `X86Asm` (`lock

@@ -38,10 +38,10 @@ const CAS_PAIRS: [(Ordering, Ordering); 15] = [
 
 /// Calls `$f::<W, B>()` for every width, on every backend of the target.
 macro_rules! each_word {
-    ($f:ident) => {
-        for_each_backend!(each_word!($f))
-    };
-    (@backend $b:ty, $f:ident) => {{
+    ($f:ident) => {{
+        for_each_backend!(each_word!($f));
+    }};
+    (@backend $b:ty, $short:ident, $f:ident) => {{
         $f::<u8, $b>();
         $f::<u16, $b>();
         $f::<u32, $b>();
@@ -347,8 +347,8 @@ fn every_backend_no_lost_updates() {
 fn list_backends() {
     let mut names: Vec<&str> = Vec::new();
     macro_rules! collect {
-        (@backend $b:ty,) => {
-            names.push(<$b as Backend>::NAME)
+        (@backend $b:ty, $short:ident,) => {
+            names.push(<$b as Backend>::NAME);
         };
     }
     for_each_backend!(collect!());

@@ -1,38 +1,25 @@
 //! Shared by the integration tests: the list of every (encoding, width,
 //! backend) the target has, in one place. A test is a generic function
 //! `fn t<E: Encoding, B: Backend>()`; `each_counter!(t)` calls it for
-//! all of them. Backends added to the crate are added here, once.
+//! all of them, on the crate's one list of backends.
 #![allow(dead_code, unused_macros, unused_imports)]
 
 pub use frozen_refcount::*;
 
-/// Calls `$m!(@backend B, $args…)` for every backend `B` available on this
-/// target: the one list of backends. [`each_counter!`] and the per-width
-/// backend tests (tests/backends/) go through it.
-macro_rules! for_each_backend {
-    ($m:ident!($($args:tt)*)) => {{
-        $m!(@backend $crate::common::CoreAtomics, $($args)*);
-        #[cfg(feature = "portable-atomic")]
-        $m!(@backend $crate::common::PortableAtomics, $($args)*);
-        #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), not(miri), not(frozen_refcount_loom)))]
-        $m!(@backend $crate::common::X86Asm, $($args)*);
-        #[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
-        $m!(@backend $crate::common::ArmLlsc, $($args)*);
-        #[cfg(all(target_arch = "aarch64", not(miri), not(frozen_refcount_loom)))]
-        $m!(@backend $crate::common::ArmDetect, $($args)*);
-        #[cfg(all(target_arch = "aarch64", target_feature = "lse", not(miri), not(frozen_refcount_loom)))]
-        $m!(@backend $crate::common::ArmLse, $($args)*);
-    }};
-}
-pub(crate) use for_each_backend;
+/// The crate's one list of backends (`frozen_refcount::for_each_backend!`):
+/// `for_each_backend!(m!(args…))` calls `m! { @backend B, short, args… }`
+/// for every backend that exists on this target.
+pub(crate) use frozen_refcount::for_each_backend;
 
 /// Calls `$f::<E, B>($args)` for every encoding at every width, on every
 /// backend available on this target.
 macro_rules! each_counter {
     ($f:ident $(, $arg:expr)*) => {
-        $crate::common::for_each_backend!(each_counter!($f $(, $arg)*))
+        {
+            $crate::common::for_each_backend!(each_counter!($f $(, $arg)*));
+        }
     };
-    (@backend $b:ty, $f:ident $(, $arg:expr)*) => {{
+    (@backend $b:ty, $short:ident, $f:ident $(, $arg:expr)*) => {{
         use $crate::common::*;
         each_counter!(@enc $b, $f, HighBit $(, $arg)*);
         each_counter!(@enc $b, $f, LowBit $(, $arg)*);

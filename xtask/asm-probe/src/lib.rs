@@ -3,10 +3,10 @@
 //! code rustc generates for each hot path out of `--emit asm`.
 //!
 //! Symbols are named `frc_<Encoding>_<backend>_<op>`, e.g.
-//! `frc_HighBit_core_try_get`. The lists below are the only place that says
-//! which encodings and backends are dumped: **adding a backend is one line in
-//! `backends`** (with the `#[cfg]` under which it exists); xtask finds the
-//! new symbols, writes `asm-dumps/<target>-<backend>.s` and checks them.
+//! `frc_HighBit_core_try_get`. The encodings dumped are listed below; the
+//! backends are the crate's one list (`frozen_refcount::for_each_backend!`),
+//! so a backend added to the crate is dumped with no change here: xtask finds
+//! the new symbols, writes `asm-dumps/<target>-<backend>.s` and checks them.
 //!
 //! At the end, `slab_get_drop`: frozen-slab's get + drop, on the default
 //! backend.
@@ -76,24 +76,14 @@ macro_rules! for_encodings {
     };
 }
 
-/// Every backend in the list, each under its own `#[cfg]`.
-macro_rules! backends {
-    ($($(#[$cfg:meta])* $b:ident => $B:ty;)*) => {$(
-        $(#[$cfg])*
+// Every backend of the crate's one list (`frozen_refcount::for_each_backend!`),
+// under the name its dump carries (`asm-dumps/<target>-<short>.s`).
+macro_rules! backend {
+    (@backend $B:ty, $b:ident,) => {
         for_encodings!($b => $B);
-    )*};
+    };
 }
-
-// THE LIST: `short_name => Type;`, under the cfg where the backend exists.
-// The short name is the backend's `NAME` and the dump file's suffix.
-backends! {
-    core => frozen_refcount::CoreAtomics;
-    portable => frozen_refcount::PortableAtomics;
-    #[cfg(target_arch = "x86_64")] x86_asm => frozen_refcount::X86Asm;
-    #[cfg(all(target_arch = "aarch64", target_feature = "lse"))] arm_lse => frozen_refcount::ArmLse;
-    #[cfg(target_arch = "aarch64")] arm_llsc => frozen_refcount::ArmLlsc;
-    #[cfg(target_arch = "aarch64")] arm_detect => frozen_refcount::ArmDetect;
-}
+frozen_refcount::for_each_backend!(backend!());
 
 /// frozen-slab's hot path: `get` + drop of the guard on a `Slab<u64>`, the
 /// value read through it. xtask dumps it to `asm-dumps/<target>-slab.s` and
