@@ -1,32 +1,58 @@
 #!/usr/bin/env bash
-# Docs with -D warnings four ways (what docs.rs builds, and what a user
-# with default features reads), then the package: what it holds, and that it
-# builds as a dependent gets it (`cargo publish --dry-run`).
+# The two published crates as a dependent gets them: their docs with
+# -D warnings (what docs.rs builds, and default features), their packages
+# (only the crate's own files; nothing that points out of the package; none
+# of the residue of how the crate was made), and `cargo publish --dry-run`
+# of both together (frozen-slab verified against the packaged
+# frozen-refcount, not the path). Then every relative link in the
+# repository's markdown resolves.
 source "$(dirname "$0")/../lib.sh"
 ensure_target aarch64-unknown-linux-gnu
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 export RUSTDOCFLAGS=-Dwarnings
-cargo doc --no-deps -p frozen-refcount
-cargo doc --no-deps -p frozen-refcount --all-features
-RUSTDOCFLAGS="-Dwarnings --cfg docsrs" cargo +nightly doc --no-deps -p frozen-refcount --all-features \
-  --target-dir target/docsrs
+for p in frozen-refcount frozen-slab; do
+  cargo doc --no-deps -p $p
+  cargo doc --no-deps -p $p --all-features
+  RUSTDOCFLAGS="-Dwarnings --cfg docsrs" cargo +nightly doc --no-deps -p $p --all-features \
+    --target-dir target/docsrs
+done
 cargo doc --no-deps -p frozen-refcount --all-features --target aarch64-unknown-linux-gnu
 
-# The package holds what a dependent builds and reads, nothing of CI or tooling.
-list=$(cargo package --list --allow-dirty -p frozen-refcount 2>/dev/null)
-for f in src/lib.rs src/frozen.rs LICENSE-MIT LICENSE-APACHE README.md; do
-  grep -qx "$f" <<<"$list" || { echo "package is missing $f"; exit 1; }
-done
-if grep -E '^(\.ci|\.cargo|scripts|xtask|tools|fuzz|tests|benches)/' <<<"$list"; then
-  echo "package ships files a dependent does not need (above)"; exit 1
-fi
-cargo publish --dry-run --allow-dirty -p frozen-refcount
-
-# Every relative link in the README and docs/ resolves.
 bad=0
-for md in README.md docs/*.md demo/page-alloc/README.md asm-dumps/README.md src/backends/README.md xtask/README.md slab/README.md; do
+for p in frozen-refcount frozen-slab; do
+  list=$(cargo package --list --allow-dirty -p $p 2>/dev/null)
+  echo "--- $p: $(wc -l <<<"$list") files in the package"
+  for f in src/lib.rs LICENSE-MIT LICENSE-APACHE README.md CHANGELOG.md Cargo.toml; do
+    grep -qx "$f" <<<"$list" || { echo "$p: package is missing $f"; bad=1; }
+  done
+  # Only the crate's own files: its source and the files at its top.
+  if grep -vE '^(src/.*|README\.md|CHANGELOG\.md|LICENSE-(MIT|APACHE)|Cargo\.toml(\.orig)?|Cargo\.lock|\.cargo_vcs_info\.json)$' <<<"$list"; then
+    echo "$p: the package ships files that are not the crate's (above)"; bad=1
+  fi
+  dir=$(cargo metadata --no-deps --format-version 1 | sed -n "s|.*\"manifest_path\":\"\\([^\"]*/$p\\)/Cargo.toml\".*|\\1|p" | head -n 1)
+  [ -n "$dir" ] || dir=$p
+  files=()
+  while IFS= read -r f; do
+    case "$f" in *.rs|*.md) files+=("$dir/$f") ;; esac
+  done <<<"$list"
+  # Nothing points out of the package: no relative markdown link leaves it,
+  # and no doc or message names a repository path.
+  if grep -nE '\]\((\.\./|docs/|/)' "${files[@]}" \
+     || grep -nE '(^|[ `(])(\.\./)+docs/|(^|[ `(])docs/[a-z-]+\.md|asm-dumps/' "${files[@]}"; then
+    echo "$p: the package points to files it does not hold (above)"; bad=1
+  fi
+  # No residue: a spec, an issue number, a seed file or the date of a run.
+  if grep -nE 'SPEC\.md|\bspec\b|[Ii]ssue #?[0-9]|\bseed [0-9]{3}\b|20[0-9]{2}-[01][0-9]-[0-3][0-9]|[0-9]{2}:[0-9]{2} UTC' "${files[@]}"; then
+    echo "$p: the package names a spec, an issue, a seed or a run's date (above)"; bad=1
+  fi
+done
+[ "$bad" = 0 ]
+cargo publish --dry-run --allow-dirty -p frozen-refcount -p frozen-slab
+
+# Every relative link in the repository's markdown resolves.
+for md in $(git ls-files '*.md' | grep -v '^fuzz/corpus/'); do
   while IFS= read -r link; do
-    case "$link" in http*|\#*) continue ;; esac
+    case "$link" in http*|\#*|mailto:*) continue ;; esac
     [ -e "$(dirname "$md")/${link%%#*}" ] || { echo "$md: broken link $link"; bad=1; }
   done < <(grep -o '](\([^)]*\))' "$md" | sed 's/^](//; s/)$//')
 done

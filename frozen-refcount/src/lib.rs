@@ -127,3 +127,8 @@ pub use word::Word;
 /// Not a public API: no semver promise.
 #[doc(hidden)]
 pub use primitive::sync as __sync;
+
+// The README's example runs as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

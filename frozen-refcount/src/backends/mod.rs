@@ -12,7 +12,7 @@ use core::sync::atomic::Ordering;
 /// THE list of backends, one line each:
 /// `[cfg] module::Type => short, gate;`, where `cfg` is where the backend
 /// exists (`[mod also where ..]`: where its module is compiled for others' use
-/// besides), `short` the name its asm dump carries (`asm-dumps/<target>-<short>.s`),
+/// besides), `short` the name its assembly dump carries in the repository,
 /// and `gate` the hidden macro that holds the cfg: `gate! { items }` keeps
 /// them where the backend exists, `gate! { if { A } else { B } }` picks.
 ///
