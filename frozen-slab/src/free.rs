@@ -11,10 +11,10 @@
 //! window. Per-page free lists would need the same tag on each list (a page's
 //! head has the same ABA), so they buy nothing against ABA.
 //!
-//! **Why one stack per thread shard.** With one stack for the slab, two
+//! **Why one stack per thread shard** (with `std`; without it, one stack for
+//! every thread, see `shard`). With one stack for the slab, two
 //! threads that each insert and remove their own values CAS the same head
-//! on every operation, and that line bounces between them (docs/slab.md has
-//! the measurement). A slot is pushed onto the stack of the thread that
+//! on every operation, and that line bounces between them. A slot is pushed onto the stack of the thread that
 //! frees it and an insert pops from its own thread's stack first, so a
 //! thread that frees and reuses its own slots touches only its own line.
 //! An empty stack steals from the others before the bump counter hands out
@@ -52,12 +52,15 @@ pub(crate) struct FreeList {
 }
 
 impl FreeList {
-    pub(crate) fn new(limit: usize) -> Self {
-        FreeList {
-            heads: core::array::from_fn(|_| Padded(AtomicU64::new(NIL as u64))),
-            unused: Padded(AtomicUsize::new(0)),
-            used: Padded(AtomicUsize::new(1)),
-            limit,
+    const_fn_unless_loom! {
+        /// Every stack empty, no slot used yet, at most `limit` slots.
+        pub(crate) fn new(limit: usize) -> Self {
+            FreeList {
+                heads: array_of!(Padded(AtomicU64::new(NIL as u64)); SHARDS),
+                unused: Padded(AtomicUsize::new(0)),
+                used: Padded(AtomicUsize::new(1)),
+                limit,
+            }
         }
     }
 

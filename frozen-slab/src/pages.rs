@@ -65,10 +65,13 @@ fn page_layout<T>(len: usize) -> Layout {
 }
 
 impl<T> Pages<T> {
-    pub(crate) fn new() -> Self {
-        Pages {
-            pages: core::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
-            _values: PhantomData,
+    const_fn_unless_loom! {
+        /// No page allocated yet: null pointers, nothing else.
+        pub(crate) fn new() -> Self {
+            Pages {
+                pages: array_of!(AtomicPtr::new(ptr::null_mut()); PAGES),
+                _values: PhantomData,
+            }
         }
     }
 

@@ -21,7 +21,8 @@ use frozen_refcount::Put;
 /// atomic add on the slot's refcount.
 ///
 /// The API is sharded-slab's `Slab`; where the semantics differ is listed in
-/// the crate docs. See the crate root for an example.
+/// [`implementation`](crate::implementation#differences-from-sharded-slab).
+/// See the crate root for examples.
 pub struct Slab<T> {
     pages: Pages<T>,
     free: FreeList,
@@ -38,20 +39,38 @@ impl<T> Slab<T> {
     /// The most values a slab can hold: `32 * (2^27 - 1)`, just under 2^32.
     pub const MAX_SLOTS: usize = MAX_SLOTS;
 
-    /// An empty slab. Allocates nothing until the first insert.
-    #[must_use]
-    pub fn new() -> Self {
-        Self::with_max_slots(MAX_SLOTS)
+    const_fn_unless_loom! {
+        /// An empty slab. Allocates nothing until the first insert: it is an
+        /// array of null page pointers and the free lists' empty heads, so
+        /// it is a `const fn` and a slab can be a `static` (whose values are
+        /// then never dropped, as statics are not).
+        ///
+        /// ```
+        /// use frozen_slab::Slab;
+        ///
+        /// static NAMES: Slab<&str> = Slab::new();
+        ///
+        /// let key = NAMES.insert("hello").unwrap();
+        /// assert_eq!(*NAMES.get(key).unwrap(), "hello");
+        /// ```
+        #[must_use]
+        pub fn new() -> Self {
+            Self::with_max_slots(MAX_SLOTS)
+        }
     }
 
-    /// An empty slab that holds at most `max` values at once (at most
-    /// [`MAX_SLOTS`](Self::MAX_SLOTS)): `insert` returns `None` past it.
-    /// (sharded-slab sets its limits by a `Config` type.)
-    #[must_use]
-    pub fn with_max_slots(max: usize) -> Self {
-        Slab {
-            pages: Pages::new(),
-            free: FreeList::new(max.min(MAX_SLOTS)),
+    const_fn_unless_loom! {
+        /// An empty slab that holds at most `max` values at once (at most
+        /// [`MAX_SLOTS`](Self::MAX_SLOTS)): `insert` returns `None` past it.
+        /// (sharded-slab sets its limits by a `Config` type.) A `const fn`,
+        /// as [`new`](Self::new) is.
+        #[must_use]
+        pub fn with_max_slots(max: usize) -> Self {
+            Slab {
+                pages: Pages::new(),
+                // `Ord::min` is not `const`.
+                free: FreeList::new(if max < MAX_SLOTS { max } else { MAX_SLOTS }),
+            }
         }
     }
 
@@ -91,8 +110,9 @@ impl<T> Slab<T> {
     /// every other guard let go meanwhile, putting that reference back is
     /// the last put, and this call runs the value's `Drop` (and the slot is
     /// recycled). A panic from that `Drop` propagates out of `get`. Inherent
-    /// to a speculative get; `slab/tests/loom.rs` shows it happen. The same
-    /// holds for [`get_owned`](Self::get_owned).
+    /// to a speculative get (the crate's loom models show it happen;
+    /// [`implementation`](crate::implementation#what-a-get-that-misses-can-do)
+    /// says why). The same holds for [`get_owned`](Self::get_owned).
     #[inline]
     pub fn get(&self, key: usize) -> Option<Entry<'_, T>> {
         let slot = self.acquire(Key::unpack(key))?;
@@ -343,6 +363,22 @@ mod tests {
         // `AtomicU64` (its documented layout); `&mut slab`: no other access.
         let word = unsafe { &*(slot.refs as *const FrozenRefcount<Tagged>).cast::<AtomicU64>() };
         word.store((generation as u64) << 32 | frozen_low, Relaxed);
+    }
+
+    /// `new` and `with_max_slots` are `const fn`: a slab can be a `static`
+    /// and works as one built at run time.
+    #[test]
+    #[cfg(not(frozen_refcount_loom))]
+    fn a_static_slab() {
+        static SLAB: Slab<u32> = Slab::new();
+        static ONE: Slab<u32> = Slab::with_max_slots(1);
+        let key = SLAB.insert(1).unwrap();
+        assert_eq!(*SLAB.get(key).unwrap(), 1);
+        assert!(SLAB.remove(key) && SLAB.get(key).is_none());
+        let key = ONE.insert(2).unwrap();
+        assert_eq!(ONE.insert(3), None, "one slot: full");
+        assert_eq!(ONE.take(key), Some(2));
+        assert!(ONE.insert(4).is_some());
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! writes, shares no cache line with the mark and the value, which a `get`
 //! only reads. Under contention on one key, the mark's load and the value's
 //! read then hit a line that stays shared in every reader's cache, instead
-//! of pulling the refcount's line back: docs/slab.md has the measurement.
+//! of pulling the refcount's line back (the crate's `implementation` notes,
+//! "Type-stable slots").
 
 use core::mem::MaybeUninit;
 use core::ops::Deref;

@@ -1,6 +1,6 @@
-//! The differences from sharded-slab that docs/slab.md states, checked
-//! against the real sharded-slab 0.1.7 (a dev-dependency), side by side
-//! with frozen-slab on the same steps.
+//! The differences from sharded-slab that the crate's `implementation` notes
+//! state, checked against the real sharded-slab 0.1.7 (a dev-dependency),
+//! side by side with frozen-slab on the same steps.
 
 use frozen_slab::Slab;
 

@@ -1,0 +1,234 @@
+// This module holds no code: it is a page of the crate's documentation.
+
+//! How frozen-slab is built, why each step is enough, and where it differs
+//! from sharded-slab.
+//!
+//! # The pattern
+//!
+//! A reader holds a key to an object that may be removed, and its memory
+//! reused, at any moment. It takes a reference speculatively, re-validates,
+//! and uses the object or backs off. The Linux kernel does this for the page
+//! cache (`folio_try_get`, then a re-check of the folio's mapping) and for
+//! `SLAB_TYPESAFE_BY_RCU` objects. In a slab:
+//!
+//! ```
+//! use frozen_slab::Slab;
+//!
+//! fn read(slab: &Slab<u64>, key: usize) -> Option<u64> {
+//!     let entry = slab.get(key)?; // `try_get` on the slot, then the generation check
+//!     let value = *entry;         // the value stays alive while the guard is held
+//!     drop(entry);                // `put`; the last one drops the value and frees the slot
+//!     Some(value)
+//! }
+//! # let slab = Slab::new();
+//! # let key = slab.insert(7).unwrap();
+//! # assert_eq!(read(&slab, key), Some(7));
+//! ```
+//!
+//! Three things make that safe and cheap: the slot outlives every key that
+//! names it (type-stable storage), its refcount refuses a reference while
+//! the slot is free (the frozen state of [`frozen_refcount`]), and the key
+//! names one life of the slot (a generation).
+//!
+//! # Type-stable slots
+//!
+//! Slots live in pages that never move: page `p` holds `32 << p` slots, and
+//! 27 pages hold `32 * (2^27 - 1)` slots ([`Slab::MAX_SLOTS`], just under
+//! the 2^32 that a key's index can name). A page is allocated on first use
+//! and freed only when the slab is dropped, so a slot stays a slot of the
+//! same type for the slab's whole life, through every value put in it. A
+//! reader with a stale key may therefore always touch the slot's atomics
+//! (never its value). A slot index maps to its page by one leading-zero
+//! count.
+//!
+//! A page is one allocation holding two arrays: all its slots' refcounts,
+//! then all their bodies.
+//!
+//! | part | where | what |
+//! | --- | --- | --- |
+//! | `refs: FrozenRefcount<Tagged>` | the refcount array | frozen while the slot is free; live with one reference held by the slab (until `remove` or `take`) plus one per guard. Its 32-bit generation counts the slot's lives: `unfreeze` advances it |
+//! | `mark: AtomicU64` | the body array | `generation << 1 \| PRESENT` while that life is in the slab; the `remove` or `take` that wins clears PRESENT, once |
+//! | `next_free: AtomicU32` | body | the free-list link |
+//! | `value: UnsafeCell<MaybeUninit<T>>` | body | the value |
+//!
+//! The refcount is the only part of a slot that a `get` and a guard's drop
+//! write; the mark and the value, which a `get` reads, are on other cache
+//! lines, written only by inserts and removes. Were the three in one struct,
+//! threads getting one hot key would pull the refcount's line back for every
+//! read of the mark and the value; apart, those reads hit a line that stays
+//! shared in every reader's cache. The cost is that neighbouring slots'
+//! refcounts share lines (eight to a 64-byte line), as any array of counters
+//! does.
+//!
+//! # The per-slot frozen refcount
+//!
+//! Each slot's count is a [`FrozenRefcount`]`<`[`Tagged`]`>`: a 32-bit count
+//! with a FROZEN state, and a 32-bit generation beside it. A free slot is
+//! frozen: [`try_get`](frozen_refcount::FrozenRefcount::try_get), one atomic add, fails on
+//! it and leaves it frozen, with nothing to undo, so a reader racing with a
+//! free or a reuse never revives a slot. The slab's steps on it:
+//!
+//! - `insert` pops a free (frozen, so owned) slot, writes the value, then
+//!   [`unfreeze(1)`](frozen_refcount::FrozenRefcount::unfreeze): live with the slab's own
+//!   reference, the generation advanced by one. Then it marks that life
+//!   present.
+//! - a guard's drop is one [`put`](frozen_refcount::FrozenRefcount::put); the put that
+//!   takes the count to zero freezes the word (one CAS) and so owns the
+//!   slot: it drops the value and pushes the slot on a free list.
+//! - `remove` clears the mark (one CAS; one remover wins) and puts the
+//!   slab's reference.
+//! - `take` clears the mark, then waits until [`freeze(1)`](frozen_refcount::FrozenRefcount::freeze)
+//!   succeeds (every guard dropped) and moves the value out.
+//!
+//! The counter's own protocol (the transient zero, the freezing CAS, the
+//! put/put ABA that `Tagged`'s generation closes) is frozen-refcount's, and
+//! documented there; the slab adds the mark, the keys and the free lists.
+//!
+//! # Generations in keys
+//!
+//! A key is `generation << 32 | index`: the slot's index and the generation
+//! its refcount had during the life the key names. A key from an earlier
+//! life of the slot (a stale key) differs from the keys of the slot's next
+//! 2^32 - 1 lives, so it is refused until the slot has been reused 2^32
+//! times. The mark carries the same generation, which is what a `get`
+//! compares.
+//!
+//! A [`VacantEntry`](crate::VacantEntry) dropped without a value spends its
+//! life all the same ([`skip_generation`](frozen_refcount::FrozenRefcount::skip_generation):
+//! the generation advances, the word stays frozen), so its key never names
+//! a value, not even the next one put in that slot.
+//!
+//! # Why `get` is one `try_get`
+//!
+//! [`Slab::get`] loads the page pointer, then the slot's mark: a key whose
+//! life is not present at that load misses there, with no write. That
+//! answer is the one [`contains`](crate::Slab::contains) would give at the same
+//! instant, so the miss is linearizable at the load; and since nothing is
+//! written, a stale key shared by many threads leaves every line shared.
+//! (It is what [`try_get_unless_frozen`](frozen_refcount::FrozenRefcount::try_get_unless_frozen)
+//! does for a counter, done for the whole key.)
+//!
+//! A key seen present then takes its reference with one `try_get`, and
+//! loads the mark again, which decides: the life can have ended, and the
+//! slot been reused, between the first load and the `try_get`. If the mark
+//! still says the key's life is present, the reference belongs to that
+//! life, and the guard is returned. That is the whole hit: one atomic add
+//! and three loads, no loop, no compare-and-swap. The guard's drop is one
+//! atomic subtract.
+//!
+//! No CAS is needed because a reference taken by mistake does no harm: on a
+//! frozen word the `try_get` fails and leaves it frozen, and on a live word
+//! of another life the re-check refuses the reference and puts it back.
+//! sharded-slab's `get` is a load of the slot's lifecycle word and a CAS
+//! that adds a reference if the generation and state match, retried when
+//! another thread moved the word in between; under contention on one key
+//! each retry is another transfer of the line.
+//!
+//! # What a `get` that misses can do
+//!
+//! A `get` that misses after its `try_get` (the key was removed, or its slot
+//! reused, between the two loads of the mark) puts its reference back. If
+//! the value was removed meanwhile and every other guard has been dropped,
+//! that put is the last one: this `get` then drops the value (running its
+//! `Drop`, whose panic comes out of `get`) and recycles the slot, and
+//! returns `None`. The same holds for [`get_owned`](crate::Slab::get_owned). It is
+//! inherent to taking the reference before validating it; sharded-slab's
+//! `get` never takes a reference it does not keep, so there only a guard's
+//! drop, `remove` or `take` ends a value.
+//!
+//! # Free lists and shards
+//!
+//! Free slots are kept on lock-free (Treiber) stacks whose heads are
+//! `tag << 32 | index`; never-used slots come from a bump counter. A pop
+//! reads the head, then the head slot's `next_free`, then CASes the head.
+//! If in between that slot is popped, reused and pushed back with another
+//! link, a CAS on the bare index would succeed and install a stale link
+//! (ABA). Every push and pop advances the tag, so that CAS fails unless
+//! 2^32 operations fit inside the window. Reading the link of a slot that
+//! another thread popped is safe because slots are type-stable and the link
+//! is an atomic. (Per-page free lists would have the same ABA on each
+//! page's head, and need the same tag.)
+//!
+//! There are 16 stacks, each on its own pair of cache lines, one per thread
+//! shard. With the `std` feature a thread gets a shard when it first
+//! inserts or frees (dealt round-robin from a process-wide counter, kept in
+//! a thread-local); threads beyond 16 share. A slot freed by a thread goes
+//! on that thread's stack, and an insert pops from its own stack first,
+//! then steals from the others, and only then takes a never-used slot: a
+//! thread that frees and reuses its own slots touches only its own line,
+//! and memory is reused before it grows. A slot popped from one stack and
+//! pushed on another leaves any stale pop on the first stack with a moved
+//! tag, so its CAS fails. Without `std` there is no thread identity and
+//! every thread uses one stack. The shard is a policy, never needed for
+//! soundness.
+//!
+//! # Why each ordering is enough
+//!
+//! | where | ordering | why |
+//! | --- | --- | --- |
+//! | `try_get` in `get` | Acquire (the counter's) | reads from the release sequence headed by `unfreeze`'s Release store, which follows the value's write |
+//! | the mark's first load in `get` (the hint) | Relaxed | decides only misses: a key not present at the load is not in the slab then |
+//! | the mark's second load in `get` | Relaxed | holding a reference of the slot's current life L, the clearing of life L-1's mark happens-before the load (mark cleared, Release `put`, Acquire of the last put, Release push, Acquire pop, Release `unfreeze`, our Acquire `try_get`), so by coherence the load sees a value of life L; `present(g)` equals it only for `g == L` |
+//! | marking a life present | Release | after `unfreeze`: a remover whose CAS reads it puts into the live word, never into the frozen one from before the `unfreeze` |
+//! | clearing the mark (`remove`, `take`) | Acquire on success, Relaxed on failure | pairs with the marking; a failure does nothing |
+//! | `put` in a guard's drop | Release, Acquire for the last (the counter's) | every access under the guard happens-before the drop of the value |
+//! | `freeze(1)` in `take` | Acquire (the counter's) | the taker owns the value after every guard's Release `put` |
+//! | `skip_generation` for an unused `VacantEntry` | Relaxed CAS | frozen to frozen, owned by the dropper: no value is written or read in the spent life; a stale `get`'s `try_get` fails whatever the generation, and the next owner's `unfreeze` is the Release that publishes the next value |
+//! | free-list push | Release CAS | the value's drop (or move) happens-before the next owner's writes |
+//! | free-list pop | Acquire load and CAS | pairs with the push; the link read is Relaxed, made safe by the tag |
+//! | page pointer | Release CAS to publish, Acquire loads | a page's slots are seen initialised |
+//!
+//! # Differences from sharded-slab
+//!
+//! sharded-slab 0.1.7 with its `DefaultConfig`, against this crate:
+//!
+//! | | sharded-slab | frozen-slab | why |
+//! | --- | --- | --- | --- |
+//! | API | `Slab<T, C = DefaultConfig>`: `new`, `new_with_config`, `insert`, `vacant_entry`, `get`, `get_owned`, `contains`, `remove`, `take`, `unique_iter`, `USED_BITS`; `Entry`, `OwnedEntry`, `VacantEntry`, `UniqueIter` | `Slab<T>` with the same methods and guards, less `new_with_config` and `USED_BITS`, plus [`with_max_slots`](crate::Slab::with_max_slots) and [`MAX_SLOTS`](crate::Slab::MAX_SLOTS); [`Slab::new`] is a `const fn` | code that names `Slab<T>` switches with its `use` line; code that names a `Config` does not compile |
+//! | missing here | | `Pool` and its `Clear` trait (reuse of a value's allocation in place), `Config` and `DefaultConfig`, `Slab::new_with_config`, `USED_BITS` (reserved high key bits) | not needed for the pattern; every key bit is used |
+//! | generations per slot before a stale key aliases | 2^13 - 1 (the bits left in a 64-bit key) | 2^32 | `Tagged` carries a 32-bit generation, and the key has room for it |
+//! | threads | at most 4096 live threads, one shard each; the thread id is in the key | no limit; beyond 16, threads share free lists | no thread id in the key: the shards are only free lists |
+//! | local and remote frees | a slot belongs to its inserting thread's shard; a free from another thread goes on that shard's remote list | a freed slot goes on the freeing thread's stack, and any thread's insert may take it | keys stay valid whichever thread frees |
+//! | `insert` on a nearly full slab | `None` when the thread's shard is full | `None` when no slot is free; a slot freed on another shard while the insert scans can be missed | the scan is a snapshot of 16 stacks |
+//! | capacity | set by a `Config` type (pages, first page size, thread bits) | at most [`Slab::MAX_SLOTS`] (just under 2^32), or fewer with [`Slab::with_max_slots`] | the key's 32-bit index |
+//! | too many guards on one value | `get` returns `None` at the reference limit | past 2^30 guards the count saturates: `get` still succeeds, and the value is never dropped (it leaks) | frozen-refcount's sticky saturation, like Linux's `refcount_t` |
+//! | who drops a removed value | the last guard's drop, or `remove`/`take` | the same, or a concurrent `get`/`get_owned` that returns `None` (above) | `get` takes its reference before it validates the key |
+//! | `Slab<T>: Sync` | `T: Sync` | `T: Send + Sync` | whichever thread drops the last guard drops the value |
+//! | `no_std` | needs `std` (thread ids) | `no_std` + `alloc` | |
+//! | feature `std` | | default: per-thread free-list shards (through a thread-local) and a `take` that yields while it waits; without it one free list for all threads and a `take` that only spins | thread identity needs `std` |
+//! | targets | 32- and 64-bit | 64-bit only (a compile error elsewhere) | a key packs 32 + 32 bits into a `usize` |
+//! | `Debug` for `Slab` | shows the shards and the configuration (`T: Debug`) | shows nothing of the contents (any `T`) | a concurrent slab has no consistent view to print |
+//!
+//! The same as sharded-slab: `insert` returns `None` when full (and the
+//! value is dropped); `remove` never blocks, and the value is dropped with
+//! the last guard; `take` waits for every guard (so calling it while the
+//! same thread holds a guard for that key never returns); `get`,
+//! `contains`, `remove` and `take` miss a removed key; memory is returned
+//! only when the slab is dropped; `unique_iter` needs `&mut`; the key of a
+//! `VacantEntry` dropped unused is never handed out again. A value whose
+//! `Drop` panics: the panic reaches whoever dropped it (the last guard's
+//! drop, `remove`, or a missing `get`), and its slot is recycled all the
+//! same. Dropping the slab drops every value even when one panics, as a
+//! `Vec` does: the rest are dropped during the unwinding, then the panic
+//! goes on (a second panic during that unwinding aborts, as for a `Vec`).
+//!
+//! # The hot path in machine code
+//!
+//! `get` plus the guard's drop, with `T = u64`, compiles on x86_64 to two
+//! `lock xadd` (the `try_get` and the `put`), each followed by a test of
+//! the counter's state; before the first, the page lookup (`bsr` of
+//! `index + 32`, a bounds check, the page pointer's load) and the mark's
+//! first check; between them, the mark again and the value's load. No loop
+//! and no CAS inline: the slow paths (the last put, a `try_get` that met a
+//! frozen or saturated word, a put-back after a failed re-check) are
+//! out-of-line calls. The repository keeps that listing for each target it
+//! builds (x86_64, aarch64 with and without LSE, riscv64, ...) and checks
+//! it in CI: at most two read-modify-writes on any path of `get` + drop.
+//!
+//! [`FrozenRefcount`]: frozen_refcount::FrozenRefcount
+//! [`Tagged`]: frozen_refcount::Tagged
+//! [`Slab`]: crate::Slab
+//! [`Slab::get`]: crate::Slab::get
+//! [`Slab::new`]: crate::Slab::new
+//! [`Slab::MAX_SLOTS`]: crate::Slab::MAX_SLOTS
+//! [`Slab::with_max_slots`]: crate::Slab::with_max_slots
