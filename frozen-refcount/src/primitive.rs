@@ -109,8 +109,11 @@ mod loom_atomic {
 }
 
 /// Declares a function `const` except under loom, whose atomics have no
-/// `const` constructor. The body is written once.
-macro_rules! const_fn_unless_loom {
+/// `const` constructor. The body is written once. Exported, hidden, for
+/// frozen-slab, which builds on the same loom switch (`__sync`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __const_fn_unless_loom {
     ($(#[$meta:meta])* $vis:vis fn $($rest:tt)*) => {
         #[cfg(not(frozen_refcount_loom))]
         $(#[$meta])* $vis const fn $($rest)*
@@ -118,7 +121,7 @@ macro_rules! const_fn_unless_loom {
         $(#[$meta])* $vis fn $($rest)*
     };
 }
-pub(crate) use const_fn_unless_loom;
+pub(crate) use crate::__const_fn_unless_loom as const_fn_unless_loom;
 
 /// The switch for the workspace's dependents (`frozen-slab`), exported hidden
 /// as `frozen_refcount::__sync`: not a public API, no semver promise.

@@ -118,7 +118,7 @@ impl FreeList {
     /// calling thread's stack). It looks the slot up again rather than take
     /// it from the caller: a `Slot` argument would be one more register
     /// carried across the hot `get` + drop for its cold last-`put` call
-    /// (`asm-dumps/x86_64-slab.s`).
+    /// (seen in the x86_64 assembly of `get` + drop).
     pub(crate) fn push<T>(&self, pages: &Pages<T>, index: u32) {
         let slot = pages.get(index).expect("a used slot's page exists");
         let shard = shard::current();

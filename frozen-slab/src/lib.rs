@@ -36,14 +36,9 @@ extern crate std;
 
 /// Declares a function `const` except under `--cfg frozen_refcount_loom`,
 /// whose atomics (loom's, through `frozen_refcount::__sync`) have no `const`
-/// constructor. The body is written once.
+/// constructor: frozen-refcount's macro, in scope for every module here.
 macro_rules! const_fn_unless_loom {
-    ($(#[$meta:meta])* $vis:vis fn $($rest:tt)*) => {
-        #[cfg(not(frozen_refcount_loom))]
-        $(#[$meta])* $vis const fn $($rest)*
-        #[cfg(frozen_refcount_loom)]
-        $(#[$meta])* $vis fn $($rest)*
-    };
+    ($($item:tt)*) => { frozen_refcount::__const_fn_unless_loom! { $($item)* } };
 }
 
 /// `[value; len]` for a value that is not `Copy` (an atomic): an inline
