@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# frozen-slab (slab/, docs/slab.md): lint and docs, its tests in release
+# frozen-slab (frozen-slab/, docs/slab.md): lint and docs, its tests in release
 # (stage 20 ran them in debug with the workspace), and a build for a
 # bare-metal target (no_std + alloc). Its loom models run in stage 50, Miri
 # in stage 51.

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# AArch64 under qemu-user, three builds (see src/backends/README.md):
+# AArch64 under qemu-user, three builds (see frozen-refcount/src/backends/README.md):
 #   1. +lse on `-cpu max`: ArmLse inline (and ArmDetect compiles to it);
 #   2. the default (outline atomics) on `-cpu max`: ArmDetect must pick LSE;
 #   3. -outline-atomics on `-cpu cortex-a53` (no LSE): ArmDetect must pick
 #      LL/SC, and CoreAtomics is inline LL/SC too.
-# FROZEN_REFCOUNT_EXPECT_LSE makes tests/backends/ assert the path.
+# FROZEN_REFCOUNT_EXPECT_LSE makes frozen-refcount/tests/backends/ assert the path.
 #
 # Release with debug assertions: the semantic suites are ~20x slower in a
 # debug build under qemu, and debug assertions keep the misuse panics (and

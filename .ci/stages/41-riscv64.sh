@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # RISC-V 64 (RV64GC: AMOs and LR/SC, no Zacas) under qemu-user: every test
-# suite of the crate (tests/*: model, semantics, misuse, windows, stress,
+# suite of frozen-refcount (frozen-refcount/tests/*: model, semantics, misuse, windows, stress,
 # backends, page_alloc, ...; docs/verification.md). The backends of this
 # target are CoreAtomics and PortableAtomics (`--features portable-atomic`
 # adds the second to every each_counter! test).

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Loom models of every race (tests/loom/), on the crate's own protocol with
-# loom's atomics swapped in by --cfg frozen_refcount_loom (src/primitive.rs).
+# Loom models of every race (frozen-refcount/tests/loom/), on the crate's own protocol with
+# loom's atomics swapped in by --cfg frozen_refcount_loom (frozen-refcount/src/primitive.rs).
 # LOOM_MAX_PREEMPTIONS=3 here; unset it for the exhaustive run (docs/verification.md,
 # "Verification"). Own target dir: the cfg changes every crate's build.
 source "$(dirname "$0")/../lib.sh"
 export RUSTFLAGS="--cfg frozen_refcount_loom"
 export LOOM_MAX_PREEMPTIONS=${LOOM_MAX_PREEMPTIONS:-3}
 cargo test --release -p frozen-refcount --features loom --test loom --target-dir target/loom
-# The slab's models (slab/tests/loom.rs), on the same switch.
+# The slab's models (frozen-slab/tests/loom.rs), on the same switch.
 cargo test --release -p frozen-slab --features loom --test loom --target-dir target/loom

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# ThreadSanitizer over the real-thread stress tests: tests/tsan_stress.rs
-# (non-atomic data ordered only by the counter) and tests/stress.rs. std is
+# ThreadSanitizer over the real-thread stress tests: frozen-refcount/tests/tsan_stress.rs
+# (non-atomic data ordered only by the counter) and frozen-refcount/tests/stress.rs. std is
 # rebuilt instrumented (-Zbuild-std). --cfg frozen_refcount_tsan swaps
 # Classic's acquire fence, which TSan does not model, for an Acquire load
 # (std's Arc trick). Own target dir.
