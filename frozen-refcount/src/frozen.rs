@@ -184,6 +184,15 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     /// See [the table and the argument](crate::FrozenRefcount#the-reader-bound).
     pub const READER_BOUND: u64 = E::READER_BOUND;
 
+    /// How many [`get_many`](Self::get_many) or [`put_many`](Self::put_many)
+    /// of `MAX_MANY` may be in flight at once on one saturated word with the
+    /// word staying saturated (every operation that sees it re-centres it,
+    /// so this bounds only the ones between their RMW and their re-centring
+    /// store).
+    ///
+    /// See [the table](crate::FrozenRefcount#the-reader-bound).
+    pub const SATURATION_BOUND: u64 = E::SATURATION_BOUND;
+
     const_fn_unless_loom! {
         /// A live counter holding `count` references (the caller's).
         ///
@@ -240,7 +249,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     #[must_use = "on `true` the caller holds `n` references and must `put_many` them"]
     pub fn try_get_many(&self, n: u32) -> bool {
         let delta = Self::delta(n);
-        if E::LAYOUT.zero_is_dead {
+        if E::DEAD_ZERO {
             return self.try_get_cas_loop(delta);
         }
         // Acquire: on success the caller reads the object, so it must see
@@ -282,7 +291,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     #[inline]
     #[must_use = "on `true` the caller holds a reference and must `put` it"]
     pub fn try_get_unless_frozen(&self) -> bool {
-        if !E::LAYOUT.zero_is_dead {
+        if !E::DEAD_ZERO {
             // Relaxed: a hint only. On `false` nothing is read from the
             // object; on a live word the RMW below orders (Acquire) and
             // decides.
@@ -358,7 +367,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         // The generation is only written by `unfreeze`, i.e. by an owner; a
         // stale one makes the CAS fail, which is the right answer for a
         // counter that changed hands.
-        let generation = if E::LAYOUT.tagged {
+        let generation = if E::TAGGED {
             Self::gen_bits(B::load::<E::Word>(&self.word, Relaxed))
         } else {
             W::<E>::ZERO
@@ -390,7 +399,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         );
         // Relaxed load: the generation bits were last written by this
         // counter's owners, and ownership was handed to us with Acquire.
-        let cur = if E::LAYOUT.tagged || cfg!(debug_assertions) {
+        let cur = if E::TAGGED || cfg!(debug_assertions) {
             B::load::<E::Word>(&self.word, Relaxed)
         } else {
             E::FROZEN

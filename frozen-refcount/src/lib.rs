@@ -103,6 +103,7 @@ extern crate std;
 mod backends;
 mod encoding;
 mod frozen;
+mod marker;
 #[cfg(feature = "model")]
 pub mod model;
 mod primitive;
@@ -139,7 +140,7 @@ pub use backends::{Counting, Counts};
 #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
 pub use encoding::Tagged;
 pub use encoding::{
-    Biased, Classic, Encoding, HighBit, Layout, LowBit, ZeroLockedHigh, ZeroLockedLow,
+    Biased, Classic, Encoding, FrozenMark, HighBit, LowBit, Scheme, ZeroLockedHigh, ZeroLockedLow,
 };
 pub use frozen::FrozenRefcount;
 pub use state::{Put, State};

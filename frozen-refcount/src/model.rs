@@ -224,7 +224,7 @@ impl<E: Encoding, B: Backend> Checker<E, B> {
         let real = apply_real(&self.real, op);
         let real_state = self.real.state();
         let raw = self.real.load_raw().to_u64();
-        let gen_ok = !E::LAYOUT.tagged || (raw >> 32) as u32 == self.model.generation;
+        let gen_ok = !E::TAGGED || (raw >> 32) as u32 == self.model.generation;
         let count_ok = self.real.count()
             == match self.model.state {
                 State::Live(n) => n,

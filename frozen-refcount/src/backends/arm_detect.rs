@@ -60,7 +60,7 @@ use core::sync::atomic::Ordering;
 /// # let _ = (rc.put(), rc.put());
 /// # }
 /// ```
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ArmDetect;
 
 /// Not detected yet.

@@ -68,7 +68,7 @@ use core::sync::atomic::Ordering;
 /// It emits the same instructions as [`CoreAtomics`](crate::CoreAtomics) on
 /// x86; it exists so that the instructions are written down and reviewable,
 /// independent of the compiler's lowering.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct X86Asm;
 
 macro_rules! impl_x86 {

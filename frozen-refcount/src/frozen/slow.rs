@@ -135,7 +135,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     /// `try_get` got in first.
     #[inline]
     pub(super) fn last(&self, zero: E::Word) -> Put {
-        if E::LAYOUT.zero_is_dead {
+        if E::DEAD_ZERO {
             // Classic: zero is final. Acquire pairs with the Release subtract
             // of every earlier put, as in `Arc::drop`.
             B::acquire_fence::<E::Word>(&self.word);
