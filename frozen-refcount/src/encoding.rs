@@ -1,49 +1,10 @@
 //! Encodings: where the count, the FROZEN state and the generation live in the
 //! word. An encoding is data only (a [`Scheme`]); the protocol that reads it is
-//! written once, in `frozen.rs`.
-//!
-//! Every encoding splits its *state field* (the whole word, or the low 32 bits
-//! for [`Tagged`]) in the same way, differing only in where the state bit sits
-//! and which value of it means frozen:
-//!
-//! ```text
-//!                 state bit   count field         band bit (saturation)  frozen when
-//! HighBit<W>      MSB         bits 0..B-2         bit B-2                state bit set
-//! LowBit<W>       bit 0       bits 1..B-1 (<<1)   MSB                    state bit set
-//! ZeroLockedHigh  MSB         bits 0..B-2         bit B-2                state bit clear
-//! ZeroLockedLow   bit 0       bits 1..B-1 (<<1)   MSB                    state bit clear
-//! Tagged          bit 31      bits 0..30          bit 30                 state bit set; bits 32..64: generation
-//! Classic<W>      (none)      bits 0..B-2         bit B-2                count == 0 (or MSB: underflow)
-//! ```
-//!
-//! [`Biased`] (after Linux `rcuref_t`) stores `refs - 1` instead, so one
-//! reference is 0 and "no reference" (the transient zero) is all ones; its
-//! regions are zones of the whole word, and every fast-path test is the sign
-//! of the RMW's result (`B` bits; `u32` figures in brackets):
-//!
-//! ```text
-//! 0          ..= 2^(B-1)-1      live, refs 1..=2^(B-1)   [0x0000_0000..=0x7FFF_FFFF]
-//! 2^(B-1)    ..  +2^(B-2)       saturated, re-centred on 2^(B-1)+2^(B-3)   [0xA000_0000]
-//! +2^(B-2)   ..  2^B-1          frozen ("dead"), canonical 2^(B-1)+2^(B-2)+2^(B-3)   [0xE000_0000]
-//! 2^B-1                         zero references (transient, inside the last put)   [0xFFFF_FFFF]
-//! ```
-//!
-//! For `u64` the live zone stops at `2^31` (the API counts in `u32`), so the
-//! fast-path test is `result < 2^31` there, not the sign.
-//!
-//! For 64-bit words the count field is capped at 31 bits, so that every exact
-//! count is a `u32` (the API's type): the band is then every bit between the
-//! count field and the state bit, and `MAX_COUNT` is `2^31 - 1`.
-//!
-//! A live word whose band bit is set is *saturated*: it is re-centred on
-//! the saturation value by every operation that sees it, so that it
-//! drifts neither into frozen nor down to zero (Linux `refcount_t`).
-//! A frozen word collects failed increments ("garbage"); for the high-bit
-//! encodings, garbage that drifts [`Encoding::DRIFT_LIMIT`] away from the
-//! canonical frozen word is reset by a CAS (retried only while other failed
-//! increments keep moving the word), long before it could carry into
-//! the state bit (the kernel's `_PAGEREF_LOCKED_LIMIT`). The low-bit encodings
-//! add multiples of 2, which never touch bit 0, and need no reset.
+//! written once, in `frozen.rs`, and every constant it reads is derived here,
+//! in [`Encoding`]'s hidden items. What the bits mean, encoding by encoding,
+//! is in the user's guide ([`crate::guide::encodings`]), with the regions of
+//! the word (live, saturated, frozen, the transient zero) and the margins
+//! between them.
 
 use crate::marker::zero_sized_marker;
 use crate::word::{bit, narrow, ones, Word};
@@ -52,7 +13,8 @@ use core::marker::PhantomData;
 /// Where an encoding keeps the FROZEN state: the choice that every other
 /// constant of the encoding (the count's place, the canonical frozen word,
 /// the saturation band, the margins) follows from. Read it with
-/// [`Scheme::frozen_mark`].
+/// [`Scheme::frozen_mark`]; [`guide::encodings`](crate::guide::encodings)
+/// draws each one bit by bit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FrozenMark {
@@ -162,7 +124,8 @@ impl Scheme {
 /// A counter encoding: which bits hold the count, the FROZEN state and the
 /// generation. Implemented by the seven zero-sized markers [`HighBit`],
 /// [`LowBit`], [`ZeroLockedHigh`], [`ZeroLockedLow`], [`Biased`], [`Tagged`]
-/// and [`Classic`]; the trait is sealed.
+/// and [`Classic`]; the trait is sealed. How to choose one:
+/// [`guide::encodings`](crate::guide::encodings).
 ///
 /// Each encoding gives its [`Word`], its [`NAME`](Encoding::NAME) and its
 /// [`SCHEME`](Encoding::SCHEME); the limits below are derived from them.
@@ -172,7 +135,9 @@ impl Scheme {
 /// The trait also carries the constants the protocol derives from the
 /// scheme (masks, the canonical frozen word, the margins). They are hidden
 /// from this page and are **not part of the API**: no semver promise, and
-/// they may change in any release.
+/// they may change in any release. What they stand for is described, in
+/// words, in [`guide::encodings`](crate::guide::encodings) and
+/// [`guide::contract`](crate::guide::contract).
 pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
     /// The word the counter lives in.
     type Word: Word;
@@ -529,10 +494,13 @@ encoding!(
 /// the high half that [`unfreeze`](crate::FrozenRefcount::unfreeze) advances.
 /// The last `put` CASes from the exact `(generation, 0)` word its own
 /// `fetch_sub` produced, so a `put` preempted across a whole free/reuse cycle
-/// fails its CAS instead of taking the new life's `Last` (the put/put ABA of
-/// the design's review). The generation wraps after 2^32 `unfreeze`s; the ABA comes back
-/// only if a single preempted `put` sleeps across exactly a multiple of 2^32
-/// reuses of the slot.
+/// fails its CAS instead of taking the new life's `Last` (the put/put ABA).
+/// The generation wraps after 2^32 `unfreeze`s; the ABA comes back only if a
+/// single preempted `put` sleeps across exactly a multiple of 2^32 reuses of
+/// the slot. [`FrozenRefcount::generation`](crate::FrozenRefcount::generation)
+/// reads it, and
+/// [`skip_generation`](crate::FrozenRefcount::skip_generation) spends a life
+/// without living it.
 #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Tagged;
