@@ -24,7 +24,7 @@ cargo publish --dry-run --allow-dirty -p frozen-refcount
 
 # Every relative link in the README and docs/ resolves.
 bad=0
-for md in README.md docs/*.md demo/page-alloc/README.md asm-dumps/README.md src/backends/README.md xtask/README.md slab/README.md; do
+for md in README.md docs/*.md demo/page-alloc/README.md asm-dumps/README.md frozen-refcount/src/backends/README.md xtask/README.md frozen-slab/README.md; do
   while IFS= read -r link; do
     case "$link" in http*|\#*) continue ;; esac
     [ -e "$(dirname "$md")/${link%%#*}" ] || { echo "$md: broken link $link"; bad=1; }
