@@ -70,6 +70,9 @@
 //!
 //! # What holds under concurrency
 //!
+//! Under correct use, whatever the interleaving (what misuse can still do
+//! is in [Misuse](#misuse)):
+//!
 //! - **One `Last` per life.** Of all the `put`s of one life, at most one
 //!   returns [`Put::Last`], and only once every reference taken in the life
 //!   was put (exactly one, if the references balance and the count never
