@@ -1,101 +1,237 @@
 //! Encodings: where the count, the FROZEN state and the generation live in the
-//! word. An encoding is data only (a [`Layout`]); the protocol that reads it is
-//! written once, in `frozen.rs`.
-//!
-//! Every encoding splits its *state field* (the whole word, or the low 32 bits
-//! for [`Tagged`]) in the same way, differing only in where the state bit sits
-//! and which value of it means frozen:
-//!
-//! ```text
-//!                 state bit   count field         band bit (saturation)  frozen when
-//! HighBit<W>      MSB         bits 0..B-2         bit B-2                state bit set
-//! LowBit<W>       bit 0       bits 1..B-1 (<<1)   MSB                    state bit set
-//! ZeroLockedHigh  MSB         bits 0..B-2         bit B-2                state bit clear
-//! ZeroLockedLow   bit 0       bits 1..B-1 (<<1)   MSB                    state bit clear
-//! Tagged          bit 31      bits 0..30          bit 30                 state bit set; bits 32..64: generation
-//! Classic<W>      (none)      bits 0..B-2         bit B-2                count == 0 (or MSB: underflow)
-//! ```
-//!
-//! [`Biased`] (after Linux `rcuref_t`) stores `refs - 1` instead, so one
-//! reference is 0 and "no reference" (the transient zero) is all ones; its
-//! regions are zones of the whole word, and every fast-path test is the sign
-//! of the RMW's result (`B` bits; `u32` figures in brackets):
-//!
-//! ```text
-//! 0          ..= 2^(B-1)-1      live, refs 1..=2^(B-1)   [0x0000_0000..=0x7FFF_FFFF]
-//! 2^(B-1)    ..  +2^(B-2)       saturated, re-centred on 2^(B-1)+2^(B-3)   [0xA000_0000]
-//! +2^(B-2)   ..  2^B-1          frozen ("dead"), canonical 2^(B-1)+2^(B-2)+2^(B-3)   [0xE000_0000]
-//! 2^B-1                         zero references (transient, inside the last put)   [0xFFFF_FFFF]
-//! ```
-//!
-//! For `u64` the live zone stops at `2^31` (the API counts in `u32`), so the
-//! fast-path test is `result < 2^31` there, not the sign.
-//!
-//! For 64-bit words the count field is capped at 31 bits, so that every exact
-//! count is a `u32` (the API's type): the band is then every bit between the
-//! count field and the state bit, and `MAX_COUNT` is `2^31 - 1`.
-//!
-//! A live word whose band bit is set is *saturated*: it is re-centred on
-//! [`Layout`]'s saturation value by every operation that sees it, so that it
-//! drifts neither into frozen nor down to zero (Linux `refcount_t`).
-//! A frozen word collects failed increments ("garbage"); for the high-bit
-//! encodings, garbage that drifts [`Encoding::DRIFT_LIMIT`] away from the
-//! canonical frozen word is reset by a CAS (retried only while other failed
-//! increments keep moving the word), long before it could carry into
-//! the state bit (the kernel's `_PAGEREF_LOCKED_LIMIT`). The low-bit encodings
-//! add multiples of 2, which never touch bit 0, and need no reset.
+//! word. An encoding is data only (a [`Scheme`]); the protocol that reads it is
+//! written once, in `frozen.rs`, and every constant it reads is derived here,
+//! in [`Encoding`]'s hidden items. What the bits mean, encoding by encoding,
+//! is in the user's guide ([`crate::guide::encodings`]), with the regions of
+//! the word (live, saturated, frozen, the transient zero) and the margins
+//! between them.
 
+use crate::marker::zero_sized_marker;
 use crate::word::{bit, narrow, ones, Word};
 use core::marker::PhantomData;
 
-/// Where the bits are: the parameters from which every constant of an
-/// encoding is derived.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where an encoding keeps the FROZEN state: the choice that every other
+/// constant of the encoding (the count's place, the canonical frozen word,
+/// the saturation band, the margins) follows from. Read it with
+/// [`Scheme::frozen_mark`]; [`guide::encodings`](crate::guide::encodings)
+/// draws each one bit by bit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub struct Layout {
-    /// Width of the state field in bits (the word width; 32 for `Tagged`).
-    pub state_bits: u32,
+pub enum FrozenMark {
+    /// A state bit at the top of the state field, set when frozen; the count
+    /// sits below it ([`HighBit`], and [`Tagged`]'s low half).
+    TopBitSet,
+    /// A state bit at bit 0, set when frozen; the count is stored shifted
+    /// left by one, so no add or subtract of a count reaches the bit
+    /// ([`LowBit`]).
+    LowBitSet,
+    /// A LIVE bit at the top of the state field: frozen when clear, so an
+    /// all-zero word is frozen ([`ZeroLockedHigh`]).
+    TopBitClear,
+    /// A LIVE bit at bit 0, the count shifted left by one: frozen when
+    /// clear, so an all-zero word is frozen, and no add or subtract of a
+    /// count reaches the bit ([`ZeroLockedLow`]).
+    LowBitClear,
+    /// No state bit: the word stores `refs - 1` (after Linux `rcuref_t`),
+    /// and frozen is a zone of its negative half, as saturated is
+    /// ([`Biased`]).
+    BiasedZone,
+    /// No state bit: a zero count is dead, and `try_get` is a CAS loop that
+    /// refuses it ([`Classic`], today's `atomic_add_unless(v, 1, 0)`).
+    ZeroCount,
+}
+
+/// How an encoding lays out its word: where the FROZEN state is kept
+/// ([`FrozenMark`]), how many bits the state field has, and whether a
+/// generation sits above it. Read from [`Encoding::SCHEME`]. Only the
+/// crate's encodings build one, so every value is a layout the protocol
+/// implements.
+///
+/// ```
+/// use frozen_refcount::{Encoding, FrozenMark, HighBit, ZeroLockedLow};
+///
+/// assert_eq!(HighBit::<u8>::SCHEME.frozen_mark(), FrozenMark::TopBitSet);
+/// assert!(!HighBit::<u8>::SCHEME.zeroed_is_frozen());
+/// assert!(ZeroLockedLow::<u64>::SCHEME.zeroed_is_frozen());
+/// assert_eq!(ZeroLockedLow::<u64>::SCHEME.state_bits(), 64);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Scheme {
+    mark: FrozenMark,
+    state_bits: u32,
+    generation: bool,
+}
+
+impl Scheme {
+    /// `mark` over a whole word of `bits` bits, with no generation.
+    const fn whole_word(mark: FrozenMark, bits: u32) -> Self {
+        Scheme {
+            mark,
+            state_bits: bits,
+            generation: false,
+        }
+    }
+
+    /// Where the FROZEN state is kept.
+    #[inline]
+    #[must_use]
+    pub const fn frozen_mark(self) -> FrozenMark {
+        self.mark
+    }
+
+    /// How many low bits of the word hold the state and the count: the
+    /// word's width, except [`Tagged`]'s 32 of 64.
+    #[inline]
+    #[must_use]
+    pub const fn state_bits(self) -> u32 {
+        self.state_bits
+    }
+
+    /// Whether the bits above the state field hold a generation that
+    /// [`unfreeze`](crate::FrozenRefcount::unfreeze) advances ([`Tagged`]).
+    #[inline]
+    #[must_use]
+    pub const fn has_generation(self) -> bool {
+        self.generation
+    }
+
+    /// Whether an all-zero word is frozen, so that zeroed memory (`calloc`,
+    /// a fresh `mmap`, `mem::zeroed`) is a table of frozen counters owned
+    /// by whoever zeroed it: [`ZeroLockedHigh`], [`ZeroLockedLow`], and
+    /// [`Classic`], whose zero is dead. For the others it is a table of live
+    /// zero counts (for [`Biased`], of live counts of one) that any
+    /// `try_get` takes.
+    #[inline]
+    #[must_use]
+    pub const fn zeroed_is_frozen(self) -> bool {
+        matches!(
+            self.mark,
+            FrozenMark::TopBitClear | FrozenMark::LowBitClear | FrozenMark::ZeroCount
+        )
+    }
+
     /// The state bit is bit 0 and the count is stored shifted left by one.
-    pub low: bool,
-    /// Inverted ("zero is locked"): the state bit *set* means live, so an
-    /// all-zero word is frozen.
-    pub inverted: bool,
-    /// Classic: no state bit; a zero count is dead and `try_get` is a CAS loop.
-    pub zero_is_dead: bool,
-    /// The bits above the state field hold a generation that `unfreeze`
-    /// advances (`Tagged`).
-    pub tagged: bool,
-    /// Stored as `refs - 1` (Linux `rcuref_t`): one reference is 0, the
-    /// transient zero is all ones, and live, saturated and frozen are zones
-    /// told apart by the top bits (see the module documentation).
-    pub biased: bool,
+    const fn shifted(self) -> bool {
+        matches!(self.mark, FrozenMark::LowBitSet | FrozenMark::LowBitClear)
+    }
+
+    /// The state bit is a LIVE bit: set means live.
+    const fn live_bit(self) -> bool {
+        matches!(self.mark, FrozenMark::TopBitClear | FrozenMark::LowBitClear)
+    }
 }
 
 /// A counter encoding: which bits hold the count, the FROZEN state and the
-/// generation. Implemented by the seven zero-sized markers of this module; the
-/// trait is sealed.
+/// generation. Implemented by the seven zero-sized markers [`HighBit`],
+/// [`LowBit`], [`ZeroLockedHigh`], [`ZeroLockedLow`], [`Biased`], [`Tagged`]
+/// and [`Classic`]; the trait is sealed. How to choose one:
+/// [`guide::encodings`](crate::guide::encodings).
 ///
-/// Only [`Layout`](Encoding::LAYOUT) is given by each encoding; every other
-/// constant is derived from it here, in one place.
+/// Each encoding gives its [`Word`], its [`NAME`](Encoding::NAME) and its
+/// [`SCHEME`](Encoding::SCHEME); the limits below are derived from them.
+/// [`FrozenRefcount`](crate::FrozenRefcount) repeats the limits as
+/// inherent constants, which is where most code reads them.
+///
+/// The trait also carries the constants the protocol derives from the
+/// scheme (masks, the canonical frozen word, the margins). They are hidden
+/// from this page and are **not part of the API**: no semver promise, and
+/// they may change in any release. What they stand for is described, in
+/// words, in [`guide::encodings`](crate::guide::encodings) and
+/// [`guide::contract`](crate::guide::contract).
 pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
     /// The word the counter lives in.
     type Word: Word;
     /// Short name, for `Debug` output and benchmark labels.
     const NAME: &'static str;
     /// Where the bits are.
-    const LAYOUT: Layout;
+    const SCHEME: Scheme;
 
-    // ---- derived, as u64 (usable in `const fn new`) ----
+    /// Largest live count stored exactly; one more makes the counter
+    /// saturated. See [`FrozenRefcount::MAX_COUNT`](crate::FrozenRefcount::MAX_COUNT).
+    const MAX_COUNT: u32 = (ones(Self::COUNT_BITS) + Self::BIASED as u64) as u32;
+    /// Largest `n` accepted by the `*_many` operations. See
+    /// [`FrozenRefcount::MAX_MANY`](crate::FrozenRefcount::MAX_MANY).
+    const MAX_MANY: u32 = {
+        // 2^(B-7), at most 2^12: small enough that READER_BOUND is at least
+        // 8 at every width and at least 2^16 at 32 and 64 bits
+        // (BOUNDS_HOLD).
+        let m = if Self::B - 7 < 12 {
+            bit(Self::B - 7)
+        } else {
+            bit(12)
+        };
+        if m > Self::MAX_COUNT as u64 {
+            Self::MAX_COUNT
+        } else {
+            m as u32
+        }
+    };
+    /// How many failed `try_get_many(MAX_MANY)` may be in flight at once on
+    /// one frozen word, none of them succeeding (`u64::MAX`: no bound). See
+    /// [`FrozenRefcount::READER_BOUND`](crate::FrozenRefcount::READER_BOUND).
+    const READER_BOUND: u64 = if Self::FROZEN_HEADROOM == u64::MAX {
+        u64::MAX
+    } else {
+        Self::FROZEN_HEADROOM / Self::MAX_MANY as u64
+    };
+    /// How many `get_many(MAX_MANY)` or `put_many(MAX_MANY)` may be in
+    /// flight at once on one saturated word with the word staying
+    /// saturated. See
+    /// [`FrozenRefcount::SATURATION_BOUND`](crate::FrozenRefcount::SATURATION_BOUND).
+    const SATURATION_BOUND: u64 = {
+        // The first and last saturated words of the state field; the room on
+        // either side of SATURATED within them, over MAX_MANY.
+        let first = if Self::BIASED {
+            bit(Self::COUNT_BITS)
+        } else {
+            Self::LIVE_MARK_U64 | bit(Self::COUNT_BITS + Self::SHIFT)
+        };
+        let last = if Self::BIASED {
+            bit(Self::B - 1) | (bit(Self::B - 2) - 1)
+        } else if Self::WRAP_FLOOR_U64 != 0 {
+            Self::WRAP_FLOOR_U64 - 1
+        } else {
+            Self::LIVE_MARK_U64
+                | Self::BAND_U64
+                | ones(Self::COUNT_BITS + Self::SHIFT) & !ones(Self::SHIFT)
+        };
+        let up = (last - Self::SATURATED_U64) >> Self::SHIFT;
+        let down = (Self::SATURATED_U64 - first) >> Self::SHIFT;
+        (if up < down { up } else { down }) / Self::MAX_MANY as u64
+    };
+
+    // ---- Not part of the API: what the protocol derives from SCHEME. ----
+    // Hidden, with no semver promise; the crate's own tests read some of
+    // them. First as u64 (usable in `const fn new`), then as words.
+
+    /// The state bit is bit 0 and counts are stored shifted left by one.
     #[doc(hidden)]
-    const B: u32 = Self::LAYOUT.state_bits;
+    const LOW: bool = Self::SCHEME.shifted();
+    /// The state bit *set* means live, so an all-zero word is frozen.
     #[doc(hidden)]
-    const SHIFT: u32 = if Self::LAYOUT.low { 1 } else { 0 };
-    /// (For `Classic`, the MSB marks an underflowed, dead count; for
-    /// `Biased`, the two top bits, both set in the frozen zone.)
+    const INVERTED: bool = Self::SCHEME.live_bit();
+    /// Stored as `refs - 1` (`rcuref_t`): one reference is 0, the transient
+    /// zero is all ones, and live, saturated and frozen are zones.
     #[doc(hidden)]
-    const STATE_BIT_U64: u64 = if Self::LAYOUT.low {
+    const BIASED: bool = matches!(Self::SCHEME.frozen_mark(), FrozenMark::BiasedZone);
+    /// No state bit: a zero count is dead and `try_get` is a CAS loop.
+    #[doc(hidden)]
+    const DEAD_ZERO: bool = matches!(Self::SCHEME.frozen_mark(), FrozenMark::ZeroCount);
+    /// The bits above the state field hold a generation (`Tagged`).
+    #[doc(hidden)]
+    const TAGGED: bool = Self::SCHEME.has_generation();
+    /// Width of the state field.
+    #[doc(hidden)]
+    const B: u32 = Self::SCHEME.state_bits();
+    /// How far counts are shifted left.
+    #[doc(hidden)]
+    const SHIFT: u32 = if Self::LOW { 1 } else { 0 };
+    /// The state bit. (For `Classic`, the MSB marks an underflowed, dead
+    /// count; for `Biased`, the two top bits, both set in the frozen zone.)
+    #[doc(hidden)]
+    const STATE_BIT_U64: u64 = if Self::LOW {
         1
-    } else if Self::LAYOUT.biased {
+    } else if Self::BIASED {
         bit(Self::B - 1) | bit(Self::B - 2)
     } else {
         bit(Self::B - 1)
@@ -105,7 +241,7 @@ pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
     /// count is a `u32`, and `u32::MAX` is free for "saturated").
     #[doc(hidden)]
     const COUNT_BITS: u32 = {
-        let b = if Self::LAYOUT.biased {
+        let b = if Self::BIASED {
             Self::B - 1
         } else {
             Self::B - 2
@@ -119,23 +255,20 @@ pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
     /// The highest bit of the band (the bits between the count field and the
     /// state bit; any of them set means saturated).
     #[doc(hidden)]
-    const BAND_TOP: u32 = if Self::LAYOUT.low {
-        Self::B - 1
-    } else {
-        Self::B - 2
-    };
+    const BAND_TOP: u32 = if Self::LOW { Self::B - 1 } else { Self::B - 2 };
+    /// The band's bits.
     #[doc(hidden)]
     const BAND_U64: u64 = ones(Self::BAND_TOP + 1) & !ones(Self::COUNT_BITS + Self::SHIFT);
     /// Bits set in every live word: the LIVE bit of the inverted encodings.
     #[doc(hidden)]
-    const LIVE_MARK_U64: u64 = if Self::LAYOUT.inverted {
+    const LIVE_MARK_U64: u64 = if Self::INVERTED {
         Self::STATE_BIT_U64
     } else {
         0
     };
     /// The live word with no reference (see [`ZERO`](Encoding::ZERO)).
     #[doc(hidden)]
-    const ZERO_U64: u64 = if Self::LAYOUT.biased {
+    const ZERO_U64: u64 = if Self::BIASED {
         ones(Self::B)
     } else {
         Self::LIVE_MARK_U64
@@ -144,70 +277,32 @@ pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
     /// For the high-bit encodings it is the middle of the frozen half, so that
     /// garbage (up) and misused puts (down) both have room before a reset.
     #[doc(hidden)]
-    const FROZEN_U64: u64 = if Self::LAYOUT.zero_is_dead {
+    const FROZEN_U64: u64 = if Self::DEAD_ZERO {
         0
-    } else if Self::LAYOUT.biased {
+    } else if Self::BIASED {
         bit(Self::B - 1) | bit(Self::B - 2) | bit(Self::B - 3) // rcuref's DEAD
-    } else if Self::LAYOUT.low {
-        if Self::LAYOUT.inverted {
+    } else if Self::LOW {
+        if Self::INVERTED {
             0
         } else {
             1
         }
-    } else if Self::LAYOUT.inverted {
+    } else if Self::INVERTED {
         bit(Self::B - 2)
     } else {
         bit(Self::B - 1) | bit(Self::B - 2)
     };
-
-    // ---- derived, as words ----
-    /// Added to the word by one reference.
-    const ONE: Self::Word = narrow::<Self::Word>(1 << Self::SHIFT);
-    /// The live word with a count of zero (transient: inside the last `put`).
-    /// For `Classic` it is the dead count; for `Biased`, all ones.
-    const ZERO: Self::Word = narrow::<Self::Word>(Self::ZERO_U64);
-    /// The canonical frozen word.
-    const FROZEN: Self::Word = narrow::<Self::Word>(Self::FROZEN_U64);
-    /// The bits that belong to the state field (all but the generation).
-    const STATE_MASK: Self::Word = narrow::<Self::Word>(ones(Self::B));
-    /// Added to the word by `unfreeze` to advance the generation (0: untagged).
-    const GEN_ONE: Self::Word =
-        narrow::<Self::Word>(if Self::LAYOUT.tagged { bit(Self::B) } else { 0 });
-    /// The state bit.
-    const STATE_BIT: Self::Word = narrow::<Self::Word>(Self::STATE_BIT_U64);
-    /// The value of `word & STATE_BIT` that means frozen.
-    const FROZEN_WHEN: Self::Word = narrow::<Self::Word>(if Self::LAYOUT.inverted {
-        0
-    } else {
-        Self::STATE_BIT_U64
-    });
-    /// `word & CLASS_MASK == CLASS_EXACT` iff the word is live and its count
-    /// is stored exactly (not frozen, not saturated). One `test`/`and`+`cmp`;
-    /// for `Biased` below 64 bits, the sign bit alone.
-    const CLASS_MASK: Self::Word = narrow::<Self::Word>(if Self::LAYOUT.biased {
-        ones(Self::B) & !ones(Self::COUNT_BITS)
-    } else {
-        Self::STATE_BIT_U64 | Self::BAND_U64
-    });
-    /// See [`CLASS_MASK`](Encoding::CLASS_MASK).
-    const CLASS_EXACT: Self::Word = narrow::<Self::Word>(Self::LIVE_MARK_U64);
-    /// The word a saturated counter is re-centred on: the middle of the band
-    /// (`Biased`: of the saturation zone, rcuref's `RCUREF_SATURATED`).
-    const SATURATED: Self::Word = narrow::<Self::Word>(Self::SATURATED_U64);
     /// [`SATURATED`](Encoding::SATURATED) as a `u64`. `ZeroLockedHigh`:
     /// the middle of the band below the wrap zone
     /// ([`WRAP_FLOOR_U64`](Encoding::WRAP_FLOOR_U64)).
     #[doc(hidden)]
-    const SATURATED_U64: u64 = if Self::LAYOUT.biased {
+    const SATURATED_U64: u64 = if Self::BIASED {
         bit(Self::B - 1) | bit(Self::B - 3)
     } else if Self::WRAP_FLOOR_U64 != 0 {
         (Self::LIVE_MARK_U64 | bit(Self::BAND_TOP)) + bit(Self::B - 3) - bit(Self::B - 5)
     } else {
         Self::LIVE_MARK_U64 | bit(Self::BAND_TOP) | bit(Self::BAND_TOP - 1)
     };
-    /// [`WRAP_FLOOR_U64`](Encoding::WRAP_FLOOR_U64) as a word.
-    #[doc(hidden)]
-    const WRAP_FLOOR: Self::Word = narrow::<Self::Word>(Self::WRAP_FLOOR_U64);
     /// `ZeroLockedHigh` only (0 for every other encoding): the lowest word of
     /// the *wrap zone*, the top `2^(B-4)` words of the state field, which are
     /// frozen although their LIVE bit is set. The all-zero word is frozen
@@ -216,22 +311,16 @@ pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
     /// land (up to `2^(B-4)` of decrements in flight), and every operation
     /// that sees it treats it as the frozen word it came from.
     #[doc(hidden)]
-    const WRAP_FLOOR_U64: u64 = if Self::LAYOUT.inverted && !Self::LAYOUT.low {
+    const WRAP_FLOOR_U64: u64 = if Self::INVERTED && !Self::LOW {
         ones(Self::B) - bit(Self::B - 4) + 1
     } else {
         0
     };
-    /// How far a frozen word may drift from [`FROZEN`](Encoding::FROZEN)
-    /// before a reset CAS brings it back; 0 for encodings that need no reset.
-    /// A quarter of the room above `FROZEN` (`2^(B-4)`; `Biased`, whose
-    /// frozen zone is half as high, `2^(B-5)`): the other three quarters are
-    /// the readers' headroom ([`FROZEN_HEADROOM`](Encoding::FROZEN_HEADROOM)).
-    const DRIFT_LIMIT: Self::Word = narrow::<Self::Word>(Self::DRIFT_LIMIT_U64);
     /// [`DRIFT_LIMIT`](Encoding::DRIFT_LIMIT) as a `u64`.
     #[doc(hidden)]
-    const DRIFT_LIMIT_U64: u64 = if Self::LAYOUT.low {
+    const DRIFT_LIMIT_U64: u64 = if Self::LOW {
         0
-    } else if Self::LAYOUT.biased {
+    } else if Self::BIASED {
         bit(Self::B - 5)
     } else {
         bit(Self::B - 4)
@@ -243,9 +332,9 @@ pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
     /// (the low-bit encodings add multiples of 2 that never touch bit 0;
     /// `Classic`'s failed `try_get` writes nothing).
     #[doc(hidden)]
-    const FROZEN_ROOM: u64 = if Self::LAYOUT.low || Self::LAYOUT.zero_is_dead {
+    const FROZEN_ROOM: u64 = if Self::LOW || Self::DEAD_ZERO {
         u64::MAX
-    } else if Self::LAYOUT.biased {
+    } else if Self::BIASED {
         bit(Self::B - 3) - 1
     } else {
         bit(Self::B - 2)
@@ -261,67 +350,11 @@ pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
     } else {
         Self::FROZEN_ROOM - 1 - Self::DRIFT_LIMIT_U64
     };
-    /// How many `try_get_many(MAX_MANY)` may be in flight at once on one
-    /// frozen word with none of them succeeding: `FROZEN_HEADROOM /
-    /// MAX_MANY` (`u64::MAX`: no bound).
-    #[doc(hidden)]
-    const READER_BOUND: u64 = if Self::FROZEN_HEADROOM == u64::MAX {
-        u64::MAX
-    } else {
-        Self::FROZEN_HEADROOM / Self::MAX_MANY as u64
-    };
-    /// How many `get_many(MAX_MANY)` (or `put_many`) may be in flight at once
-    /// on one saturated word with the word staying saturated: the room on
-    /// either side of [`SATURATED`](Encoding::SATURATED) within the
-    /// saturated words, over `MAX_MANY`.
-    #[doc(hidden)]
-    const SATURATION_BOUND: u64 = {
-        // The first and last saturated words of the state field.
-        let first = if Self::LAYOUT.biased {
-            bit(Self::COUNT_BITS)
-        } else {
-            Self::LIVE_MARK_U64 | bit(Self::COUNT_BITS + Self::SHIFT)
-        };
-        let last = if Self::LAYOUT.biased {
-            bit(Self::B - 1) | (bit(Self::B - 2) - 1)
-        } else if Self::WRAP_FLOOR_U64 != 0 {
-            Self::WRAP_FLOOR_U64 - 1
-        } else {
-            Self::LIVE_MARK_U64
-                | Self::BAND_U64
-                | ones(Self::COUNT_BITS + Self::SHIFT) & !ones(Self::SHIFT)
-        };
-        let up = (last - Self::SATURATED_U64) >> Self::SHIFT;
-        let down = (Self::SATURATED_U64 - first) >> Self::SHIFT;
-        (if up < down { up } else { down }) / Self::MAX_MANY as u64
-    };
     /// `try_get`'s fast-path test is the sign of the result alone (`Biased`
     /// below 64 bits): a backend can answer it from the flags of one locked
     /// add, without returning the word ([`Backend::add_is_negative`](crate::Backend::add_is_negative)).
     #[doc(hidden)]
-    const SIGN_TEST: bool = Self::LAYOUT.biased && Self::COUNT_BITS == Self::B - 1;
-    /// Half the state field: distances below it count as "above", above it as
-    /// "below" (signed comparison within the state field).
-    const HALF: Self::Word = narrow::<Self::Word>(bit(Self::B - 1));
-    /// Largest live count stored exactly: `2^COUNT_BITS - 1` (`Biased`,
-    /// which stores `refs - 1`: `2^COUNT_BITS`).
-    const MAX_COUNT: u32 = (ones(Self::COUNT_BITS) + Self::LAYOUT.biased as u64) as u32;
-    /// Largest `n` accepted by the `*_many` operations: `2^(B-7)`, at most
-    /// `2^12`, the same for every encoding of a width. Small enough that
-    /// [`READER_BOUND`](Encoding::READER_BOUND) is at least 8 at every width
-    /// and at least `2^16` at 32 and 64 bits (a `const` assertion below).
-    const MAX_MANY: u32 = {
-        let m = if Self::B - 7 < 12 {
-            bit(Self::B - 7)
-        } else {
-            bit(12)
-        };
-        if m > Self::MAX_COUNT as u64 {
-            Self::MAX_COUNT
-        } else {
-            m as u32
-        }
-    };
+    const SIGN_TEST: bool = Self::BIASED && Self::COUNT_BITS == Self::B - 1;
     /// Fails the build of any encoding whose bounds miss their targets.
     #[doc(hidden)]
     const BOUNDS_HOLD: () = {
@@ -333,6 +366,63 @@ pub trait Encoding: sealed::Sealed + Send + Sync + 'static {
         );
         assert!(Self::SATURATION_BOUND >= 8, "saturation: fewer than 8");
     };
+
+    /// Added to the word by one reference.
+    #[doc(hidden)]
+    const ONE: Self::Word = narrow::<Self::Word>(1 << Self::SHIFT);
+    /// The live word with a count of zero (transient: inside the last `put`).
+    /// For `Classic` it is the dead count; for `Biased`, all ones.
+    #[doc(hidden)]
+    const ZERO: Self::Word = narrow::<Self::Word>(Self::ZERO_U64);
+    /// The canonical frozen word.
+    #[doc(hidden)]
+    const FROZEN: Self::Word = narrow::<Self::Word>(Self::FROZEN_U64);
+    /// The bits that belong to the state field (all but the generation).
+    #[doc(hidden)]
+    const STATE_MASK: Self::Word = narrow::<Self::Word>(ones(Self::B));
+    /// Added to the word by `unfreeze` to advance the generation (0: untagged).
+    #[doc(hidden)]
+    const GEN_ONE: Self::Word = narrow::<Self::Word>(if Self::TAGGED { bit(Self::B) } else { 0 });
+    /// The state bit.
+    #[doc(hidden)]
+    const STATE_BIT: Self::Word = narrow::<Self::Word>(Self::STATE_BIT_U64);
+    /// The value of `word & STATE_BIT` that means frozen.
+    #[doc(hidden)]
+    const FROZEN_WHEN: Self::Word = narrow::<Self::Word>(if Self::INVERTED {
+        0
+    } else {
+        Self::STATE_BIT_U64
+    });
+    /// `word & CLASS_MASK == CLASS_EXACT` iff the word is live and its count
+    /// is stored exactly (not frozen, not saturated). One `test`/`and`+`cmp`;
+    /// for `Biased` below 64 bits, the sign bit alone.
+    #[doc(hidden)]
+    const CLASS_MASK: Self::Word = narrow::<Self::Word>(if Self::BIASED {
+        ones(Self::B) & !ones(Self::COUNT_BITS)
+    } else {
+        Self::STATE_BIT_U64 | Self::BAND_U64
+    });
+    /// See [`CLASS_MASK`](Encoding::CLASS_MASK).
+    #[doc(hidden)]
+    const CLASS_EXACT: Self::Word = narrow::<Self::Word>(Self::LIVE_MARK_U64);
+    /// The word a saturated counter is re-centred on: the middle of the band
+    /// (`Biased`: of the saturation zone, rcuref's `RCUREF_SATURATED`).
+    #[doc(hidden)]
+    const SATURATED: Self::Word = narrow::<Self::Word>(Self::SATURATED_U64);
+    /// [`WRAP_FLOOR_U64`](Encoding::WRAP_FLOOR_U64) as a word.
+    #[doc(hidden)]
+    const WRAP_FLOOR: Self::Word = narrow::<Self::Word>(Self::WRAP_FLOOR_U64);
+    /// How far a frozen word may drift from [`FROZEN`](Encoding::FROZEN)
+    /// before a reset CAS brings it back; 0 for encodings that need no reset.
+    /// A quarter of the room above `FROZEN` (`2^(B-4)`; `Biased`, whose
+    /// frozen zone is half as high, `2^(B-5)`): the other three quarters are
+    /// the readers' headroom ([`FROZEN_HEADROOM`](Encoding::FROZEN_HEADROOM)).
+    #[doc(hidden)]
+    const DRIFT_LIMIT: Self::Word = narrow::<Self::Word>(Self::DRIFT_LIMIT_U64);
+    /// Half the state field: distances below it count as "above", above it as
+    /// "below" (signed comparison within the state field).
+    #[doc(hidden)]
+    const HALF: Self::Word = narrow::<Self::Word>(bit(Self::B - 1));
 }
 
 mod sealed {
@@ -340,21 +430,18 @@ mod sealed {
 }
 
 macro_rules! encoding {
-    ($(#[$doc:meta])* $name:ident, $label:literal, low: $low:expr, inverted: $inv:expr, dead: $dead:expr, biased: $biased:expr) => {
+    ($(#[$doc:meta])* $name:ident, $mark:ident) => {
         $(#[$doc])*
+        ///
+        /// A zero-sized marker, generic over the word (`u8`, `u16`, `u32` by
+        /// default, `u64`).
         pub struct $name<W = u32>(PhantomData<fn() -> W>);
+        zero_sized_marker!($name<W>);
         impl<W: Word> sealed::Sealed for $name<W> {}
         impl<W: Word> Encoding for $name<W> {
             type Word = W;
-            const NAME: &'static str = $label;
-            const LAYOUT: Layout = Layout {
-                state_bits: W::BITS,
-                low: $low,
-                inverted: $inv,
-                zero_is_dead: $dead,
-                tagged: false,
-                biased: $biased,
-            };
+            const NAME: &'static str = stringify!($name);
+            const SCHEME: Scheme = Scheme::whole_word(FrozenMark::$mark, W::BITS);
         }
     };
 }
@@ -364,26 +451,26 @@ encoding!(
     /// design merged in the kernel series: `try_get` is `fetch_add` plus one
     /// `test` of the result. An all-zero word is a live count of zero, so
     /// zeroed memory is *not* a frozen counter: use [`FrozenRefcount::new_frozen`](crate::FrozenRefcount::new_frozen).
-    HighBit, "HighBit", low: false, inverted: false, dead: false, biased: false
+    HighBit, TopBitSet
 );
 encoding!(
     /// FROZEN is bit 0; the count is stored as `count << 1`, so every
     /// increment adds 2 and can never reach the state bit: failed gets need no
     /// reset and misused puts cannot thaw a frozen word. Zeroed memory is a
     /// live zero, not frozen.
-    LowBit, "LowBit", low: true, inverted: false, dead: false, biased: false
+    LowBit, LowBitSet
 );
 encoding!(
     /// Inverted, "zero is locked": a LIVE bit at the MSB, the count in the low
     /// bits. An all-zero word (memset, `mem::zeroed`, a zero-filled page) is a
     /// valid frozen counter. Costs one mask on each count read.
-    ZeroLockedHigh, "ZeroLockedHigh", low: false, inverted: true, dead: false, biased: false
+    ZeroLockedHigh, TopBitClear
 );
 encoding!(
     /// Inverted, "zero is locked", with the LIVE bit at bit 0 and the count
     /// stored as `count << 1`. An all-zero word is frozen, and like
     /// [`LowBit`] no sequence of increments or decrements can flip bit 0.
-    ZeroLockedLow, "ZeroLockedLow", low: true, inverted: true, dead: false, biased: false
+    ZeroLockedLow, LowBitClear
 );
 encoding!(
     /// After Linux `rcuref_t` (lib/rcuref.c): the word stores `refs - 1`, so
@@ -394,24 +481,28 @@ encoding!(
     /// and frozen are zones of the negative half with margins, as in rcuref.
     /// Zeroed memory is a live count of one (not frozen): use
     /// [`FrozenRefcount::new_frozen`](crate::FrozenRefcount::new_frozen).
-    Biased, "Biased", low: false, inverted: false, dead: false, biased: true
+    Biased, BiasedZone
 );
 encoding!(
     /// The baseline, today's `atomic_add_unless(v, 1, 0)`: zero is dead and
     /// `try_get` is a load plus a CAS loop that refuses zero. The last `put` is
     /// a plain `fetch_sub` reaching zero, with no CAS.
-    Classic, "Classic", low: false, inverted: false, dead: true, biased: false
+    Classic, ZeroCount
 );
 
 /// [`HighBit<u32>`] in the low half of a `u64`, with a 32-bit generation in
 /// the high half that [`unfreeze`](crate::FrozenRefcount::unfreeze) advances.
 /// The last `put` CASes from the exact `(generation, 0)` word its own
 /// `fetch_sub` produced, so a `put` preempted across a whole free/reuse cycle
-/// fails its CAS instead of taking the new life's `Last` (the put/put ABA of
-/// the design's review). The generation wraps after 2^32 `unfreeze`s; the ABA comes back
-/// only if a single preempted `put` sleeps across exactly a multiple of 2^32
-/// reuses of the slot.
+/// fails its CAS instead of taking the new life's `Last` (the put/put ABA).
+/// The generation wraps after 2^32 `unfreeze`s; the ABA comes back only if a
+/// single preempted `put` sleeps across exactly a multiple of 2^32 reuses of
+/// the slot. [`FrozenRefcount::generation`](crate::FrozenRefcount::generation)
+/// reads it, and
+/// [`skip_generation`](crate::FrozenRefcount::skip_generation) spends a life
+/// without living it.
 #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Tagged;
 #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
 impl sealed::Sealed for Tagged {}
@@ -419,12 +510,9 @@ impl sealed::Sealed for Tagged {}
 impl Encoding for Tagged {
     type Word = u64;
     const NAME: &'static str = "Tagged";
-    const LAYOUT: Layout = Layout {
+    const SCHEME: Scheme = Scheme {
+        mark: FrozenMark::TopBitSet,
         state_bits: 32,
-        low: false,
-        inverted: false,
-        zero_is_dead: false,
-        tagged: true,
-        biased: false,
+        generation: true,
     };
 }

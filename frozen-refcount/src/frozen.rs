@@ -59,7 +59,7 @@ use slow::misuse;
 /// shared with C, and [`from_ptr`](Self::from_ptr),
 /// [`from_mut`](Self::from_mut), [`from_mut_slice`](Self::from_mut_slice)
 /// and [`from_atomic_slice`](Self::from_atomic_slice) view memory owned
-/// elsewhere as counters. `tests/embed.rs` checks both.
+/// elsewhere as counters. The crate's tests check both.
 ///
 /// # Bit patterns
 ///
@@ -84,71 +84,19 @@ use slow::misuse;
 /// reset). A foreign writer can store a word one increment from a boundary
 /// (the top of the saturation band, the top of a high-bit encoding's frozen
 /// half); the next increment then crosses it, and that one `try_get` answers
-/// for the state it made. `tests/embed.rs` walks all 256 patterns of every
-/// 8-bit encoding and finds at most one such word per boundary.
+/// for the state it made. (The crate's tests walk all 256 patterns of every
+/// 8-bit encoding and find at most one such word per boundary.)
 ///
-/// # The reader bound
+/// # Contract
 ///
-/// A failed `try_get` is an add that stays on the frozen word as garbage
-/// until a reset CAS takes it off (kept rare: only once the garbage passes
-/// a drift limit). Readers preempted between their add and their reset
-/// pile up; [`READER_BOUND`](Self::READER_BOUND) is how many may be in
-/// flight on one frozen word at once, each with up to `MAX_MANY`, with no
-/// `try_get*` ever succeeding on a word nobody unfroze. A program with at
-/// most that many threads touching the word cannot exceed it. The argument
-/// is at the reset (`settle_frozen` in `src/frozen/slow.rs`), and
-/// `tests/bounds.rs` checks every row to the reader. Saturated
-/// words have a bound of their own: how many `get_many`/`put_many` of
-/// `MAX_MANY` may be in flight before the word leaves the saturated band
-/// (saturation is re-centred by every operation that sees it).
-///
-/// | per width | 8 bits | 16 bits | 32 bits | 64 bits |
-/// | --- | ---: | ---: | ---: | ---: |
-/// | `MAX_MANY` | 2 | 512 | 4,096 | 4,096 |
-/// | `READER_BOUND`: [`HighBit`], [`ZeroLockedHigh`](crate::ZeroLockedHigh), [`Tagged`](crate::Tagged) (32) | 23 | 23 | 196,607 | 844,424,930,131,967 |
-/// | `READER_BOUND`: [`Biased`](crate::Biased) | 11 | 11 | 98,303 | 422,212,465,065,983 |
-/// | `READER_BOUND`: [`LowBit`](crate::LowBit), [`ZeroLockedLow`](crate::ZeroLockedLow), [`Classic`](crate::Classic) | none | none | none | none |
-/// | saturated: all but [`ZeroLockedHigh`](crate::ZeroLockedHigh) | 15 | 15 | 131,071 | 562,949,953,421,311 |
-/// | saturated: [`ZeroLockedHigh`](crate::ZeroLockedHigh) | 11 | 11 | 98,303 | 422,212,465,065,983 |
-///
-/// "none": no add can thaw the word (the low-bit encodings add multiples of
-/// 2, which never reach bit 0; `Classic`'s failed `try_get` writes nothing).
-/// For `n = 1` readers the bound is `MAX_MANY` times larger. The limits
-/// are const-asserted: at least 8 readers at every width, at least `2^16`
-/// at 32 and 64 bits.
-///
-/// # Misuse
-///
-/// A `put` on a frozen or zero count, a `put_many` of more references than are
-/// held, a `get` on a frozen or zero count and an `unfreeze` of a live counter
-/// panic in debug builds. In release builds:
-/// - `put` on a frozen word leaves it frozen (the decrement is garbage; a
-///   frozen word drifted too far is reset to frozen with one CAS), and returns
-///   `Kept`. This holds for `ZeroLockedHigh`'s all-zero word too, which sits
-///   at the bottom edge of the frozen half: `0 - n` wraps to the top of the
-///   word, into the *wrap zone* (the top `2^(B-4)` words), which every
-///   operation reads as frozen, and the `put` resets it to the canonical
-///   frozen word. However misused puts and `try_get`s interleave, no
-///   `try_get` succeeds, and once every `put` has returned the word is
-///   frozen, as long as at most `2^(bits-4) / MAX_MANY` such puts are in
-///   flight at once (8 at 8 and 16 bits, 65,536 at 32; readers only move the
-///   word back up). `tests/loom/` checks put ‖ put and `put_many(2)` ‖
-///   `try_get`. Beyond that bound, or where misuse must cost nothing at all
-///   to reason about, `ZeroLockedLow` (and `LowBit`) keep the state in
-///   bit 0, which no add or subtract can touch.
-/// - `put` on a zero count (or of more than is held) makes the word frozen or
-///   saturated, never a small live count; the pending last `put` then reports
-///   `Kept`, and the object leaks instead of being freed twice. A subtract
-///   that goes below zero lands one increment short of a live zero (and, for
-///   `Tagged`, borrows from the generation); the `put` resets it to the
-///   canonical frozen word with one CAS, so a `try_get` in that window (and
-///   only there) can still succeed.
-/// - `get` on a frozen word leaves it frozen (like a failed `try_get`).
-///   `Classic` cannot tell: a `get` on its dead zero makes it live, exactly
-///   like Linux `folio_get` on a freed page; that is what the frozen
-///   encodings fix.
-/// - `unfreeze` on a live counter overwrites the count. No second `Last` is
-///   handed out for it (a `put` that finds the word frozen returns `Kept`).
+/// [`guide::contract`](crate::guide::contract) says it in full: the states
+/// (live, saturated, the transient zero, frozen), what every method does in
+/// each, what misuse does in debug builds (it panics) and in release builds
+/// (it settles, never handing out a second `Last`), what holds under
+/// concurrency, and [the reader
+/// bound](crate::guide::contract#the-reader-bound): how many failed
+/// `try_get`s may be in flight on one frozen word. The memory orderings and
+/// why each is enough: [`guide::orderings`](crate::guide::orderings).
 #[repr(transparent)]
 pub struct FrozenRefcount<E: Encoding = HighBit, B: Backend = DefaultBackend> {
     word: <E::Word as Word>::Atomic,
@@ -181,8 +129,17 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     /// is in flight on one word at a time, so a program with at most this
     /// many threads can never reach the bound.
     ///
-    /// See [the table and the argument](crate::FrozenRefcount#the-reader-bound).
+    /// See [the table and the argument](crate::guide::contract#the-reader-bound).
     pub const READER_BOUND: u64 = E::READER_BOUND;
+
+    /// How many [`get_many`](Self::get_many) or [`put_many`](Self::put_many)
+    /// of `MAX_MANY` may be in flight at once on one saturated word with the
+    /// word staying saturated (every operation that sees it re-centres it,
+    /// so this bounds only the ones between their RMW and their re-centring
+    /// store).
+    ///
+    /// See [the table](crate::guide::contract#the-reader-bound).
+    pub const SATURATION_BOUND: u64 = E::SATURATION_BOUND;
 
     const_fn_unless_loom! {
         /// A live counter holding `count` references (the caller's).
@@ -240,7 +197,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     #[must_use = "on `true` the caller holds `n` references and must `put_many` them"]
     pub fn try_get_many(&self, n: u32) -> bool {
         let delta = Self::delta(n);
-        if E::LAYOUT.zero_is_dead {
+        if E::DEAD_ZERO {
             return self.try_get_cas_loop(delta);
         }
         // Acquire: on success the caller reads the object, so it must see
@@ -277,12 +234,12 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     /// is judged by the RMW, as in Linux's `rcuref` slow paths).
     ///
     /// Costs one load more than `try_get` on a hit, and no RMW on a frozen
-    /// miss (`tests/semantics.rs` counts both with `Counting`). `Classic` is
+    /// miss (the `Counting` backend counts both). `Classic` is
     /// the same as its `try_get`, which already starts with a load.
     #[inline]
     #[must_use = "on `true` the caller holds a reference and must `put` it"]
     pub fn try_get_unless_frozen(&self) -> bool {
-        if !E::LAYOUT.zero_is_dead {
+        if !E::DEAD_ZERO {
             // Relaxed: a hint only. On `false` nothing is read from the
             // object; on a live word the RMW below orders (Acquire) and
             // decides.
@@ -295,6 +252,10 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     }
 
     /// Takes another reference when the caller already holds one.
+    ///
+    /// Without one (a frozen or zero count) it is misuse: a panic in debug
+    /// builds; in release a frozen word stays frozen
+    /// ([misuse](crate::guide::contract#misuse)).
     #[inline]
     pub fn get(&self) {
         self.get_many(1)
@@ -323,6 +284,11 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     ///
     /// Not the last: one atomic subtract. The last: the subtract plus one CAS
     /// from zero to frozen (`Classic`: no CAS, zero is final).
+    ///
+    /// A `put` of a reference not held (on a frozen or zero count, or more
+    /// than the count holds) is misuse: a panic in debug builds; in release
+    /// it returns `Kept` and never frees the object twice
+    /// ([misuse](crate::guide::contract#misuse)).
     #[inline]
     pub fn put(&self) -> Put {
         self.put_many(1)
@@ -358,7 +324,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         // The generation is only written by `unfreeze`, i.e. by an owner; a
         // stale one makes the CAS fail, which is the right answer for a
         // counter that changed hands.
-        let generation = if E::LAYOUT.tagged {
+        let generation = if E::TAGGED {
             Self::gen_bits(B::load::<E::Word>(&self.word, Relaxed))
         } else {
             W::<E>::ZERO
@@ -381,7 +347,9 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     /// only its owner may call it. `Tagged` advances the generation.
     ///
     /// One store (`Tagged`, and debug builds: a load first). Panics unless
-    /// `1 <= count <= MAX_COUNT`.
+    /// `1 <= count <= MAX_COUNT`. On a live counter it is misuse: a panic in
+    /// debug builds, after the store; in release the count is overwritten
+    /// ([misuse](crate::guide::contract#misuse)).
     #[inline]
     pub fn unfreeze(&self, count: u32) {
         assert!(
@@ -390,7 +358,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         );
         // Relaxed load: the generation bits were last written by this
         // counter's owners, and ownership was handed to us with Acquire.
-        let cur = if E::LAYOUT.tagged || cfg!(debug_assertions) {
+        let cur = if E::TAGGED || cfg!(debug_assertions) {
             B::load::<E::Word>(&self.word, Relaxed)
         } else {
             E::FROZEN

@@ -45,28 +45,45 @@
 //! assert_eq!(slot.refs.generation(), 1);
 //! ```
 //!
+//! # Where to read on
+//!
+//! The [`guide`] holds what a dependent needs beyond each item's own page:
+//! [the contract](guide::contract) (the states, what every operation does
+//! in each, misuse in debug and release builds, the bounds),
+//! [the encodings](guide::encodings) and how to choose one,
+//! [the backends](guide::backends) per target, and
+//! [the memory orderings](guide::orderings) and why each is enough.
+//!
 //! # Encodings and backends
 //!
 //! [`FrozenRefcount<E, B>`](FrozenRefcount) takes an [`Encoding`] (where the
 //! bits are: [`HighBit`], [`LowBit`], [`ZeroLockedHigh`], [`ZeroLockedLow`],
-//! [`Biased`], [`Tagged`], and the [`Classic`] CAS-loop baseline) and a [`Backend`] (how
-//! one atomic step is done: [`CoreAtomics`], `PortableAtomics`, `Counting`,
-//! the inline-asm `X86Asm` (x86), `ArmLse`, `ArmLlsc` and the run-time
-//! choice between them `ArmDetect` (AArch64) …). The protocol itself is written once, for all of them.
+//! [`Biased`], [`Tagged`], and the [`Classic`] CAS-loop baseline; each
+//! describes itself with a [`Scheme`]) and a [`Backend`] (how one atomic
+//! step is done: [`CoreAtomics`], `PortableAtomics`, `Counting`, the
+//! inline-asm `X86Asm` on x86, `ArmLse`, `ArmLlsc` and the run-time choice
+//! between them `ArmDetect` on AArch64; [`DefaultBackend`] when none is
+//! named). The protocol itself is written once, for all of them.
 //!
 //! # Features
 //!
-//! - `std`: `Counting`'s per-thread step counts.
+//! - `std`: `Counting`, the backend wrapper that counts each thread's
+//!   atomic steps.
 //! - `portable-atomic`: the `PortableAtomics` backend, and the only one on
 //!   cores with no atomic read-modify-write (Cortex-M0/M0+ `thumbv6m`,
-//!   RV32IMC `riscv32imc`), where it is `DefaultBackend` and `CoreAtomics`
-//!   does not exist; there enable portable-atomic's `critical-section` or
-//!   `unsafe-assume-single-core` feature too (docs/backends.md).
-//! - `model`: `frozen_refcount::model`, the sequential reference model used
-//!   by the tests and the fuzzers.
+//!   RV32IMC `riscv32imc`), where it is [`DefaultBackend`] and
+//!   `CoreAtomics` does not exist; there enable portable-atomic's
+//!   `critical-section` or `unsafe-assume-single-core` feature too
+//!   ([the two ways, and what each costs](guide::backends#cores-with-no-atomic-read-modify-write)).
+//! - `model`: `frozen_refcount::model`, the sequential reference model, for
+//!   testing code built on the counter (a backend of your own, a pool's
+//!   bookkeeping) in property tests and fuzzers.
 //! - `bytemuck`: `bytemuck::Zeroable` for [`ZeroLockedHigh`] and
 //!   [`ZeroLockedLow`] counters (an all-zero word is frozen), so that
 //!   `bytemuck::zeroed_slice_box` allocates a frozen table from `calloc`.
+//! - `loom`: with `--cfg frozen_refcount_loom`, the counter runs on loom's
+//!   atomics, so that loom models (the crate's, or a dependent's) check it
+//!   ([details](guide::backends#loom-miri-and-threadsanitizer)).
 //!
 //! # Generic code and memory owned elsewhere
 //!
@@ -103,6 +120,8 @@ extern crate std;
 mod backends;
 mod encoding;
 mod frozen;
+pub mod guide;
+mod marker;
 #[cfg(feature = "model")]
 pub mod model;
 mod primitive;
@@ -117,7 +136,7 @@ pub use backends::*;
 #[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
 pub use encoding::Tagged;
 pub use encoding::{
-    Biased, Classic, Encoding, HighBit, Layout, LowBit, ZeroLockedHigh, ZeroLockedLow,
+    Biased, Classic, Encoding, FrozenMark, HighBit, LowBit, Scheme, ZeroLockedHigh, ZeroLockedLow,
 };
 pub use frozen::FrozenRefcount;
 pub use state::{Put, State};

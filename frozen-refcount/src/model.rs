@@ -1,7 +1,123 @@
-//! The sequential reference model (feature `model`): what a counter must do
-//! when operations come one at a time. The crate's model tests and the `ops`
-//! fuzz target drive a real [`FrozenRefcount`] and this model with the same
-//! operations through [`Checker`] and compare every result and state.
+//! The sequential reference model (feature `model`): what a counter must
+//! return, and which state it must be in, when operations come one at a
+//! time.
+//!
+//! [`Model`] is the contract of [`FrozenRefcount`] (its
+//! [single-threaded part](crate::guide::contract)) as a small state machine
+//! over [`State`]: `Live(n)`, `Saturated`, `Frozen`, and a generation.
+//! [`Checker`] drives a real counter and a model with the same [`Op`]s and
+//! compares every result, state, count and generation after each one.
+//! Arguments are brought into range and misuse is skipped
+//! ([`Model::allows`]), so any sequence of operations, such as one decoded
+//! from a fuzzer's bytes, is a valid input.
+//!
+//! # What it is for in your code
+//!
+//! - **Testing a [`Backend`] you wrote.** `Backend` is an `unsafe trait`:
+//!   the counter's guarantees rest on each step being the atomic operation
+//!   it names. A `Checker<E, YourBackend>` run over long random sequences,
+//!   at every width, catches a step that returns the new value instead of
+//!   the old, a width that truncates, a compare-exchange that reports the
+//!   wrong outcome: the counter then crosses a boundary (saturation, the
+//!   last reference, frozen) at another moment than the model. This is how
+//!   the crate tests its own backends.
+//! - **An oracle in property tests and fuzzers of code built on the
+//!   counter.** A pool, a slab or a page allocator keeps bookkeeping of its
+//!   own next to each counter: free lists, "in use" flags, a generation in
+//!   its keys. Keep a [`Model`] per slot beside the structure under test,
+//!   apply to it each operation your test makes on the slot's counter, and
+//!   assert that your bookkeeping agrees with it (a slot on the free list
+//!   is `Frozen` in the model, a key's generation is the model's, a
+//!   `Put::Last` is the model's), without spelling the counter's rules
+//!   out again in the test.
+//!
+//! The model is sequential: it says what one thread sees when it is alone
+//! on the counter, and nothing about interleavings. Under concurrency the
+//! guarantees are the ones in [`guide::contract`](crate::guide::contract)
+//! (one `Last` per life, frozen is sticky, the bounds), which a model of one
+//! thread cannot check.
+//!
+//! # Example
+//!
+//! A backend with a classic bug, `fetch_add` returning the new value
+//! instead of the old one, is told apart from a correct one:
+//!
+//! ```
+//! use core::sync::atomic::Ordering;
+//! use frozen_refcount::model::{Checker, Mismatch, Op};
+//! use frozen_refcount::{Backend, CoreAtomics, Encoding, HighBit, State, Word, ZeroLockedLow};
+//!
+//! /// The backend under test: core's atomics, but `fetch_add` is an
+//! /// add-and-fetch.
+//! struct AddFetch;
+//! // SAFETY: every step is one of core's atomic operations, with the
+//! // requested ordering; only the value `fetch_add` returns is wrong.
+//! unsafe impl Backend for AddFetch {
+//!     const NAME: &'static str = "add-fetch";
+//!     fn load<W: Word>(a: &W::Atomic, o: Ordering) -> W { CoreAtomics::load(a, o) }
+//!     fn store<W: Word>(a: &W::Atomic, v: W, o: Ordering) { CoreAtomics::store(a, v, o) }
+//!     fn fetch_add<W: Word>(a: &W::Atomic, v: W, o: Ordering) -> W {
+//!         CoreAtomics::fetch_add(a, v, o).wrapping_add(v) // the bug
+//!     }
+//!     fn fetch_sub<W: Word>(a: &W::Atomic, v: W, o: Ordering) -> W {
+//!         CoreAtomics::fetch_sub(a, v, o)
+//!     }
+//!     fn compare_exchange<W: Word>(
+//!         a: &W::Atomic, current: W, new: W, s: Ordering, f: Ordering,
+//!     ) -> Result<W, W> {
+//!         CoreAtomics::compare_exchange(a, current, new, s, f)
+//!     }
+//! }
+//!
+//! /// `steps` pseudo-random operations on a counter and its model, from a
+//! /// live count of one; the first disagreement, if any.
+//! fn run<E: Encoding, B: Backend>(start: u64, steps: u32) -> Result<(), Mismatch> {
+//!     let mut checker = Checker::<E, B>::new(1);
+//!     let mut x = start;
+//!     for _ in 0..steps {
+//!         x ^= x << 13;
+//!         x ^= x >> 7;
+//!         x ^= x << 17;
+//!         let n = (x >> 32) as u32; // any value: `step` brings it into range
+//!         let op = match x % 5 {
+//!             0 => Op::TryGet(n),
+//!             1 => Op::Get(n),
+//!             2 => Op::Put(n),
+//!             3 => Op::Freeze(n),
+//!             _ => Op::Unfreeze(n),
+//!         };
+//!         checker.step(op)?;
+//!     }
+//!     Ok(())
+//! }
+//!
+//! for start in 1..=4 {
+//!     run::<HighBit<u8>, CoreAtomics>(start, 5_000).unwrap();
+//!     run::<ZeroLockedLow<u16>, CoreAtomics>(start, 5_000).unwrap();
+//! }
+//! // Near MAX_COUNT, an add that believes it crossed into saturation
+//! // saturates a counter that the model still counts exactly.
+//! let m = run::<HighBit<u8>, AddFetch>(1, 5_000).unwrap_err();
+//! assert_eq!(m.real_state, State::Saturated);
+//! assert!(matches!(m.model_state, State::Live(_)));
+//! ```
+//!
+//! As an oracle, the model alone says what the counter must answer next:
+//!
+//! ```
+//! use frozen_refcount::model::{Model, Op, Outcome};
+//! use frozen_refcount::{Put, State, Tagged};
+//!
+//! let mut slot = Model::new_frozen::<Tagged>(); // a free slot of a pool
+//! assert_eq!(slot.apply(Op::TryGet(1)), Outcome::Bool(false));
+//! slot.apply(Op::Unfreeze(1)); // allocated: a new life
+//! assert_eq!(slot.apply(Op::TryGet(1)), Outcome::Bool(true));
+//! assert_eq!(slot.apply(Op::Put(1)), Outcome::Put(Put::Kept));
+//! assert_eq!(slot.apply(Op::Put(1)), Outcome::Put(Put::Last));
+//! assert_eq!((slot.state, slot.generation), (State::Frozen, 1));
+//! // Misuse is not applied: a put on a frozen slot.
+//! assert_eq!(slot.apply(Op::Put(1)), Outcome::Skipped);
+//! ```
 
 use crate::backends::Backend;
 use crate::encoding::Encoding;
@@ -105,8 +221,9 @@ impl Model {
         }
     }
 
-    /// Applies a normalised, allowed `op` and returns what the counter must
-    /// return.
+    /// Applies a normalised `op` and returns what the counter must return;
+    /// [`Outcome::Skipped`], changing nothing, if `op` is misuse in this
+    /// state ([`allows`](Self::allows)).
     pub fn apply(&mut self, op: Op) -> Outcome {
         if !self.allows(op) {
             return Outcome::Skipped;
@@ -166,6 +283,7 @@ pub fn apply_real<E: Encoding, B: Backend>(c: &FrozenRefcount<E, B>, op: Op) -> 
 }
 
 /// A real counter and the model side by side.
+#[derive(Debug)]
 pub struct Checker<E: Encoding, B: Backend> {
     /// The counter under test.
     pub real: FrozenRefcount<E, B>,
@@ -176,7 +294,7 @@ pub struct Checker<E: Encoding, B: Backend> {
 }
 
 /// A difference between the counter and the model.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Mismatch {
     /// The operation after which they differ.
     pub op: Op,
@@ -224,7 +342,7 @@ impl<E: Encoding, B: Backend> Checker<E, B> {
         let real = apply_real(&self.real, op);
         let real_state = self.real.state();
         let raw = self.real.load_raw().to_u64();
-        let gen_ok = !E::LAYOUT.tagged || (raw >> 32) as u32 == self.model.generation;
+        let gen_ok = !E::TAGGED || (raw >> 32) as u32 == self.model.generation;
         let count_ok = self.real.count()
             == match self.model.state {
                 State::Live(n) => n,

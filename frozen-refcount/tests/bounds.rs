@@ -1,5 +1,5 @@
-//! The bounds of `FrozenRefcount`'s docs ("The reader bound"), under real
-//! threads and to the exact count, for every encoding, width and backend.
+//! The bounds of the contract (`guide::contract`, "The reader bound"), under
+//! real threads and to the exact count, for every encoding, width and backend.
 //!
 //! Frozen words: threads hammer one word that nobody ever unfreezes (the
 //! allocator owns it), and every reader's `try_get_many(MAX_MANY)` must
@@ -240,13 +240,15 @@ fn value<E: Encoding>(col: Col) -> String {
     }
 }
 
+/// The guide's table of bounds, as its source holds it.
+const CONTRACT: &str = include_str!("../src/guide/contract.rs");
+
 /// The four cells (8 to 64 bits) of the docs row whose first cell contains
 /// `label`, commas dropped.
 fn doc_row(label: &str) -> Vec<String> {
-    let src = include_str!("../src/frozen.rs");
-    let line = src
+    let line = CONTRACT
         .lines()
-        .find(|l| l.starts_with("/// | ") && l.contains(label))
+        .find(|l| l.starts_with("//! | ") && l.contains(label))
         .unwrap_or_else(|| panic!("no row {label:?} in the docs"));
     let cells: Vec<String> = line.split('|').map(|c| c.trim().replace(',', "")).collect();
     cells[2..6].to_vec()
@@ -270,12 +272,18 @@ macro_rules! row {
     )+};
 }
 
-/// The table in `FrozenRefcount`'s docs ("The reader bound") is the
-/// constants': every cell is read back from the source and compared.
+/// The table in `guide::contract` ("The reader bound") is the constants':
+/// every cell is read back from the source and compared.
 #[test]
 fn the_docs_table_is_the_constants() {
-    let src = include_str!("../src/frozen.rs");
-    assert!(src.contains("`tests/bounds.rs` checks every row"));
+    // The prose says so (its lines joined, as rustdoc renders them).
+    let prose: Vec<&str> = CONTRACT
+        .lines()
+        .map(|l| l.trim_start_matches("//!").trim())
+        .collect();
+    assert!(prose
+        .join(" ")
+        .contains("the crate's tests check every row below against the constants"));
     row!(
         "`MAX_MANY` |",
         Col::MaxMany,

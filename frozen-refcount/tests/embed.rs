@@ -149,9 +149,9 @@ fn memory_owned_elsewhere() {
 /// Classic, one live reference for Biased (it stores `refs - 1`), a live zero
 /// (taken by any try_get) for the others.
 fn zeroed_state<E: Encoding>() -> State {
-    if E::LAYOUT.inverted || E::LAYOUT.zero_is_dead {
+    if E::SCHEME.zeroed_is_frozen() {
         State::Frozen
-    } else if E::LAYOUT.biased {
+    } else if E::SCHEME.frozen_mark() == FrozenMark::BiasedZone {
         State::Live(1)
     } else {
         State::Zero
@@ -231,14 +231,18 @@ fn every_pattern<E: Encoding<Word = u8>, B: Backend>() {
             "{l}: {bits:#04x} ({s:?}): try_get {got}"
         );
     }
-    let zero_boundary: &[u8] = if E::LAYOUT.biased { &[0xFE] } else { &[] };
+    let zero_boundary: &[u8] = if E::SCHEME.frozen_mark() == FrozenMark::BiasedZone {
+        &[0xFE]
+    } else {
+        &[]
+    };
     assert_eq!(made_zero, zero_boundary, "{l}: refused into a zero");
     assert!(
         live_refused.len() <= 1,
         "{l}: live patterns refused: {live_refused:x?}"
     );
     assert!(
-        seen.iter().all(|&n| n > 0) || E::LAYOUT.zero_is_dead,
+        seen.iter().all(|&n| n > 0) || E::SCHEME.frozen_mark() == FrozenMark::ZeroCount,
         "{l}: {seen:?}"
     );
     let zero = FrozenRefcount::<E, B>::from_mut(&mut 0u8).state();

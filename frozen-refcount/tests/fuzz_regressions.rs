@@ -45,7 +45,7 @@ fn put_excess_never_thaws<E: Encoding, B: Backend>() {
                 matches!(state, State::Frozen | State::Saturated),
                 "{what}: left {state:?}"
             );
-            if E::LAYOUT.tagged {
+            if E::SCHEME.has_generation() {
                 assert_eq!(
                     rc.load_raw().to_u64() >> 32,
                     gen,

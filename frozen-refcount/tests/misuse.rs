@@ -85,7 +85,7 @@ mod debug {
             }),
             "{l}: put of more than held"
         );
-        if !E::LAYOUT.zero_is_dead {
+        if E::SCHEME.frozen_mark() != FrozenMark::ZeroCount {
             // SAFETY: all-zero is a valid word: the live zero here.
             let zero: FrozenRefcount<E, B> = unsafe { std::mem::zeroed() };
             if zero.state() == State::Zero {
@@ -141,7 +141,7 @@ mod release {
                     0 => assert_eq!(c.put(), Put::Kept, "{l} op {i}"),
                     1 => assert_eq!(c.put_many(FrozenRefcount::<E, B>::MAX_MANY), Put::Kept),
                     // Classic's get on its dead zero revives it: documented, tested below.
-                    2 if !E::LAYOUT.zero_is_dead => c.get(),
+                    2 if E::SCHEME.frozen_mark() != FrozenMark::ZeroCount => c.get(),
                     2 => {}
                     _ => assert!(!c.try_get(), "{l} op {i}: {c:?}"),
                 }
@@ -181,7 +181,7 @@ mod release {
                 match op {
                     0 => assert_eq!(c.put(), Put::Kept, "{l}: put on {w:?}"),
                     1 => assert_eq!(c.put_many(many), Put::Kept, "{l}: put_many on {w:?}"),
-                    _ if E::LAYOUT.zero_is_dead => continue, // documented: revives
+                    _ if E::SCHEME.frozen_mark() == FrozenMark::ZeroCount => continue, // documented: revives
                     // The last word below a boundary, which one increment
                     // crosses (a `try_get` would succeed too): embed.rs's.
                     _ if FrozenRefcount::<E, B>::from_raw(w).try_get() => continue,
@@ -286,7 +286,7 @@ fn repair_then_panic<E: Encoding, B: Backend>() {
     // frozen.
     let rc = FrozenRefcount::<E, B>::new_frozen();
     let s = after(&rc, "get on frozen", |rc| rc.get());
-    if E::LAYOUT.zero_is_dead {
+    if E::SCHEME.frozen_mark() == FrozenMark::ZeroCount {
         assert_eq!(s, State::Live(1), "{l}: get on the dead zero");
     } else {
         assert_eq!(s, State::Frozen, "{l}: get on frozen");
@@ -342,7 +342,10 @@ fn repair_then_panic<E: Encoding, B: Backend>() {
     // Zeroed memory that nobody unfroze: frozen for the zero-locked
     // encodings, and a put (ZeroLockedHigh: 0 - 1 wraps into the wrap zone
     // at the top of the word) must leave it frozen.
-    if E::LAYOUT.inverted {
+    if matches!(
+        E::SCHEME.frozen_mark(),
+        FrozenMark::TopBitClear | FrozenMark::LowBitClear
+    ) {
         let mut word = <E::Word as Word>::ZERO;
         let rc = at::<E, B>(&mut word);
         let s = after(rc, "put on zeroed memory", |rc| {

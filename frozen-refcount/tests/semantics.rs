@@ -20,7 +20,7 @@ const fn scaled(n: u64) -> u64 {
 }
 
 fn is_tagged<E: Encoding>() -> bool {
-    E::LAYOUT.tagged
+    E::SCHEME.has_generation()
 }
 
 /// `new(MAX_COUNT)` is exact; one more saturates; a count never wraps.
@@ -159,7 +159,7 @@ fn garbage_never_thaws<E: Encoding, B: Backend>() {
             }
         });
         assert!(c.is_frozen(), "{}: {c:?}", label::<E, B>());
-        if E::LAYOUT.zero_is_dead {
+        if E::SCHEME.frozen_mark() == FrozenMark::ZeroCount {
             // The CAS loop never writes a dead word: one load each.
             assert_eq!((counts.loads, counts.rmws), (n, 0));
         } else {
@@ -200,11 +200,11 @@ fn garbage_never_thaws_all() {
 fn zeroed_memory<E: Encoding, B: Backend>() {
     // SAFETY: a counter is one atomic integer; all-zero is a valid value.
     let c: FrozenRefcount<E, B> = unsafe { mem::zeroed() };
-    if E::LAYOUT.biased {
+    if E::SCHEME.frozen_mark() == FrozenMark::BiasedZone {
         // `refs - 1`: all zero is one live reference, and no frozen table.
         assert_eq!(c.state(), State::Live(1), "{}", label::<E, B>());
         assert_eq!(c.put(), Put::Last, "{}", label::<E, B>());
-    } else if E::LAYOUT.inverted || E::LAYOUT.zero_is_dead {
+    } else if E::SCHEME.zeroed_is_frozen() {
         assert!(c.is_frozen(), "{}: {c:?}", label::<E, B>());
         for _ in 0..scaled(10_000) {
             assert!(!c.try_get(), "{}: {c:?}", label::<E, B>());
@@ -255,7 +255,7 @@ fn rmw_counts<E: Encoding, B: Backend>() {
     type C<E, B> = FrozenRefcount<E, Counting<B>>;
     let m = |f: &dyn Fn()| Counting::<B>::measure(f).1;
     let c = C::<E, B>::new(2);
-    let classic = E::LAYOUT.zero_is_dead;
+    let classic = E::SCHEME.frozen_mark() == FrozenMark::ZeroCount;
     let l = label::<E, B>();
 
     let t = m(&|| assert!(c.try_get()));
@@ -499,6 +499,44 @@ fn debug_shows_the_state() {
         format!("{t:?}"),
         "FrozenRefcount<Tagged>(Live(4), generation 1)"
     );
+}
+
+/// The markers are plain values with no bound on their parameter: generic
+/// code over any `W: Word` or `B: Backend` can default, compare and hash
+/// them, and `Debug` names them without module paths.
+#[test]
+fn markers_are_plain_values() {
+    use std::collections::hash_map::DefaultHasher;
+    use std::hash::{Hash, Hasher};
+    fn plain<T: Copy + Default + Eq + Hash + std::fmt::Debug>(name: &str) {
+        let (a, b) = (T::default(), T::default());
+        assert_eq!(a, b);
+        let h = |t: T| {
+            let mut s = DefaultHasher::new();
+            t.hash(&mut s);
+            s.finish()
+        };
+        assert_eq!(h(a), h(b));
+        assert_eq!(format!("{a:?}"), name);
+    }
+    fn generic<W: Word, B: Backend>() {
+        plain::<HighBit<W>>(&format!("HighBit<u{}>", W::BITS));
+        plain::<Counting<B>>(&format!("{:?}", Counting::<B>::default()));
+    }
+    generic::<u8, CoreAtomics>();
+    generic::<u64, Counting<CoreAtomics>>();
+    plain::<HighBit>("HighBit<u32>");
+    plain::<LowBit<u8>>("LowBit<u8>");
+    plain::<ZeroLockedHigh<u16>>("ZeroLockedHigh<u16>");
+    plain::<ZeroLockedLow<u64>>("ZeroLockedLow<u64>");
+    plain::<Biased>("Biased<u32>");
+    plain::<Classic<u8>>("Classic<u8>");
+    plain::<Tagged>("Tagged");
+    plain::<CoreAtomics>("CoreAtomics");
+    plain::<Counting<CoreAtomics>>("Counting<CoreAtomics>");
+    plain::<Counting<Counting<CoreAtomics>>>("Counting<Counting<CoreAtomics>>");
+    #[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), not(miri)))]
+    plain::<X86Asm>("X86Asm");
 }
 
 #[test]

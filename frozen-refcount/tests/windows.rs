@@ -91,7 +91,7 @@ type Rc<E> = Arc<FrozenRefcount<E, Pausing>>;
 /// Zero is transient: between the last put's subtract and its CAS the word
 /// reads as zero, a try_get there succeeds, and that put reports Kept.
 fn zero_is_transient<E: Encoding>() {
-    if E::LAYOUT.zero_is_dead {
+    if E::SCHEME.frozen_mark() == FrozenMark::ZeroCount {
         return; // Classic has no window: zero is final
     }
     let c: Rc<E> = Arc::new(FrozenRefcount::new(1));

@@ -21,7 +21,7 @@
 
 use crate::Enc;
 use arbitrary::Arbitrary;
-use frozen_refcount::{Backend, Encoding, FrozenRefcount, Put, State};
+use frozen_refcount::{Backend, Encoding, FrozenMark, FrozenRefcount, Put, State};
 
 /// One fuzzed operation: `c` picks the counter (modulo their number), `n`
 /// the amount (brought into range).
@@ -254,7 +254,10 @@ fn run_on<E: Encoding, B: Backend>(input: &Input) {
             LOp::GetFrozen { n, .. } => {
                 // Classic cannot tell a frozen (dead) zero from a count: a get
                 // on it makes it live, as documented (Linux folio_get).
-                if !misuse_ok || s.ghost != Ghost::Frozen || E::LAYOUT.zero_is_dead {
+                if !misuse_ok
+                    || s.ghost != Ghost::Frozen
+                    || E::SCHEME.frozen_mark() == FrozenMark::ZeroCount
+                {
                     continue;
                 }
                 s.rc.get_many(many(n));
@@ -306,7 +309,7 @@ fn run_on<E: Encoding, B: Backend>(input: &Input) {
             if !ok {
                 fail("the word disagrees with the tokens", c, s);
             }
-            if E::LAYOUT.tagged
+            if E::SCHEME.has_generation()
                 && frozen_refcount::Word::to_u64(s.rc.load_raw()) >> 32 != s.life & 0xFFFF_FFFF
             {
                 fail("Tagged generation is not the number of lives", c, s);

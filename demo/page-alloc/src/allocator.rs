@@ -68,7 +68,7 @@ impl<E: Encoding, B: Backend> PageAllocator<E, B> {
     /// encodings and `Classic`), so that zero-filled memory is a valid array
     /// of free pages.
     pub fn zero_is_frozen() -> bool {
-        E::LAYOUT.inverted || E::LAYOUT.zero_is_dead
+        E::SCHEME.zeroed_is_frozen()
     }
 
     /// As [`new`](Self::new), but the descriptor array comes from

@@ -26,8 +26,9 @@
 //! machine, then the inline LSE instruction or LL/SC loop: no call. Rustc's
 //! own outline atomics (`CoreAtomics` on `aarch64-unknown-linux-gnu`) instead
 //! `bl __aarch64_ldadd4_acq`, a function that loads
-//! `__aarch64_have_lse_atomics` and branches. docs/backends.md
-//! has the instruction counts of both.
+//! `__aarch64_have_lse_atomics` and branches.
+//! [`guide::backends`](crate::guide::backends) has the executed
+//! instruction counts of both.
 //!
 //! # Mixing LSE and LL/SC
 //!
@@ -60,7 +61,7 @@ use core::sync::atomic::Ordering;
 /// # let _ = (rc.put(), rc.put());
 /// # }
 /// ```
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ArmDetect;
 
 /// Not detected yet.

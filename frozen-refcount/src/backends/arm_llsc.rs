@@ -43,7 +43,7 @@ use core::sync::atomic::Ordering::{self, AcqRel, Acquire, Relaxed, Release, SeqC
 /// `clrex` when the comparison fails); `ldr`/`ldar` and `str`/`stlr` for loads
 /// and stores. Runs on every AArch64 core; without LSE it is the only way.
 /// Implements `Backend` for `u8`, `u16`, `u32` and `u64`.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ArmLlsc;
 
 /// The one ordering an RMW instruction pair needs to give a CAS both its

@@ -164,7 +164,7 @@ impl_lse! {
 /// on has LSE. Otherwise use [`ArmDetect`](crate::ArmDetect), which picks LSE
 /// or LL/SC at run time.
 #[cfg(target_feature = "lse")]
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ArmLse;
 
 #[cfg(target_feature = "lse")]

@@ -9,7 +9,7 @@ use core::sync::atomic::Ordering;
 /// `fetch_add`, `compare_exchange` and friends on the target (on aarch64 that
 /// includes rustc's outline atomics). Under `--cfg frozen_refcount_loom` it
 /// runs on loom's atomics instead, so the loom models check the real protocol.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct CoreAtomics;
 
 macro_rules! impl_core {

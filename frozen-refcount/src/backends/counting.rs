@@ -56,6 +56,7 @@ fn bump(f: impl FnOnce(&mut Counts)) {
 /// # let _ = (c.put(), c.put());
 /// ```
 pub struct Counting<B>(PhantomData<fn() -> B>);
+crate::marker::zero_sized_marker!(Counting<B>);
 
 impl<B> Counting<B> {
     /// This thread's counts so far (all `Counting` backends share them).

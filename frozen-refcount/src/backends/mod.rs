@@ -373,10 +373,10 @@ pub(crate) fn widen<T: Word, W: Word>(r: Result<T, T>) -> Result<W, W> {
     }
 }
 
-// The choice of `DefaultBackend`, per target, from the deterministic
-// instruction counts in docs/backends.md (uncontended
-// try_get + put round, HighBit<u32>). The benchmark issue confirms or
-// corrects each choice from timed measurements on real hardware.
+// The choice of `DefaultBackend`, per target, from deterministic executed
+// instruction counts of an uncontended try_get + put round on HighBit<u32>
+// (the table is in `guide::backends`; the repository's docs/backends.md says
+// how to reproduce it). Re-measure on a new target before changing one.
 cfg_if::cfg_if! {
     if #[cfg(any(miri, frozen_refcount_loom))] {
         /// The backend used when none is named: under Miri and loom, core's
@@ -385,9 +385,10 @@ cfg_if::cfg_if! {
     } else if #[cfg(all(target_arch = "aarch64", target_feature = "lse"))] {
         /// The backend used when none is named. AArch64 with LSE at compile
         /// time: [`ArmLse`], inline `ldadd*`/`cas*`. `CoreAtomics` emits the
-        /// same instructions here (12 instructions per try_get + put round
-        /// for both); `ArmLse` pins them down independently of the
-        /// compiler's lowering.
+        /// same instructions here (12 executed instructions per uncontended
+        /// try_get + put round for both); `ArmLse` pins them down
+        /// independently of the compiler's lowering. The choice per target:
+        /// [`guide::backends`](crate::guide::backends#the-default-per-target).
         pub type DefaultBackend = ArmLse;
     } else if #[cfg(all(
         target_arch = "aarch64",
@@ -397,25 +398,24 @@ cfg_if::cfg_if! {
         /// without compile-time LSE: [`ArmDetect`], which inlines both LSE
         /// and LL/SC and picks one per process (`getauxval`). Against
         /// `CoreAtomics`' outline atomics (`bl __aarch64_ldadd4_acq`, a call
-        /// that checks a flag) it runs 16 instead of 26 instructions per
-        /// try_get + put round on an LSE core and 26 instead of 34 on an
-        /// LL/SC core.
+        /// that checks a flag) it executes 16 instead of 26 instructions per
+        /// uncontended try_get + put round on an LSE core and 26 instead of
+        /// 34 on an LL/SC core. The choice per target:
+        /// [`guide::backends`](crate::guide::backends#the-default-per-target).
         pub type DefaultBackend = ArmDetect;
     } else {
         __if_backend_core! {
             if {
                 /// The backend used when none is named: core's atomics. On x86
-                /// and x86_64 they are the same instructions as `X86Asm` (`lock
-                /// xadd`, `lock cmpxchg`; 14 instructions per try_get + put
-                /// round for both, callgrind), take the same time (`compare`,
-                /// one run: `HighBit` try_get + put 9.49 ns on `CoreAtomics`,
-                /// 9.46 ns on `X86Asm`, 2026-12-06 00:20 UTC, docs/results.md),
-                /// and leave the compiler free to optimise around `Relaxed`
-                /// steps; on other targets (riscv64 included: one `amoadd.w`
-                /// per get or put, docs/assembly.md) they are the only native
-                /// backend. Choices made from instruction counts and
-                /// `examples/compare/`; re-measure on a new target before
-                /// changing them.
+                /// and x86-64 they are the same instructions as `X86Asm`, in
+                /// the same order (`lock xadd`, `lock cmpxchg`: 14 executed
+                /// instructions per uncontended try_get + put round on
+                /// either), and they leave the compiler free to optimise
+                /// around `Relaxed` steps, which an asm block forbids. On other
+                /// targets (riscv64 included: one `amoadd.w` per get or put)
+                /// they are the only native backend. The choice per target,
+                /// and how to compare backends on your own machine:
+                /// [`guide::backends`](crate::guide::backends#the-default-per-target).
                 pub type DefaultBackend = CoreAtomics;
             } else {
                 cfg_if::cfg_if! {
@@ -425,8 +425,9 @@ cfg_if::cfg_if! {
                         /// RV32IMC `riscv32imc`): [`PortableAtomics`], whose RMWs
                         /// take a critical section (portable-atomic's
                         /// `critical-section` feature) or disable interrupts
-                        /// (`unsafe-assume-single-core`); docs/backends.md says
-                        /// what each costs. There is no `CoreAtomics` there.
+                        /// (`unsafe-assume-single-core`); what each costs:
+                        /// [`guide::backends`](crate::guide::backends#cores-with-no-atomic-read-modify-write).
+                        /// There is no `CoreAtomics` there.
                         pub type DefaultBackend = PortableAtomics;
                     } else {
                         compile_error!(
@@ -434,7 +435,8 @@ cfg_if::cfg_if! {
                              (no `target_has_atomic = \"32\"`, e.g. thumbv6m, riscv32imc), so \
                              there is no `CoreAtomics`: enable the `portable-atomic` feature, \
                              with portable-atomic's `critical-section` or \
-                             `unsafe-assume-single-core` feature (docs/backends.md)"
+                             `unsafe-assume-single-core` feature (https://docs.rs/frozen-refcount/latest/\
+                             frozen_refcount/guide/backends/index.html#cores-with-no-atomic-read-modify-write)"
                         );
                     }
                 }

@@ -7,7 +7,7 @@ use core::sync::atomic::Ordering;
 /// The backend on the `portable-atomic` crate, whose own per-target
 /// implementations (inline asm on many targets, fallbacks where the target
 /// has no native atomic of the width) do each step.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct PortableAtomics;
 
 macro_rules! impl_portable {

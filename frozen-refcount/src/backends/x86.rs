@@ -41,8 +41,8 @@
 //! it, and no register receives the old word. Everything else needs the
 //! word:
 //!
-//! The issue proposed `lock add`/`lock sub` followed by `sete`/`sets` where
-//! only the sign or zero of the result matters. The protocol in `frozen.rs`
+//! `lock add`/`lock sub` followed by `sete`/`sets` would do where only the
+//! sign or zero of the result matters. The protocol in `frozen.rs`
 //! needs more than the sign: a fast-path `try_get` succeeds iff the *new* word
 //! has both the state bit and the saturation band clear
 //! (`new & CLASS_MASK == CLASS_EXACT`), and for `u32` the band is bit 30,
@@ -50,9 +50,9 @@
 //! A flags-only `put` would likewise miss a saturated word drifting down to an
 //! exact count. So the backend returns the whole old word (`lock xadd`), and
 //! LLVM computes `new` and tests the mask: two register instructions
-//! (`lea`/`add` + `test`) next to a locked RMW of ~20 cycles. See docs/backends.md
-//! for the instruction-for-instruction comparison with
-//! `CoreAtomics`.
+//! (`lea`/`add` + `test`) next to a locked RMW of ~20 cycles.
+//! [`guide::backends`](crate::guide::backends) compares it with
+//! `CoreAtomics`, instruction for instruction.
 
 use super::{impl_backend_by_width, Native};
 use crate::word::Word;
@@ -68,7 +68,7 @@ use core::sync::atomic::Ordering;
 /// It emits the same instructions as [`CoreAtomics`](crate::CoreAtomics) on
 /// x86; it exists so that the instructions are written down and reviewable,
 /// independent of the compiler's lowering.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct X86Asm;
 
 macro_rules! impl_x86 {

@@ -37,8 +37,8 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     #[inline(always)]
     pub(super) fn frozen(w: E::Word) -> bool {
         let s = Self::state_bits(w);
-        (s & E::STATE_BIT == E::FROZEN_WHEN && !(E::LAYOUT.biased && s == E::ZERO))
-            || (E::LAYOUT.zero_is_dead && s == E::ZERO)
+        (s & E::STATE_BIT == E::FROZEN_WHEN && !(E::BIASED && s == E::ZERO))
+            || (E::DEAD_ZERO && s == E::ZERO)
             || (E::WRAP_FLOOR != W::<E>::ZERO && s >= E::WRAP_FLOOR)
     }
 
@@ -81,7 +81,7 @@ impl<E: Encoding, B: Backend> fmt::Debug for FrozenRefcount<E, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let w = self.load_raw();
         write!(f, "FrozenRefcount<{}>({:?}", E::NAME, Self::classify(w))?;
-        if E::LAYOUT.tagged {
+        if E::TAGGED {
             write!(f, ", generation {}", w.to_u64() >> E::B)?;
         }
         f.write_str(")")

@@ -135,7 +135,7 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     /// `try_get` got in first.
     #[inline]
     pub(super) fn last(&self, zero: E::Word) -> Put {
-        if E::LAYOUT.zero_is_dead {
+        if E::DEAD_ZERO {
             // Classic: zero is final. Acquire pairs with the Release subtract
             // of every earlier put, as in `Arc::drop`.
             B::acquire_fence::<E::Word>(&self.word);
@@ -201,8 +201,8 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
     /// for any `k <= FROZEN_HEADROOM / MAX_MANY = READER_BOUND`. Misused
     /// puts move the word down and only widen the room above it; `Tagged`'s
     /// generation is never carried into within the bound. The table of
-    /// `READER_BOUND` per encoding and width is in `FrozenRefcount`'s docs,
-    /// and `tests/bounds.rs` checks it to the reader.
+    /// `READER_BOUND` per encoding and width is in `guide::contract`, and
+    /// `tests/bounds.rs` checks it to the reader.
     #[inline]
     fn settle_frozen(&self, seen: E::Word, drift: Drift) {
         if E::DRIFT_LIMIT == W::<E>::ZERO {

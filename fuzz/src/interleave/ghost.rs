@@ -224,7 +224,7 @@ pub(super) fn check_step<E: Encoding, B: Backend>(
         g.op.iter()
             .zip(&g.steps)
             .any(|(op, &s)| matches!(op, Some(TOp::Unfreeze(_))) && s > 0);
-    if E::LAYOUT.tagged && !unfreezing && raw >> 32 != g.life & 0xFFFF_FFFF {
+    if E::SCHEME.has_generation() && !unfreezing && raw >> 32 != g.life & 0xFFFF_FFFF {
         g.fail(
             Kind::Bug,
             format!("{name}: generation {} after {} lives", raw >> 32, g.life),

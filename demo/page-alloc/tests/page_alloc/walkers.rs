@@ -5,8 +5,8 @@
 use crate::hooked::{arm, Hooked, Op};
 use crate::support::{new_alloc, small_config, threaded_run, STRESS_SKIPPED};
 use frozen_refcount::{
-    Biased, Classic, CoreAtomics, Encoding, HighBit, LowBit, Put, Tagged, ZeroLockedHigh,
-    ZeroLockedLow,
+    Biased, Classic, CoreAtomics, Encoding, FrozenMark, HighBit, LowBit, Put, Tagged,
+    ZeroLockedHigh, ZeroLockedLow,
 };
 use page_alloc::workload::Config;
 use page_alloc::{Kind, PageAllocator, Scan, Walk};
@@ -107,7 +107,7 @@ fn alloc_walker_step_rmw_counts() {
         let (peek_hit, peek_tail) = (peek(f.pfn()), peek(f.pfn() + 1));
         assert_eq!(a.put(f), Put::Last);
         let all = [hit, tail, free, peek_hit, peek_tail];
-        if !E::LAYOUT.zero_is_dead {
+        if E::SCHEME.frozen_mark() != FrozenMark::ZeroCount {
             // The frozen encodings never retry: not one failed CAS.
             assert!(
                 all.iter().all(|c| c.cas_failures == 0),
