@@ -47,7 +47,12 @@ for p in frozen-refcount frozen-slab; do
   fi
 done
 [ "$bad" = 0 ]
-cargo publish --dry-run --allow-dirty -p frozen-refcount -p frozen-slab
+# Cargo unpacks the packaged frozen-refcount from its temporary registry into
+# $CARGO_HOME/registry/src/ once per name and version and reuses that copy,
+# and its build of it is keyed by name and version too: start both afresh
+# (an own target dir), so that frozen-slab is verified against this tree.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/frozen-refcount-* target/publish
+CARGO_TARGET_DIR=target/publish cargo publish --dry-run --allow-dirty -p frozen-refcount -p frozen-slab
 
 # Every relative link in the repository's markdown resolves.
 for md in $(git ls-files '*.md' | grep -v '^fuzz/corpus/'); do

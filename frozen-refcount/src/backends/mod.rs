@@ -375,8 +375,8 @@ pub(crate) fn widen<T: Word, W: Word>(r: Result<T, T>) -> Result<W, W> {
 
 // The choice of `DefaultBackend`, per target, from deterministic executed
 // instruction counts of an uncontended try_get + put round on HighBit<u32>
-// (the table is in `guide::backends`; the repository's docs/backends.md says
-// how to reproduce it). Re-measure on a new target before changing one.
+// (the table, and the command that reproduces it, are in `guide::backends`).
+// Re-measure on a new target before changing one.
 cfg_if::cfg_if! {
     if #[cfg(any(miri, frozen_refcount_loom))] {
         /// The backend used when none is named: under Miri and loom, core's
