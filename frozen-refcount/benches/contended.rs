@@ -10,7 +10,8 @@
 
 mod common;
 
-use common::{contended_job, cores, each_subject, thread_counts, Counter, Pool, Subject, Visit};
+use bench_harness::{cores, thread_counts, Pool};
+use common::{contended_job, each_subject, Counter, Subject, Visit};
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
 use crossbeam_utils::CachePadded;

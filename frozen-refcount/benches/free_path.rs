@@ -13,9 +13,10 @@
 
 mod common;
 
+use bench_harness::{cores, thread_counts, Pool};
 use common::{
-    cores, dead_objects, each_subject, on_free_path, own_lives_job, racing_lives_job,
-    thread_counts, Counter, Pool, SharedLives, Subject, Visit, FREE_PATH_K,
+    dead_objects, each_subject, on_free_path, own_lives_job, racing_lives_job, Counter,
+    SharedLives, Subject, Visit, FREE_PATH_K,
 };
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};

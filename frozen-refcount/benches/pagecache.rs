@@ -9,10 +9,8 @@
 
 mod common;
 
-use common::{
-    cores, each_subject, pagecache_job, thread_counts, Counter, PageCache, Pool, Subject, Visit,
-    HOT_PAGES,
-};
+use bench_harness::{cores, thread_counts, Pool};
+use common::{each_subject, pagecache_job, Counter, PageCache, Subject, Visit, HOT_PAGES};
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
 use frozen_refcount::{Backend, Encoding};

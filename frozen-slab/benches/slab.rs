@@ -7,12 +7,12 @@
 //! cargo bench -p frozen-slab -- get_hot      # one group
 //! ```
 //!
-//! A sample is runs of the repository's thread pool
-//! (`benches/common/pool.rs`) of at most `common::CHUNK` operations per
-//! thread: the threads are released together by a spinning barrier, a run's
-//! time is from the first thread's start to the last one's end, and a run in
-//! which a thread was preempted or started late is measured again (up to 20
-//! times; `common::clean_wall`). The sample is the sum, for `iters`
+//! A sample is runs of the harness's thread pool (`bench_harness::Pool`)
+//! of at most [`CHUNK`] operations per thread: the threads are released
+//! together by a spinning barrier, a run's time is from the first thread's
+//! start to the last one's end, and a run in which a thread was preempted
+//! or started late is measured again (up to 20 times;
+//! `bench_harness::pool::clean_wall`). The sample is the sum, for `iters`
 //! operations by EACH thread: criterion's time is the wall time per
 //! operation of each thread, and its throughput (elements = threads) counts
 //! the operations of all threads.
@@ -23,9 +23,15 @@
 
 mod common;
 
-use common::{Pool, SHAPES};
+use bench_harness::pool::clean_wall;
+use bench_harness::Pool;
+use common::SHAPES;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::time::Duration;
+
+/// The operations per thread of one run, at most: criterion asks for long
+/// samples; a short run is more often unpreempted on a shared machine.
+const CHUNK: u64 = 16_384;
 
 fn slab(c: &mut Criterion) {
     let pool = Pool::new(2);
@@ -37,7 +43,9 @@ fn slab(c: &mut Criterion) {
             .measurement_time(Duration::from_secs(2));
         for s in subjects.iter().filter(|s| s.measures(shape)) {
             g.bench_function(s.name(), |b| {
-                b.iter_custom(|iters| common::clean_wall(&pool, s, shape, threads, iters))
+                b.iter_custom(|iters| {
+                    clean_wall(iters, CHUNK, |n| pool.run(threads, s.clone().job(shape, n)))
+                })
             });
         }
         g.finish();

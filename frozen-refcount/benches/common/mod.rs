@@ -1,32 +1,29 @@
 //! Shared by the criterion suites (`benches/*.rs`) and `examples/compare/`
 //! (which includes this file with `#[path]`): WHAT is measured (one list of
-//! backends, one list of encodings, the baselines) and HOW (the loops, the
-//! thread pool, the page-cache workload). Nothing here knows the protocol; it
-//! only calls `try_get` and `put`.
+//! backends, one list of encodings, the baselines) and the loops that
+//! measure it, with the page-cache workload. Nothing here knows the
+//! protocol; it only calls `try_get` and `put`. The threads that run the
+//! loops side by side are the harness's (`bench_harness::Pool`).
 //!
 //! This file holds the loops and re-exports the rest, one job a file:
-//! `subjects.rs` (what is measured), `pool.rs` (the threads that run the
-//! loops side by side), `pagecache.rs` (the page-cache workload). `pairs`
-//! and `lives` stay here: `cargo xtask callgrind` counts
-//! `compare::common::pairs*` and `compare::common::lives*`.
+//! `subjects.rs` (what is measured), `pagecache.rs` (the page-cache
+//! workload).
 // Each suite uses a part of this: what it leaves is not dead (nor are the
 // re-exports below unused).
 #![allow(dead_code)]
 
 mod pagecache;
-mod pool;
 mod subjects;
 
 #[allow(unused_imports)]
 pub use pagecache::{pagecache_job, PageCache, HOT_PAGES, PAGE_READ};
-#[allow(unused_imports)]
-pub use pool::{cores, preemptions, spin_until, thread_counts, Job, Pool, Run};
 #[allow(unused_imports)]
 pub use subjects::{
     each_subject, encodings, on_free_path, ArcClone, Counter, Floor, FloorTested, OptimisticCas,
     Subject, Visit, WeakUpgrade, FREE_PATH_K,
 };
 
+use bench_harness::{spin_until, Job};
 use crossbeam_utils::CachePadded;
 use std::hint::black_box;
 use std::sync::atomic::AtomicU64;

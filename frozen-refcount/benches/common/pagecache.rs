@@ -1,7 +1,8 @@
 //! The page-cache workload, after the series' pread benchmark: hot pages
 //! behind an index, their counters packed or padded, and the readers' loop.
 
-use super::{Job, Subject};
+use super::Subject;
+use bench_harness::Job;
 use crossbeam_utils::CachePadded;
 use std::hint::black_box;
 use std::sync::Arc;

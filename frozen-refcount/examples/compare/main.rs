@@ -18,37 +18,51 @@
 //! `target/compare.md` and the throughput plot to `target/compare.svg`.
 //!
 //! One job a file: `args.rs` (the command line), `subjects.rs` (the rows),
-//! `measure.rs` (timing, preemption filtering, exact counts), `stats.rs`
-//! (the figures of a cell), `report.rs` (the markdown), `plot.rs` (the SVG);
-//! this file runs them in turn. `common` is `benches/common/`, shared with
-//! the criterion suites; it stays `compare::common` for `cargo xtask callgrind`.
+//! `measure.rs` (the cells, timed by the harness's loop, and the exact
+//! counts), `report.rs` (the markdown); this file runs them in turn and
+//! draws the plot. `common` is `benches/common/`, what the criterion suites
+//! measure too (the subjects, the loops); how it is measured, reported and
+//! drawn is `bench_harness`'s (`bench-harness/` at the workspace root).
 
 #[path = "../../benches/common/mod.rs"]
 mod common;
 
 mod args;
 mod measure;
-mod plot;
 mod report;
-mod stats;
 mod subjects;
 
-use args::{parse_args, usage};
-use common::{each_subject, thread_counts, Pool};
-use std::path::PathBuf;
-use subjects::{Collect, CollectFree, CollectPc};
+use args::{parse_args, USAGE};
+use bench_harness::callgrind::run_counted;
+use bench_harness::plot::{self, Series};
+use bench_harness::report::write_outputs;
+use bench_harness::{cli, thread_counts};
+use common::each_subject;
+use measure::Cell;
+use std::path::Path;
+use subjects::{Collect, CollectFree, CollectPc, Row, ONE_COUNTER};
 
-/// The workspace's target directory (the example runs from any directory).
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let krate = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-            krate
-                .parent()
-                .expect("the crate is in the workspace")
-                .join("target")
+/// Throughput (all threads, million pairs per second) against threads,
+/// one line per row of the one-counter table.
+fn plot(path: &Path, rows: &[Box<dyn Row>], cells: &[Cell]) -> plot::Result {
+    let series: Vec<Series> = (0..rows.len())
+        .filter(|&i| rows[i].section() == ONE_COUNTER)
+        .map(|i| Series {
+            label: rows[i].label(),
+            points: cells
+                .iter()
+                .filter(|c| c.what.row == i)
+                .map(|c| (c.threads as f64, c.mops()))
+                .collect(),
         })
+        .collect();
+    plot::lines(
+        path,
+        "try_get+put on one counter: throughput vs threads",
+        "threads",
+        "million pairs / s (all threads)",
+        &series,
+    )
 }
 
 fn main() {
@@ -63,7 +77,7 @@ fn main() {
     let mut free = CollectFree::new(args.encoding.as_deref(), args.max_threads);
     each_subject(&mut free);
     rows.append(&mut free.rows());
-    if !args.quick && args.callgrind.is_none() {
+    if !args.options.quick && args.options.callgrind.is_none() {
         let mut pc = CollectPc {
             packed: vec![],
             padded: vec![],
@@ -75,19 +89,18 @@ fn main() {
     if let Some(o) = &args.encoding {
         if !rows.iter().any(|r| r.encoding().eq_ignore_ascii_case(o)) {
             eprintln!("unknown encoding {o}");
-            usage();
+            cli::usage(USAGE);
         }
     }
-    if let Some(n) = args.callgrind {
+    if let Some(n) = args.options.callgrind {
         // Print the rows that run on one thread; with `--row K`, run `n`
-        // uncontended pairs (lives) of the `K`th under `valgrind
-        // --tool=callgrind --toggle-collect=...pairs* --toggle-collect=...lives*`.
-        let pool = Pool::new(1);
+        // uncontended pairs (lives) of the `K`th, on this thread, inside the
+        // function `cargo xtask callgrind` counts.
         rows.retain(|r| r.runs_at(1));
         for (k, r) in rows.iter().enumerate() {
             if args.row == Some(k) {
-                r.measure(&pool, 1, n);
-            } else if args.row.is_none() && r.section() == subjects::ONE_COUNTER {
+                run_counted(&r.job(1, n));
+            } else if args.row.is_none() && r.section() == ONE_COUNTER {
                 println!("{}/{}", r.encoding(), r.backend());
             } else if args.row.is_none() {
                 println!("{}/{} ({})", r.encoding(), r.backend(), r.section());
@@ -96,14 +109,6 @@ fn main() {
         return;
     }
     let cells = measure::measure(&args, &rows, &threads);
-
     let md = report::report(&args, &rows, &cells, &threads);
-    print!("{md}");
-    let dir = target_dir();
-    let _ = std::fs::create_dir_all(&dir);
-    let md_path = dir.join("compare.md");
-    std::fs::write(&md_path, &md).expect("write compare.md");
-    let svg_path = dir.join("compare.svg");
-    plot::plot(&svg_path, &rows, &cells, &threads).expect("write compare.svg");
-    eprintln!("wrote {} and {}", md_path.display(), svg_path.display());
+    write_outputs("compare", &md, |svg| plot(svg, &rows, &cells));
 }

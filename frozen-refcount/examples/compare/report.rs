@@ -4,59 +4,43 @@
 //! notes on how to read them.
 
 use crate::args::Args;
-use crate::common::{cores, HOT_PAGES, PAGE_READ};
-use crate::stats::Cell;
+use crate::common::{HOT_PAGES, PAGE_READ};
+use crate::measure::Cell;
 use crate::subjects::{Row, FREE_PATH, ONE_COUNTER, PC_PACKED};
+use bench_harness::measure::UNCLEAN_NOTE;
+use bench_harness::report::{command, machine, Table};
 use std::fmt::Write as _;
-
-fn machine() -> String {
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_string())
-        })
-        .unwrap_or_else(|| std::env::consts::ARCH.to_string());
-    format!(
-        "{model}, {} hardware threads ({}-{})",
-        cores(),
-        std::env::consts::ARCH,
-        std::env::consts::OS
-    )
-}
 
 /// The tables, the targets, the summaries, and how to read them (markdown).
 pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usize]) -> String {
     let find_in = |sec: &str, enc: &str, backend: &str, t: usize| {
         cells.iter().find(|c| {
-            let r = &rows[c.row];
+            let r = &rows[c.what.row];
             c.threads == t && r.section() == sec && r.encoding() == enc && r.backend() == backend
         })
     };
     let find = |enc: &str, backend: &str, t: usize| find_in(ONE_COUNTER, enc, backend, t);
     let mut s = String::new();
-    let cmd = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
     let _ = writeln!(
         s,
-        "Machine: {}. Command: `cargo run --release --example compare{}{}`.",
+        "Machine: {} ({}-{}). Command: `{}`.",
         machine(),
-        if cmd.is_empty() { "" } else { " -- " },
-        cmd
+        std::env::consts::ARCH,
+        std::env::consts::OS,
+        command("cargo run --release --example compare")
     );
     let _ = writeln!(
         s,
         "Medians over interleaved rounds of {:.1} ms batches (samples: kept / measured; a run in which a thread \
          was preempted, or the threads did not start together, is measured again). ns/pair is the wall time for each \
          thread to do one try_get+put pair (all threads on ONE counter); time ratios below 1 are faster.\n",
-        args.batch().as_secs_f64() * 1e3
+        args.options.batch().as_secs_f64() * 1e3
     );
     let mut sections: Vec<&str> = rows.iter().map(|r| r.section()).collect();
     sections.dedup();
     // A section none of whose rows runs at these thread counts (one object
     // raced on by one thread) is left out.
-    sections.retain(|sec| cells.iter().any(|c| rows[c.row].section() == *sec));
+    sections.retain(|sec| cells.iter().any(|c| rows[c.what.row].section() == *sec));
     for sec in sections {
         let unit = if sec.starts_with(FREE_PATH) {
             "life"
@@ -86,17 +70,25 @@ pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usi
             if sec == PC_PACKED { "are adjacent (sharing cache lines)" } else { "are each on their own cache line (CachePadded)" }
         );
         }
-        let _ = writeln!(
-        s,
-        "| encoding | backend | threads | ns/{unit} | M{unit}s/s (all threads) | time vs Classic | time vs floor | RMW/try_get | RMW/put | failed CAS/pair | IQR | samples |"
-    );
-        let _ = writeln!(s, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        let mut table = Table::new()
+            .left("encoding")
+            .left("backend")
+            .right("threads")
+            .right(format!("ns/{unit}"))
+            .right(format!("M{unit}s/s (all threads)"))
+            .right("time vs Classic")
+            .right("time vs floor")
+            .right("RMW/try_get")
+            .right("RMW/put")
+            .right("failed CAS/pair")
+            .right("IQR")
+            .right("samples");
         for &t in threads {
             for c in cells
                 .iter()
-                .filter(|c| c.threads == t && rows[c.row].section() == sec)
+                .filter(|c| c.threads == t && rows[c.what.row].section() == sec)
             {
-                let r = &rows[c.row];
+                let r = &rows[c.what.row];
                 let ns = c.ns_median();
                 let classic = find_in(sec, "Classic", r.backend(), t)
                     .or_else(|| find_in(sec, "Classic", "core", t))
@@ -104,7 +96,7 @@ pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usi
                 let floor = find_in(sec, "floor", "-", t).map(Cell::ns_median);
                 let ratio =
                     |b: Option<f64>| b.map_or("-".to_string(), |b| format!("{:.2}", ns / b));
-                let (rg, rp, fc) = match c.counts {
+                let (rg, rp, fc) = match c.what.counts {
                     Some(p) => (
                         format!("{:.2}", p.rmw_try_get),
                         format!("{:.2}", p.rmw_put),
@@ -116,30 +108,30 @@ pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usi
                     ),
                     None => ("-".into(), "-".into(), "-".into()),
                 };
-                let _ = writeln!(
-                    s,
-                    "| {} | {} | {} | {:.2}{} | {:.1} | {} | {} | {} | {} | {} | {:.1}% | {}/{} |",
-                    r.encoding(),
-                    r.backend(),
-                    t,
-                    ns,
-                    if c.unclean { " (!)" } else { "" },
-                    c.mpairs(),
+                table.row(vec![
+                    r.encoding().to_string(),
+                    r.backend().to_string(),
+                    t.to_string(),
+                    c.ns_figure(),
+                    format!("{:.1}", c.mops()),
                     ratio(classic),
                     ratio(floor),
                     rg,
                     rp,
                     fc,
-                    c.iqr() * 100.0,
-                    c.ns.len(),
-                    c.ns.len() as u64 + c.dropped
-                );
+                    c.iqr_figure(),
+                    c.samples_figure(),
+                ]);
             }
         }
+        let _ = write!(s, "{table}");
     }
 
     // The targets, checked on every backend that has the rows.
-    if cells.iter().any(|c| c.counts.is_some_and(|p| !p.clean)) {
+    if cells
+        .iter()
+        .any(|c| c.what.counts.is_some_and(|p| !p.clean))
+    {
         let _ = writeln!(
             s,
             "\n(!) after failed CAS: no counting run of this cell had its threads side by side; the retries \
@@ -147,11 +139,7 @@ pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usi
         );
     }
     if cells.iter().any(|c| c.unclean) {
-        let _ = writeln!(
-            s,
-            "\n(!) fewer than 3 clean samples: the machine was too busy for this cell's threads to run side by \
-             side; its figure is a median of disturbed runs, not a measurement."
-        );
+        let _ = writeln!(s, "\n{UNCLEAN_NOTE}");
     }
     let _ = writeln!(s, "\nTargets, per backend:\n");
     let mut backends: Vec<&str> = rows
@@ -192,8 +180,8 @@ pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usi
                     let _ = writeln!(
                     s,
                     "- {b}: 2 threads, HighBit throughput = {:.2}x Classic's (target >= 1.5: {}), time = {:.3}x floor (target <= 1.05: {})",
-                    h.mpairs() / c.mpairs(),
-                    mark(h.mpairs() / c.mpairs() >= 1.5),
+                    h.mops() / c.mops(),
+                    mark(h.mops() / c.mops() >= 1.5),
                     h.ns_median() / f.ns_median(),
                     mark(h.ns_median() / f.ns_median() <= 1.05)
                 );
@@ -220,8 +208,11 @@ pub fn report(args: &Args, rows: &[Box<dyn Row>], cells: &[Cell], threads: &[usi
         }
         let one_rmw = cells
             .iter()
-            .filter(|c| rows[c.row].backend() == b && rows[c.row].encoding() != "Classic")
-            .filter_map(|c| c.counts)
+            .filter(|c| {
+                let r = &rows[c.what.row];
+                r.backend() == b && r.encoding() != "Classic"
+            })
+            .filter_map(|c| c.what.counts)
             .all(|p| p.rmw_try_get == 1.0);
         let _ = writeln!(
             s,
@@ -253,7 +244,7 @@ fn shapes_and_free_path(s: &mut String, rows: &[Box<dyn Row>], cells: &[Cell], t
         cells
             .iter()
             .find(|c| {
-                let r = &rows[c.row];
+                let r = &rows[c.what.row];
                 c.threads == t
                     && r.section() == sec
                     && r.encoding() == enc

@@ -5,15 +5,19 @@
 
 use crate::common::{
     contended_job, dead_objects, on_free_path, own_lives_job, pagecache_job, racing_lives_job,
-    Counter, PageCache, Pool, Run, SharedLives, Subject, Visit, FREE_PATH_K, HOT_PAGES,
+    Counter, PageCache, SharedLives, Subject, Visit, FREE_PATH_K, HOT_PAGES,
 };
 use crate::measure::{count_steps, PerOp};
+use bench_harness::{Job, Pool};
 use crossbeam_utils::CachePadded;
 use frozen_refcount::{Backend, Counting, Encoding};
 use std::sync::Arc;
 
+/// The section of the one-counter rows (try_get + put pairs).
 pub const ONE_COUNTER: &str = "one counter";
+/// The section of the page-cache rows, counters adjacent.
 pub const PC_PACKED: &str = "page cache, packed";
+/// The section of the page-cache rows, counters each on its own line.
 pub const PC_PADDED: &str = "page cache, padded";
 /// The start of every free-path section's name.
 pub const FREE_PATH: &str = "free path";
@@ -24,16 +28,29 @@ pub trait Row {
     fn section(&self) -> &'static str {
         ONE_COUNTER
     }
+    /// The encoding column (or the baseline's name).
     fn encoding(&self) -> &'static str;
+    /// The backend column (`-` for the baselines).
     fn backend(&self) -> &'static str;
+    /// `encoding/backend`, or the baseline's name alone.
+    fn label(&self) -> String {
+        if self.backend() == "-" {
+            self.encoding().to_string()
+        } else {
+            format!("{}/{}", self.encoding(), self.backend())
+        }
+    }
     /// Whether the row is measured with `threads` threads.
     fn runs_at(&self, _threads: usize) -> bool {
         true
     }
-    /// `threads` threads doing `iters` pairs (lives, on the free path) each.
-    fn measure(&self, pool: &Pool, threads: usize, iters: u64) -> Run;
+    /// The job of one run: `threads` threads doing `iters` pairs (lives,
+    /// on the free path) each.
+    fn job(&self, threads: usize, iters: u64) -> Job;
     /// Exact step counts (counters of this crate only).
-    fn counts(&self, pool: &Pool, threads: usize, iters: u64) -> Option<PerOp>;
+    fn counts(&self, _pool: &Pool, _threads: usize, _iters: u64) -> Option<PerOp> {
+        None
+    }
 }
 
 struct Plain<S: Subject>(Arc<CachePadded<S>>);
@@ -45,11 +62,8 @@ impl<S: Subject> Row for Plain<S> {
     fn backend(&self) -> &'static str {
         S::backend()
     }
-    fn measure(&self, pool: &Pool, threads: usize, iters: u64) -> Run {
-        pool.run(threads, contended_job::<S>(&self.0, iters))
-    }
-    fn counts(&self, _: &Pool, _: usize, _: u64) -> Option<PerOp> {
-        None
+    fn job(&self, _threads: usize, iters: u64) -> Job {
+        contended_job::<S>(&self.0, iters)
     }
 }
 
@@ -65,8 +79,8 @@ impl<E: Encoding, B: Backend> Row for Counted<E, B> {
     fn backend(&self) -> &'static str {
         self.plain.backend()
     }
-    fn measure(&self, pool: &Pool, threads: usize, iters: u64) -> Run {
-        self.plain.measure(pool, threads, iters)
+    fn job(&self, threads: usize, iters: u64) -> Job {
+        self.plain.job(threads, iters)
     }
     fn counts(&self, pool: &Pool, threads: usize, iters: u64) -> Option<PerOp> {
         Some(count_steps(&self.counting, pool, threads, iters))
@@ -90,18 +104,17 @@ impl<S: Subject, const PADDED: bool> Row for Pc<S, PADDED> {
     fn backend(&self) -> &'static str {
         S::backend()
     }
-    fn measure(&self, pool: &Pool, threads: usize, iters: u64) -> Run {
-        pool.run(threads, pagecache_job(&self.0, iters))
-    }
-    fn counts(&self, _: &Pool, _: usize, _: u64) -> Option<PerOp> {
-        None
+    fn job(&self, _threads: usize, iters: u64) -> Job {
+        pagecache_job(&self.0, iters)
     }
 }
 
 /// Collects the page-cache rows: HighBit and Classic on every backend, the
 /// floor and `Arc`, packed and padded.
 pub struct CollectPc {
+    /// The rows with the counters adjacent.
     pub packed: Vec<Box<dyn Row>>,
+    /// The rows with the counters padded.
     pub padded: Vec<Box<dyn Row>>,
 }
 
@@ -131,7 +144,9 @@ impl Visit for CollectPc {
 
 /// Collects the rows, applying `--encoding`.
 pub struct Collect<'a> {
+    /// The rows so far.
     pub rows: Vec<Box<dyn Row>>,
+    /// `--encoding`: only this encoding (and `Classic`, and the baselines).
     pub only: Option<&'a str>,
 }
 
@@ -181,15 +196,11 @@ impl<S: Subject> Row for Lives<S> {
     fn runs_at(&self, threads: usize) -> bool {
         matches!(self.objects, Objects::Own(_)) || threads >= 2
     }
-    fn measure(&self, pool: &Pool, threads: usize, iters: u64) -> Run {
-        let job = match &self.objects {
+    fn job(&self, threads: usize, iters: u64) -> Job {
+        match &self.objects {
             Objects::Own(o) => own_lives_job(o, self.k, iters),
             Objects::One(o) => racing_lives_job(o, threads, self.k, iters),
-        };
-        pool.run(threads, job)
-    }
-    fn counts(&self, _: &Pool, _: usize, _: u64) -> Option<PerOp> {
-        None
+        }
     }
 }
 
@@ -214,11 +225,14 @@ pub type Rows = Vec<Box<dyn Row>>;
 pub struct CollectFree<'a> {
     /// Per `k`: the rows on own objects, then those on one object.
     pub sections: Vec<(Rows, Rows)>,
+    /// `--encoding`: only this encoding and `Classic`.
     pub only: Option<&'a str>,
+    /// The largest thread count: objects for that many threads.
     pub max_threads: usize,
 }
 
 impl CollectFree<'_> {
+    /// No rows yet: one section pair per `k`.
     pub fn new(only: Option<&str>, max_threads: usize) -> CollectFree<'_> {
         CollectFree {
             sections: FREE_PATH_K.iter().map(|_| (vec![], vec![])).collect(),

@@ -1,71 +1,20 @@
 //! Shared by the criterion suite (`benches/slab.rs`) and
 //! `examples/compare_slab/` (which includes this file with `#[path]`): WHAT
 //! is measured (the subjects: frozen-slab, sharded-slab 0.1.7 and the floor;
-//! the benchmark's shapes) and HOW (the loops, run by the repository's
-//! thread pool, `benches/common/pool.rs`, included as is). The shapes are in
-//! `shapes.rs`; `hot` stays here: `cargo xtask callgrind-slab` counts
-//! `compare_slab::common::hot*`.
+//! the benchmark's shapes) and the loops that measure it. The threads that
+//! run them are the harness's (`bench_harness::Pool`). The shapes are in
+//! `shapes.rs`.
 // Each user takes a part of this: what it leaves is not dead.
 #![allow(dead_code)]
 
-#[path = "../../../frozen-refcount/benches/common/pool.rs"]
-mod pool;
 mod shapes;
 
-#[allow(unused_imports)]
-pub use pool::{cores, Job, Pool, Run};
 #[allow(unused_imports)]
 pub use shapes::{subjects, Bench, Shape, SHAPES};
 
 use std::hint::black_box;
 use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::{Acquire, Release};
-use std::sync::Arc;
-use std::time::Duration;
-
-/// A run of `iters` operations of `shape` by each of `threads` threads,
-/// measured again (up to 20 times) until it is clean: no thread preempted,
-/// all started together (see `Pool::run`). The clean run, or the last one,
-/// and how many runs were discarded.
-pub fn clean_run(
-    pool: &Pool,
-    bench: &Arc<dyn Bench>,
-    shape: Shape,
-    threads: usize,
-    iters: u64,
-) -> (Run, u64) {
-    let mut dropped = 0;
-    loop {
-        let run = pool.run(threads, bench.clone().job(shape, iters));
-        if run.clean || dropped == 19 {
-            return (run, dropped);
-        }
-        dropped += 1;
-    }
-}
-
-/// The wall time of `iters` operations per thread, in clean runs of at most
-/// this many (criterion asks for long samples; a short run is more often
-/// unpreempted on a shared machine).
-pub const CHUNK: u64 = 16_384;
-
-/// [`clean_run`] over chunks of [`CHUNK`]: the sum of their wall times.
-pub fn clean_wall(
-    pool: &Pool,
-    bench: &Arc<dyn Bench>,
-    shape: Shape,
-    threads: usize,
-    iters: u64,
-) -> Duration {
-    let mut left = iters;
-    let mut wall = Duration::ZERO;
-    while left > 0 {
-        let n = left.min(CHUNK);
-        wall += clean_run(pool, bench, shape, threads, n).0.wall;
-        left -= n;
-    }
-    wall
-}
 
 /// Live entries in every slab (and counters in the floor); a power of two.
 pub const LIVE: usize = 4096;
@@ -76,9 +25,11 @@ pub trait Subject: Send + Sync + 'static {
     const NAME: &'static str;
     /// Whether it has keys that can go stale (the floor does not).
     const SLAB: bool = true;
+    /// Inserts `value`: its key, or `None` if the slab is full.
     fn insert(&self, value: u64) -> Option<usize>;
     /// `get(key)`, read the value, drop the guard: whether it hit.
     fn get_drop(&self, key: usize) -> bool;
+    /// Removes the value at `key`: whether it was there.
     fn remove(&self, key: usize) -> bool;
 }
 
@@ -115,6 +66,7 @@ pub struct Floor {
 }
 
 impl Floor {
+    /// Every counter at 1 (live).
     pub fn new() -> Self {
         Floor {
             words: Box::new([const { AtomicU64::new(1) }; LIVE]),
@@ -141,7 +93,8 @@ impl Subject for Floor {
     }
 }
 
-/// `iters` get + drop on one key; the hits. (Counted by callgrind.)
+/// `iters` get + drop on one key; the hits. (Counted by callgrind, the hot
+/// shape on one thread.)
 #[inline(never)]
 pub fn hot<S: Subject>(s: &S, key: usize, iters: u64) -> u64 {
     let mut hits = 0;

@@ -2,8 +2,8 @@
 //! set up for them, type-erased once as [`Bench`]: a slab of [`LIVE`] values
 //! whose slots were used before, so that the first keys are stale.
 
-use super::{churn_local, hot, random, seed, Floor, Job, Subject, LIVE};
-use std::hint::spin_loop;
+use super::{churn_local, hot, random, seed, Floor, Subject, LIVE};
+use bench_harness::{spin_until, Job};
 use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::{Acquire, Release};
 use std::sync::Arc;
@@ -27,6 +27,7 @@ pub enum Shape {
 }
 
 impl Shape {
+    /// The table's name of the shape.
     pub fn name(self) -> &'static str {
         match self {
             Shape::Hot => "get+drop, hot key",
@@ -76,27 +77,12 @@ struct Ring {
 
 const RING: usize = 1024;
 
-/// Spins until `ready`, yielding after a while (the other thread may be
-/// off its core on a shared machine; such a run is not clean and is dropped).
-#[inline(always)]
-fn wait_until(mut ready: impl FnMut() -> bool) {
-    let mut spins = 0u32;
-    while !ready() {
-        spins += 1;
-        if spins < 1 << 14 {
-            spin_loop();
-        } else {
-            std::thread::yield_now();
-        }
-    }
-}
-
 #[inline(never)]
 fn produce<S: Subject>(s: &S, ring: &Ring, iters: u64) {
     for i in 0..iters {
         let key = s.insert(i).expect("room in the slab");
         let cell = &ring.cells[i as usize % RING];
-        wait_until(|| cell.load(Acquire) == 0);
+        spin_until(|| cell.load(Acquire) == 0);
         cell.store(key + 1, Release);
     }
 }
@@ -106,7 +92,7 @@ fn consume<S: Subject>(s: &S, ring: &Ring, iters: u64) {
     for i in 0..iters {
         let cell = &ring.cells[i as usize % RING];
         let mut key = 0;
-        wait_until(|| {
+        spin_until(|| {
             key = cell.load(Acquire);
             key != 0
         });
@@ -155,6 +141,7 @@ impl<S: Subject> Fixture<S> {
 
 /// One subject set up, type-erased once: the loops inside stay monomorphic.
 pub trait Bench: Send + Sync {
+    /// The subject's name (its column).
     fn name(&self) -> &'static str;
     /// Whether this subject has a row for `shape`.
     fn measures(&self, shape: Shape) -> bool;

@@ -13,58 +13,119 @@
 //! hits every subject alike. Writes the table to `target/compare_slab.md`
 //! and the plot to `target/compare_slab.svg`.
 //!
-//! One job a file: `args.rs` (the command line), `measure.rs` (timing,
-//! preemption filtering, the figures of a cell), `report.rs` (the markdown
-//! and the goals), `plot.rs` (the SVG); this file runs them in turn.
-//! `common` is `benches/common/`, shared with the criterion suite; it stays
-//! `compare_slab::common` for `cargo xtask callgrind-slab`.
+//! This file has the command line, the cells and the plot; `report.rs` the
+//! markdown and the goals. `common` is `benches/common/`, what the
+//! criterion suite measures too (the subjects, the shapes, the loops); how
+//! it is measured, reported and drawn is `bench_harness`'s
+//! (`bench-harness/` at the workspace root).
 
 #[path = "../../benches/common/mod.rs"]
 mod common;
 
-mod args;
-mod measure;
-mod plot;
 mod report;
 
-use common::{Pool, Shape};
-use std::path::PathBuf;
+use bench_harness::callgrind::run_counted;
+use bench_harness::measure::measure;
+use bench_harness::plot::{self, Series};
+use bench_harness::report::write_outputs;
+use bench_harness::{cli, Pool};
+use common::{Bench, Shape, SHAPES};
+use std::path::Path;
+use std::sync::Arc;
 
-/// The workspace's target directory (the example runs from any directory).
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let slab = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-            slab.parent()
-                .expect("slab/ is in the workspace")
-                .join("target")
+const USAGE: &str = "usage: compare_slab [--quick] [--callgrind N [--subject K]]\n\
+     \x20 --quick          a few seconds instead of about a minute\n\
+     \x20 --callgrind N [--subject K]  list the subjects / run N hot-key get+drop\n\
+     \x20                  of subject K, once (for cargo xtask callgrind-slab)";
+
+/// What a cell measures: a shape, on one of the subjects.
+pub struct At {
+    /// What each thread does.
+    pub shape: Shape,
+    /// Index into the subjects.
+    pub subject: usize,
+}
+
+/// One measured cell of the table.
+pub type Cell = bench_harness::Cell<At>;
+
+/// Million operations per second (all threads) per (shape, threads), one
+/// bar per subject, on a log scale: the shapes span two decades (churn at
+/// tens of Mops/s, stale gets near two thousand).
+fn plot(path: &Path, subjects: &[Arc<dyn Bench>], cells: &[Cell]) -> plot::Result {
+    let group = |c: &Cell| {
+        SHAPES
+            .iter()
+            .position(|&(s, t)| s == c.what.shape && t == c.threads)
+            .expect("a cell's shape is listed") as f64
+    };
+    let series: Vec<Series> = subjects
+        .iter()
+        .enumerate()
+        .map(|(k, subject)| Series {
+            label: subject.name().to_string(),
+            points: cells
+                .iter()
+                .filter(|c| c.what.subject == k)
+                .map(|c| (group(c), c.mops()))
+                .collect(),
         })
+        .collect();
+    let groups: Vec<String> = SHAPES
+        .iter()
+        .map(|(shape, t)| format!("{} {t}t", shape.id()))
+        .collect();
+    plot::bars(
+        path,
+        "frozen-slab vs sharded-slab 0.1.7: throughput per shape (all threads)",
+        "million operations / s (all threads, log scale)",
+        &groups,
+        &series,
+    )
 }
 
 fn main() {
-    let args = args::parse_args();
+    let mut subject = None;
+    let options = cli::parse(USAGE, |flag, rest| match flag {
+        "--subject" => {
+            subject = Some(rest.number::<usize>());
+            true
+        }
+        _ => false,
+    });
     let subjects = common::subjects();
-    if let Some(n) = args.callgrind {
+    if let Some(n) = options.callgrind {
         // List the subjects; with `--subject K`, run `n` hot-key get + drop
-        // of the `K`th on this thread (under valgrind's --toggle-collect).
-        match args.subject {
+        // of the `K`th on this thread, inside the function `cargo xtask
+        // callgrind-slab` counts.
+        match subject {
             Some(k) => {
                 let s = subjects.get(k).expect("--subject K: K is a listed subject");
-                Pool::new(1).run(1, s.clone().job(Shape::Hot, n));
+                run_counted(&s.clone().job(Shape::Hot, n));
             }
             None => subjects.iter().for_each(|s| println!("{}", s.name())),
         }
         return;
     }
-    let cells = measure::measure(&args, &subjects);
-    let md = report::report(&args, &subjects, &cells);
-    print!("{md}");
-    let dir = target_dir();
-    let _ = std::fs::create_dir_all(&dir);
-    let md_path = dir.join("compare_slab.md");
-    std::fs::write(&md_path, &md).expect("write compare_slab.md");
-    let svg_path = dir.join("compare_slab.svg");
-    plot::plot(&svg_path, &subjects, &cells).expect("write compare_slab.svg");
-    eprintln!("wrote {} and {}", md_path.display(), svg_path.display());
+    // Every subject on every shape that it has, in table order.
+    let mut cells: Vec<Cell> = SHAPES
+        .iter()
+        .flat_map(|&(shape, threads)| {
+            let subjects = &subjects;
+            (0..subjects.len())
+                .filter(move |&k| subjects[k].measures(shape))
+                .map(move |subject| Cell::new(At { shape, subject }, threads))
+        })
+        .collect();
+    let pool = Pool::new(2);
+    let (batch, budget) = (options.batch(), options.budget());
+    measure(
+        "compare_slab",
+        batch,
+        budget,
+        &mut cells,
+        |at, threads, iters| pool.run(threads, subjects[at.subject].clone().job(at.shape, iters)),
+    );
+    let md = report::report(&options, &subjects, &cells);
+    write_outputs("compare_slab", &md, |svg| plot(svg, &subjects, &cells));
 }

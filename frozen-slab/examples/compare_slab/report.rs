@@ -2,45 +2,32 @@
 //! two slabs side by side and the floor, then the goals checked
 //! against the table's own figures.
 
-use crate::args::Args;
-use crate::common::{cores, Bench, Shape, LIVE, SHAPES};
-use crate::measure::Cell;
+use crate::common::{Bench, Shape, LIVE, SHAPES};
+use crate::Cell;
+use bench_harness::measure::UNCLEAN_NOTE;
+use bench_harness::report::{command, machine, Table};
+use bench_harness::{cores, Options};
 use std::fmt::Write as _;
 use std::sync::Arc;
-
-fn machine() -> String {
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            let line = s.lines().find(|l| l.starts_with("model name"))?;
-            Some(line.split(':').nth(1)?.trim().to_string())
-        })
-        .unwrap_or_else(|| std::env::consts::ARCH.to_string());
-    format!("{model}, {} hardware threads", cores())
-}
 
 /// The figures of one subject in a row: ns/op, Mops/s, samples, IQR.
 fn figures(c: Option<&Cell>) -> [String; 4] {
     match c {
         None => ["-".into(), "-".into(), "-".into(), "-".into()],
         Some(c) => [
-            format!(
-                "{:.2}{}",
-                c.ns_median(),
-                if c.unclean { " (!)" } else { "" }
-            ),
+            c.ns_figure(),
             format!("{:.1}", c.mops()),
-            format!("{}/{}", c.ns.len(), c.ns.len() as u64 + c.dropped),
-            format!("{:.1}%", c.iqr() * 100.0),
+            c.samples_figure(),
+            c.iqr_figure(),
         ],
     }
 }
 
 /// The table and the goals (markdown).
-pub fn report(args: &Args, subjects: &[Arc<dyn Bench>], cells: &[Cell]) -> String {
+pub fn report(options: &Options, subjects: &[Arc<dyn Bench>], cells: &[Cell]) -> String {
     let find = |shape: Shape, threads: usize, name: &str| {
         cells.iter().find(|c| {
-            c.shape == shape && c.threads == threads && subjects[c.subject].name() == name
+            c.what.shape == shape && c.threads == threads && subjects[c.what.subject].name() == name
         })
     };
     let ratio = |a: Option<&Cell>, b: Option<&Cell>| a.zip(b).map(|(a, b)| a.mops() / b.mops());
@@ -49,9 +36,9 @@ pub fn report(args: &Args, subjects: &[Arc<dyn Bench>], cells: &[Cell]) -> Strin
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Machine: {}. Command: `cargo run --release -p frozen-slab --example compare_slab{}`.\n",
+        "Machine: {}. Command: `{}`.\n",
         machine(),
-        if args.quick { " -- --quick" } else { "" }
+        command("cargo run --release -p frozen-slab --example compare_slab")
     );
     let _ = writeln!(
         s,
@@ -62,13 +49,20 @@ pub fn report(args: &Args, subjects: &[Arc<dyn Bench>], cells: &[Cell]) -> Strin
          fetch_add+fetch_sub on an AtomicU64; the random shape: one of {LIVE}). IQR: interquartile range of the \
          samples over their median (f: frozen-slab, s: sharded-slab). {LIVE} live entries; stale keys name an \
          earlier life of a slot that is live again.\n",
-        args.batch().as_secs_f64() * 1e3
+        options.batch().as_secs_f64() * 1e3
     );
-    let _ = writeln!(
-        s,
-        "| shape | threads | frozen-slab ns/op | frozen-slab Mops/s | sharded-slab ns/op | sharded-slab Mops/s | x sharded (throughput) | floor ns/op | x floor (time) | IQR f/s/floor | samples f/s/floor |"
-    );
-    let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    let mut table = Table::new()
+        .left("shape")
+        .right("threads")
+        .right("frozen-slab ns/op")
+        .right("frozen-slab Mops/s")
+        .right("sharded-slab ns/op")
+        .right("sharded-slab Mops/s")
+        .right("x sharded (throughput)")
+        .right("floor ns/op")
+        .right("x floor (time)")
+        .right("IQR f/s/floor")
+        .right("samples f/s/floor");
     for &(shape, t) in SHAPES {
         let (fr, sh, fl) = (
             find(shape, t, "frozen-slab"),
@@ -77,31 +71,23 @@ pub fn report(args: &Args, subjects: &[Arc<dyn Bench>], cells: &[Cell]) -> Strin
         );
         let (f, g, h) = (figures(fr), figures(sh), figures(fl));
         let opt = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{x:.2}"));
-        let _ = writeln!(
-            s,
-            "| {} | {t} | {} | {} | {} | {} | {} | {} | {} | {} / {} / {} | {} / {} / {} |",
-            shape.name(),
-            f[0],
-            f[1],
-            g[0],
-            g[1],
+        table.row(vec![
+            shape.name().to_string(),
+            t.to_string(),
+            f[0].clone(),
+            f[1].clone(),
+            g[0].clone(),
+            g[1].clone(),
             opt(ratio(fr, sh)),
-            h[0],
+            h[0].clone(),
             opt(over_floor(fr, fl)),
-            f[3],
-            g[3],
-            h[3],
-            f[2],
-            g[2],
-            h[2]
-        );
+            format!("{} / {} / {}", f[3], g[3], h[3]),
+            format!("{} / {} / {}", f[2], g[2], h[2]),
+        ]);
     }
+    let _ = write!(s, "{table}");
     if cells.iter().any(|c| c.unclean) {
-        let _ = writeln!(
-            s,
-            "\n(!) fewer than 3 clean samples: the machine was too busy for this cell's threads to run side by \
-             side; its figure is a median of disturbed runs, not a measurement."
-        );
+        let _ = writeln!(s, "\n{UNCLEAN_NOTE}");
     }
 
     let _ = writeln!(s, "\nGoals, from the table above:\n");
