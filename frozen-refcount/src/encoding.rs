@@ -490,6 +490,46 @@ encoding!(
     Classic, ZeroCount
 );
 
+/// The crate's one list of encodings: `for_each_encoding!(m!(args…))`
+/// invokes, in this order, `m! { @generic E, args… }` for each encoding
+/// generic over its word (`E` the marker's name in the crate root, to be
+/// given a width: `E<u32>`) and `m! { @fixed E, args… }` for each encoding
+/// of one fixed word (`Tagged`, where the target has 64-bit atomics).
+/// Expands to items or statements, whichever `m!` gives; `m!` brings the
+/// names into scope (`use frozen_refcount::*`).
+///
+/// The repository's tests, benches and asm probe go through it; it is
+/// hidden and not part of the semver-stable API. `Tagged`'s cfg is
+/// evaluated here, through `__if_tagged!`, not in the caller.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! for_each_encoding {
+    ($m:ident ! ( $($args:tt)* )) => {
+        $m! { @generic HighBit, $($args)* }
+        $m! { @generic LowBit, $($args)* }
+        $m! { @generic ZeroLockedHigh, $($args)* }
+        $m! { @generic ZeroLockedLow, $($args)* }
+        $m! { @generic Biased, $($args)* }
+        $crate::__if_tagged! { $m! { @fixed Tagged, $($args)* } }
+        $m! { @generic Classic, $($args)* }
+    };
+}
+
+/// Keeps its tokens where [`Tagged`] exists, drops them elsewhere.
+#[cfg(any(frozen_refcount_loom, target_has_atomic = "64"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_tagged {
+    ($($t:tt)*) => { $($t)* };
+}
+/// Keeps its tokens where `Tagged` exists, drops them elsewhere.
+#[cfg(not(any(frozen_refcount_loom, target_has_atomic = "64")))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_tagged {
+    ($($t:tt)*) => {};
+}
+
 /// [`HighBit<u32>`] in the low half of a `u64`, with a 32-bit generation in
 /// the high half that [`unfreeze`](crate::FrozenRefcount::unfreeze) advances.
 /// The last `put` CASes from the exact `(generation, 0)` word its own

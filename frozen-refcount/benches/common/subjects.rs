@@ -4,9 +4,7 @@
 //! subjects, and the baselines (the floors, `Arc`, `Weak`, the optimistic
 //! cmpxchg).
 
-use frozen_refcount::{
-    Backend, Classic, Encoding, FrozenRefcount, HighBit, LowBit, Put, ZeroLockedHigh, ZeroLockedLow,
-};
+use frozen_refcount::{Backend, Encoding, FrozenRefcount, Put};
 use std::mem;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::atomic::{fence, AtomicU32};
@@ -24,14 +22,17 @@ pub trait Visit {
 /// The encodings measured on backend `B`: `u32` words, and `Tagged`.
 /// `Classic` (today's CAS loop) is one of them, so every group has it.
 pub fn encodings<B: Backend, V: Visit>(v: &mut V) {
-    v.counter::<HighBit<u32>, B>();
-    v.counter::<LowBit<u32>, B>();
-    v.counter::<ZeroLockedHigh<u32>, B>();
-    v.counter::<ZeroLockedLow<u32>, B>();
-    v.counter::<frozen_refcount::Biased<u32>, B>();
-    #[cfg(target_has_atomic = "64")]
-    v.counter::<frozen_refcount::Tagged, B>();
-    v.counter::<Classic<u32>, B>();
+    // The crate's one list of encodings, each at `u32` (`Tagged`: its `u64`).
+    use frozen_refcount::*;
+    macro_rules! each {
+        (@generic $e:ident,) => {
+            v.counter::<$e<u32>, B>();
+        };
+        (@fixed $e:ident,) => {
+            v.counter::<$e, B>();
+        };
+    }
+    frozen_refcount::for_each_encoding!(each!());
 }
 
 /// Visits every encoding on every backend, then the baselines.

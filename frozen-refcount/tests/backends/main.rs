@@ -364,3 +364,39 @@ fn list_backends() {
     #[cfg(all(target_arch = "aarch64", target_feature = "lse", not(miri)))]
     assert!(names.contains(&"arm-lse"));
 }
+
+/// `each_counter!`, which every semantic test runs on, reaches every
+/// encoding at every width on every backend, each once: the crate's lists of
+/// encodings and backends, crossed.
+#[test]
+fn each_counter_covers_the_lists() {
+    use std::sync::Mutex;
+    static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    fn visit<E: Encoding, B: Backend>() {
+        SEEN.lock().unwrap().push(label::<E, B>());
+    }
+    each_counter!(visit);
+    let mut seen = SEEN.lock().unwrap().clone();
+    let mut backends = 0;
+    macro_rules! count {
+        (@backend $b:ty, $short:ident,) => {
+            backends += 1;
+        };
+    }
+    for_each_backend!(count!());
+    let widths = if cfg!(target_has_atomic = "64") { 4 } else { 3 };
+    let tagged = usize::from(cfg!(target_has_atomic = "64"));
+    // HighBit, LowBit, ZeroLockedHigh, ZeroLockedLow, Biased, Classic.
+    assert_eq!(seen.len(), backends * (6 * widths + tagged), "{seen:?}");
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), backends * (6 * widths + tagged), "a pair twice");
+    assert!(
+        seen.iter().any(|s| s.starts_with("Tagged<u64>/core")),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter().any(|s| s.starts_with("Classic<u8>/core")),
+        "{seen:?}"
+    );
+}

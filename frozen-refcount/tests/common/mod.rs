@@ -12,7 +12,8 @@ pub use frozen_refcount::*;
 pub(crate) use frozen_refcount::for_each_backend;
 
 /// Calls `$f::<E, B>($args)` for every encoding at every width, on every
-/// backend available on this target.
+/// backend available on this target: the crate's lists of both
+/// (`frozen_refcount::for_each_backend!`, `for_each_encoding!`).
 macro_rules! each_counter {
     ($f:ident $(, $arg:expr)*) => {
         {
@@ -21,21 +22,17 @@ macro_rules! each_counter {
     };
     (@backend $b:ty, $short:ident, $f:ident $(, $arg:expr)*) => {{
         use $crate::common::*;
-        each_counter!(@enc $b, $f, HighBit $(, $arg)*);
-        each_counter!(@enc $b, $f, LowBit $(, $arg)*);
-        each_counter!(@enc $b, $f, ZeroLockedHigh $(, $arg)*);
-        each_counter!(@enc $b, $f, ZeroLockedLow $(, $arg)*);
-        each_counter!(@enc $b, $f, Biased $(, $arg)*);
-        each_counter!(@enc $b, $f, Classic $(, $arg)*);
-        #[cfg(target_has_atomic = "64")]
-        $f::<Tagged, $b>($($arg),*);
+        frozen_refcount::for_each_encoding!(each_counter!(@on $b, $f $(, $arg)*));
     }};
-    (@enc $b:ty, $f:ident, $e:ident $(, $arg:expr)*) => {{
+    (@generic $e:ident, @on $b:ty, $f:ident $(, $arg:expr)*) => {{
         $f::<$e<u8>, $b>($($arg),*);
         $f::<$e<u16>, $b>($($arg),*);
         $f::<$e<u32>, $b>($($arg),*);
         #[cfg(target_has_atomic = "64")]
         $f::<$e<u64>, $b>($($arg),*);
+    }};
+    (@fixed $e:ident, @on $b:ty, $f:ident $(, $arg:expr)*) => {{
+        $f::<$e, $b>($($arg),*);
     }};
 }
 pub(crate) use each_counter;

@@ -3,9 +3,10 @@
 //! code rustc generates for each hot path out of `--emit asm`.
 //!
 //! Symbols are named `frc_<Encoding>_<backend>_<op>`, e.g.
-//! `frc_HighBit_core_try_get`. The encodings dumped are listed below; the
-//! backends are the crate's one list (`frozen_refcount::for_each_backend!`),
-//! so a backend added to the crate is dumped with no change here: xtask finds
+//! `frc_HighBit_core_try_get`. The encodings and the backends dumped are
+//! the crate's lists (`frozen_refcount::for_each_encoding!`,
+//! `for_each_backend!`), so one added to the crate is dumped with no change
+//! here: xtask finds
 //! the new symbols, writes `asm-dumps/<target>-<backend>.s` and checks them.
 //!
 //! At the end, `slab_get_drop`: frozen-slab's get + drop, on the default
@@ -63,16 +64,19 @@ macro_rules! wrappers {
     };
 }
 
-/// Every encoding in `encodings` for one backend.
+/// Every encoding of the crate's one list (`frozen_refcount::for_each_encoding!`)
+/// for one backend, at `u32` (`Tagged`: its `u64`).
 macro_rules! for_encodings {
     ($b:ident => $B:ty) => {
-        wrappers!(HighBit => frozen_refcount::HighBit<u32>, $b => $B);
-        wrappers!(LowBit => frozen_refcount::LowBit<u32>, $b => $B);
-        wrappers!(ZeroLockedHigh => frozen_refcount::ZeroLockedHigh<u32>, $b => $B);
-        wrappers!(ZeroLockedLow => frozen_refcount::ZeroLockedLow<u32>, $b => $B);
-        wrappers!(Biased => frozen_refcount::Biased<u32>, $b => $B);
-        wrappers!(Tagged => frozen_refcount::Tagged, $b => $B);
-        wrappers!(Classic => frozen_refcount::Classic<u32>, $b => $B);
+        frozen_refcount::for_each_encoding!(encoding!($b => $B));
+    };
+}
+macro_rules! encoding {
+    (@generic $e:ident, $b:ident => $B:ty) => {
+        wrappers!($e => frozen_refcount::$e<u32>, $b => $B);
+    };
+    (@fixed $e:ident, $b:ident => $B:ty) => {
+        wrappers!($e => frozen_refcount::$e, $b => $B);
     };
 }
 
