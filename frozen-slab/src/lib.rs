@@ -79,6 +79,14 @@
 //!
 //! `remove` (never blocks; the value is dropped with its last guard) and
 //! `take` (waits for the guards) behave as in sharded-slab.
+//!
+//! # Pool
+//!
+//! [`Pool`] is sharded-slab's `Pool` on the same slots: values that are
+//! reset in place ([`Clear`]) and reused instead of dropped, so that what
+//! they allocate is allocated once. `clear` never blocks: the last guard
+//! clears the value, and `Clear::clear` may use the pool again. The
+//! [`pool`] module lists where it differs from sharded-slab's.
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -89,16 +97,21 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod clear;
 mod entry;
 mod free;
 mod iter;
 mod key;
 mod pages;
+pub mod pool;
 mod slab;
 mod slot;
 
+pub use clear::Clear;
 pub use entry::{Entry, OwnedEntry, VacantEntry};
 pub use iter::UniqueIter;
+#[doc(inline)]
+pub use pool::Pool;
 pub use slab::Slab;
 
 /// The README's example, compiled and run as a doctest.

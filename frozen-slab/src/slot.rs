@@ -195,6 +195,18 @@ impl<T> Body<T> {
         self.value.with(|p| unsafe { &*(*p).as_ptr() })
     }
 
+    /// An exclusive reference to the value (a pool's value, reused in place).
+    ///
+    /// # Safety
+    /// The caller owns the slot (froze it, or holds it reserved before its
+    /// life is published), it holds a value, and no other borrow of the
+    /// value is used while the returned one is.
+    #[allow(clippy::mut_from_ref)]
+    pub(crate) unsafe fn value_mut<'a>(&self) -> &'a mut T {
+        // SAFETY: initialised, and exclusive by the caller's ownership.
+        self.value.with_mut(|p| unsafe { &mut *(*p).as_mut_ptr() })
+    }
+
     /// Moves the value out.
     ///
     /// # Safety
