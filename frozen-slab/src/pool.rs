@@ -341,6 +341,8 @@ struct GiveBack<'a, T: Clear + Default> {
 
 impl<T: Clear + Default> Drop for GiveBack<'_, T> {
     fn drop(&mut self) {
+        // The push's Release publishes nothing here (nothing was written);
+        // the next owner pops the slot as we popped it, at generation 0.
         self.pool.free.push(&self.pool.pages, self.index);
     }
 }

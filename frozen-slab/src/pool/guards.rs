@@ -102,8 +102,8 @@ impl<'a, T: Clear + Default> RefMut<'a, T> {
     }
 
     /// Puts the value in the pool and keeps a shared guard for it: other
-    /// threads can now [`get`](Pool::get) it.
-    #[must_use]
+    /// threads can now [`get`](Pool::get) it. (Not `must_use`, as in
+    /// sharded-slab: a dropped result is a publish and a put.)
     pub fn downgrade(self) -> Ref<'a, T> {
         let this = ManuallyDrop::new(self);
         // Two references: the pool's and the returned guard's.
@@ -177,7 +177,6 @@ impl<T: Clear + Default> OwnedRefMut<T> {
 
     /// Puts the value in the pool and keeps a shared owned guard for it:
     /// other threads can now [`get`](Pool::get) it.
-    #[must_use]
     pub fn downgrade(self) -> OwnedRef<T> {
         let this = ManuallyDrop::new(self);
         // Two references: the pool's and the returned guard's.
