@@ -24,6 +24,14 @@
 //! How the slab is built, why `get` is one atomic add, what a `get` that
 //! misses can do, and every difference from sharded-slab:
 //! [`implementation`].
+//!
+//! # Pool
+//!
+//! [`Pool`] is sharded-slab's `Pool` on the same slots: values that are
+//! reset in place ([`Clear`]) and reused instead of dropped, so that what
+//! they allocate is allocated once. `clear` never blocks: the last guard
+//! clears the value, and `Clear::clear` may use the pool again. The
+//! [`pool`] module lists where it differs from sharded-slab's.
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -54,15 +62,20 @@ macro_rules! array_of {
     }};
 }
 
+mod clear;
 mod entry;
 mod free;
 pub mod implementation;
 mod iter;
 mod key;
 mod pages;
+pub mod pool;
 mod slab;
 mod slot;
 
+pub use clear::Clear;
 pub use entry::{Entry, OwnedEntry, VacantEntry};
 pub use iter::UniqueIter;
+#[doc(inline)]
+pub use pool::Pool;
 pub use slab::Slab;

@@ -210,15 +210,7 @@ impl<T> Slab<T> {
     /// inserts and removes write.
     #[inline(always)]
     fn acquire(&self, key: Key) -> Option<Slot<'_, T>> {
-        let slot = self.pages.get(key.index)?;
-        if !slot.is_present(key.generation) || !slot.refs.try_get() {
-            return None;
-        }
-        if slot.is_present(key.generation) {
-            return Some(slot);
-        }
-        self.put_back(key.index, slot);
-        None
+        crate::slot::acquire!(self, self.pages, key)
     }
 
     /// `acquire`'s miss after its `try_get`: another life, or removed since

@@ -19,6 +19,33 @@ use frozen_refcount::{FrozenRefcount, Tagged};
 /// The mark's bit for "this life's value is in the slab" (not yet removed).
 const PRESENT: u64 = 1;
 
+/// `get`'s protocol, shared by `Slab::acquire` and `Pool::acquire`: takes
+/// a reference to life `key.generation` of slot `key.index` in `$pages`, or
+/// returns `None` from the calling function. The mark as a hint (a miss
+/// writes nothing), `try_get`, and the mark again, which decides; on a miss
+/// after the `try_get`, `$owner.put_back` gets the reference back (it may
+/// be the last). The argument for the orderings is at `Slab::acquire`.
+///
+/// A macro rather than a function: expanded, it is the code `Slab::get`
+/// always had, and compiles to the same machine code. (Written as a generic
+/// method taking the put-back as a closure, it compiled to the same
+/// instructions in another block order and register allocation.)
+macro_rules! acquire {
+    ($owner:expr, $pages:expr, $key:expr) => {{
+        let key = $key;
+        let slot = $pages.get(key.index)?;
+        if !slot.is_present(key.generation) || !slot.refs.try_get() {
+            return None;
+        }
+        if slot.is_present(key.generation) {
+            return Some(slot);
+        }
+        $owner.put_back(key.index, slot);
+        None
+    }};
+}
+pub(crate) use acquire;
+
 /// A slot's refcount.
 ///
 /// Frozen while the slot is free (owned by the allocator, or by whoever
@@ -167,6 +194,18 @@ impl<T> Body<T> {
         // caller's reference acquired; nobody mutates it while a reference
         // is held.
         self.value.with(|p| unsafe { &*(*p).as_ptr() })
+    }
+
+    /// An exclusive reference to the value (a pool's value, reused in place).
+    ///
+    /// # Safety
+    /// The caller owns the slot (froze it, or holds it reserved before its
+    /// life is published), it holds a value, and no other borrow of the
+    /// value is used while the returned one is.
+    #[allow(clippy::mut_from_ref)]
+    pub(crate) unsafe fn value_mut<'a>(&self) -> &'a mut T {
+        // SAFETY: initialised, and exclusive by the caller's ownership.
+        self.value.with_mut(|p| unsafe { &mut *(*p).as_mut_ptr() })
     }
 
     /// Moves the value out.

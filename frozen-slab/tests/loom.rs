@@ -302,3 +302,7 @@ fn dropped_vacant_entry_vs_stale_get() {
         assert_eq!(drops.get(1), 1);
     });
 }
+
+/// The pool's models.
+#[path = "loom/pool.rs"]
+mod pool;

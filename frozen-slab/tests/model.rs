@@ -6,17 +6,10 @@
 
 mod common;
 
-use common::{Dropped, Tracked};
+use common::{Dropped, Pick, Tracked, PROGRAM_LEN};
 use frozen_slab::{Entry, Slab};
 use proptest::prelude::*;
 use std::collections::HashMap;
-
-#[derive(Clone, Debug)]
-enum Pick {
-    /// The n-th key ever handed out (modulo their number).
-    Seen(usize),
-    Random(usize),
-}
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -30,26 +23,20 @@ enum Op {
     Vacant { use_it: bool },
 }
 
-fn pick() -> impl Strategy<Value = Pick> {
-    prop_oneof![4 => any::<usize>().prop_map(Pick::Seen), 1 => any::<usize>().prop_map(Pick::Random)]
-}
-
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => Just(Op::Insert),
-        3 => pick().prop_map(Op::Get),
-        2 => pick().prop_map(Op::Hold),
+        3 => Pick::strategy().prop_map(Op::Get),
+        2 => Pick::strategy().prop_map(Op::Hold),
         2 => any::<usize>().prop_map(Op::Release),
-        2 => pick().prop_map(Op::Remove),
-        1 => pick().prop_map(Op::Take),
-        1 => pick().prop_map(Op::Contains),
+        2 => Pick::strategy().prop_map(Op::Remove),
+        1 => Pick::strategy().prop_map(Op::Take),
+        1 => Pick::strategy().prop_map(Op::Contains),
         1 => any::<bool>().prop_map(|use_it| Op::Vacant { use_it }),
     ]
 }
 
 const MAX_IDS: usize = 400;
-/// Program length (Miri: shorter, it is ~1000x slower).
-const LEN: usize = if cfg!(miri) { 60 } else { 200 };
 
 /// The model: which key holds which value id, how many guards each id has,
 /// and which ids must have been dropped.
@@ -93,10 +80,6 @@ fn run(ops: Vec<Op>, max_slots: usize) {
     let mut seen: Vec<usize> = Vec::new();
     let mut guards: Vec<Entry<'_, Tracked>> = Vec::new();
     let mut ids = 0;
-    let key_of = |p: &Pick, seen: &[usize]| match *p {
-        Pick::Seen(n) if !seen.is_empty() => seen[n % seen.len()],
-        Pick::Seen(n) | Pick::Random(n) => n,
-    };
     for op in &ops {
         match op {
             Op::Insert | Op::Vacant { use_it: true } if ids < MAX_IDS => {
@@ -139,7 +122,7 @@ fn run(ops: Vec<Op>, max_slots: usize) {
                 }
             }
             Op::Get(p) | Op::Hold(p) => {
-                let key = key_of(p, &seen);
+                let key = p.key(&seen);
                 let got = slab.get(key);
                 assert_eq!(
                     got.as_ref().map(|e| e.id),
@@ -160,7 +143,7 @@ fn run(ops: Vec<Op>, max_slots: usize) {
             }
             Op::Release(_) => {}
             Op::Remove(p) => {
-                let key = key_of(p, &seen);
+                let key = p.key(&seen);
                 assert_eq!(
                     slab.remove(key),
                     model.remove(key).is_some(),
@@ -168,7 +151,7 @@ fn run(ops: Vec<Op>, max_slots: usize) {
                 );
             }
             Op::Take(p) => {
-                let key = key_of(p, &seen);
+                let key = p.key(&seen);
                 // A take of a value this thread holds a guard for waits forever.
                 if model
                     .present
@@ -186,7 +169,7 @@ fn run(ops: Vec<Op>, max_slots: usize) {
                 }
             }
             Op::Contains(p) => {
-                let key = key_of(p, &seen);
+                let key = p.key(&seen);
                 assert_eq!(
                     slab.contains(key),
                     model.present.contains_key(&key),
@@ -204,20 +187,15 @@ fn run(ops: Vec<Op>, max_slots: usize) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: if cfg!(miri) { 4 } else { 512 },
-        // No failure files: Miri's isolation has no working directory.
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(common::proptest_config())]
 
     #[test]
-    fn matches_the_model_with_few_slots(ops in proptest::collection::vec(op(), 1..LEN)) {
+    fn matches_the_model_with_few_slots(ops in proptest::collection::vec(op(), 1..PROGRAM_LEN)) {
         run(ops, 5);
     }
 
     #[test]
-    fn matches_the_model_across_pages(ops in proptest::collection::vec(op(), 1..2 * LEN)) {
+    fn matches_the_model_across_pages(ops in proptest::collection::vec(op(), 1..2 * PROGRAM_LEN)) {
         run(ops, 100);
     }
 }

@@ -104,3 +104,41 @@ impl Rng {
         (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 32) % n
     }
 }
+
+/// Which key a step of a differential test (`model.rs`, `pool_model.rs`)
+/// uses: mostly one handed out before (so most go stale), sometimes any.
+#[derive(Clone, Debug)]
+pub enum Pick {
+    /// The n-th key ever handed out (modulo their number).
+    Seen(usize),
+    Random(usize),
+}
+
+impl Pick {
+    pub fn strategy() -> impl proptest::strategy::Strategy<Value = Pick> {
+        use proptest::prelude::*;
+        prop_oneof![4 => any::<usize>().prop_map(Pick::Seen), 1 => any::<usize>().prop_map(Pick::Random)]
+    }
+
+    /// The key, given the keys handed out so far.
+    pub fn key(&self, seen: &[usize]) -> usize {
+        match *self {
+            Pick::Seen(n) if !seen.is_empty() => seen[n % seen.len()],
+            Pick::Seen(n) | Pick::Random(n) => n,
+        }
+    }
+}
+
+/// A differential test's program length (Miri: shorter, it is ~1000x
+/// slower).
+pub const PROGRAM_LEN: usize = if cfg!(miri) { 60 } else { 200 };
+
+/// The differential tests' proptest settings: 512 programs (Miri: 4), and
+/// no failure files (Miri's isolation has no working directory).
+pub fn proptest_config() -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases: if cfg!(miri) { 4 } else { 512 },
+        failure_persistence: None,
+        ..Default::default()
+    }
+}
