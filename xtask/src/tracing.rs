@@ -246,6 +246,21 @@ fn run_target(slab: Slab, copy: &Path, target: &str) -> Result<Outcomes> {
         .output()
         .map_err(|e| format!("xtask: cannot run {cmd:?}: {e}"))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut outcomes = parse_outcomes(&stdout);
+    let failed = outcomes.values().any(|&o| o == Outcome::Failed);
+    if !out.status.success() && !failed {
+        // The binary died (a signal, an abort) before reporting a failure.
+        eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        outcomes.insert(
+            format!("<{target}: the test binary exited with {}>", out.status),
+            Outcome::Failed,
+        );
+    }
+    Ok(outcomes)
+}
+
+/// Each test's outcome, from libtest's `test name ... ok|FAILED|ignored` lines.
+fn parse_outcomes(stdout: &str) -> Outcomes {
     let mut outcomes = Outcomes::new();
     for line in stdout.lines() {
         let Some(rest) = line.strip_prefix("test ") else {
@@ -262,16 +277,7 @@ fn run_target(slab: Slab, copy: &Path, target: &str) -> Result<Outcomes> {
         };
         outcomes.insert(name.to_string(), outcome);
     }
-    let failed = outcomes.values().any(|&o| o == Outcome::Failed);
-    if !out.status.success() && !failed {
-        // The binary died (a signal, an abort) before reporting a failure.
-        eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
-        outcomes.insert(
-            format!("<{target}: the test binary exited with {}>", out.status),
-            Outcome::Failed,
-        );
-    }
-    Ok(outcomes)
+    outcomes
 }
 
 /// The table, the failures, and the verdict: an error if a test that passes
@@ -296,7 +302,12 @@ fn report(targets: &[String], sharded: &[Outcomes], frozen: &[Outcomes]) -> Resu
         for (name, &o) in s {
             let theirs = f.get(name).copied();
             if o == Outcome::Passed && theirs != Some(Outcome::Passed) {
-                regressions.push(format!("{t}: {name} ({:?} on frozen-slab)", theirs));
+                let what = match theirs {
+                    Some(Outcome::Failed) => "fails",
+                    Some(_) => "is ignored",
+                    None => "does not run",
+                };
+                regressions.push(format!("{t}: {name} ({what} on frozen-slab)"));
             } else if o == Outcome::Failed && theirs == Some(Outcome::Failed) {
                 both.push(format!("{t}: {name}"));
             }
@@ -448,4 +459,73 @@ fn write(path: &Path, text: &str) -> Result<()> {
 
 fn io(what: &str) -> impl Fn(std::io::Error) -> String + '_ {
     move |e| format!("xtask: {what}: {e}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn libtest_lines() {
+        let out = "\nrunning 4 tests\ntest a::b ... ok\ntest c ... FAILED\n\
+                   test d ... ignored\ntest e ... ignored, slow\nsome output\n\
+                   test result: FAILED. 1 passed; 1 failed; 2 ignored\n";
+        let o = parse_outcomes(out);
+        assert_eq!(o.len(), 4);
+        assert_eq!(o["a::b"], Outcome::Passed);
+        assert_eq!(o["c"], Outcome::Failed);
+        assert_eq!((o["d"], o["e"]), (Outcome::Ignored, Outcome::Ignored));
+    }
+
+    fn outcomes(list: &[(&str, Outcome)]) -> Outcomes {
+        list.iter().map(|&(n, o)| (n.to_string(), o)).collect()
+    }
+
+    #[test]
+    fn the_verdict() {
+        use Outcome::*;
+        let targets = ["lib".to_string()];
+        let sharded = [outcomes(&[
+            ("a", Passed),
+            ("b", Passed),
+            ("c", Failed),
+            ("d", Ignored),
+        ])];
+        // Failing both ways, or ignored, is not a regression.
+        let same = [outcomes(&[
+            ("a", Passed),
+            ("b", Passed),
+            ("c", Failed),
+            ("d", Ignored),
+        ])];
+        assert!(report(&targets, &sharded, &same).is_ok());
+        // A pass that fails, or that no longer runs, is.
+        let worse = [outcomes(&[("a", Failed), ("c", Failed), ("d", Ignored)])];
+        let err = report(&targets, &sharded, &worse).unwrap_err();
+        assert!(err.contains("lib: a (fails on frozen-slab)"), "{err}");
+        assert!(
+            err.contains("lib: b (does not run on frozen-slab)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn manifest_sections() {
+        let toml = "[package]\nname = \"x\"\n\n[[test]]\nname = \"one\"\npath = \"tests/one.rs\"\n\
+                    [[bench]]\nname = \"b\"\n[dev-dependencies.criterion]\nversion = \"0.3\"\n";
+        let s = sections(toml);
+        assert_eq!(s.concat(), toml);
+        let headers: Vec<&str> = s.iter().map(|s| s.lines().next().unwrap()).collect();
+        assert_eq!(
+            headers,
+            [
+                "[package]",
+                "[[test]]",
+                "[[bench]]",
+                "[dev-dependencies.criterion]"
+            ]
+        );
+        assert_eq!(toml_value(s[1], "name"), Some("one"));
+        assert_eq!(toml_value(s[1], "path"), Some("tests/one.rs"));
+    }
 }
