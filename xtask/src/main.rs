@@ -7,6 +7,8 @@
 //! cargo xtask probe [x86_64|aarch64]   # executed instructions per try_get + put, per backend
 //! cargo xtask callgrind [N]    # instructions per try_get + put pair, every row of `compare`
 //! cargo xtask callgrind-slab [N]   # instructions per get + drop: frozen-slab, sharded-slab, floor
+//! cargo xtask tracing          # tracing-subscriber's tests on sharded-slab and on frozen-slab
+//! cargo xtask tracing-threads [N]  # N live threads in spans on tracing's Registry, on both
 //! ```
 //!
 //! What is where: `xtask/README.md`.
@@ -14,6 +16,7 @@
 mod asm;
 mod callgrind;
 mod probe;
+mod tracing;
 mod util;
 
 use std::process::ExitCode;
@@ -28,7 +31,12 @@ const USAGE: &str = "usage: cargo xtask <command>
   callgrind [N]              instructions per try_get + put pair for every row of `compare`
                              (valgrind; N pairs per row, default 100000)
   callgrind-slab [N]         instructions per get + drop on a hot key, one thread, for frozen-slab,
-                             sharded-slab and the floor (slab/'s compare_slab; valgrind; N per row)";
+                             sharded-slab and the floor (slab/'s compare_slab; valgrind; N per row)
+  tracing                    tracing-subscriber 0.3.23's own tests on sharded-slab, then with
+                             sharded-slab patched to frozen-slab (xtask/tracing/shim/): a table;
+                             exit 1 if a test passing on sharded-slab fails on frozen-slab
+  tracing-threads [N]        N threads (default 5000) alive at once, each in an entered span on
+                             tracing's Registry, on sharded-slab and on frozen-slab";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +46,8 @@ fn main() -> ExitCode {
         Some("probe") => probe::main(rest),
         Some("callgrind") => callgrind::main(rest),
         Some("callgrind-slab") => callgrind::slab(rest),
+        Some("tracing") => tracing::main(rest),
+        Some("tracing-threads") => tracing::threads(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
