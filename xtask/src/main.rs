@@ -7,6 +7,7 @@
 //! cargo xtask probe [x86_64|aarch64]   # executed instructions per try_get + put, per backend
 //! cargo xtask callgrind [N]    # instructions per try_get + put pair, every row of `compare`
 //! cargo xtask callgrind-slab [N]   # instructions per get + drop: frozen-slab, sharded-slab, floor
+//! cargo xtask registry-bench [--quick]   # tracing-subscriber's Registry on sharded-slab and on frozen-slab
 //! ```
 //!
 //! What is where: `xtask/README.md`.
@@ -14,6 +15,7 @@
 mod asm;
 mod callgrind;
 mod probe;
+mod registry_bench;
 mod util;
 
 use std::process::ExitCode;
@@ -28,7 +30,11 @@ const USAGE: &str = "usage: cargo xtask <command>
   callgrind [N]              instructions per try_get + put pair for every row of `compare`
                              (valgrind; N pairs per row, default 100000)
   callgrind-slab [N]         instructions per get + drop on a hot key, one thread, for frozen-slab,
-                             sharded-slab and the floor (slab/'s compare_slab; valgrind; N per row)";
+                             sharded-slab and the floor (slab/'s compare_slab; valgrind; N per row)
+  registry-bench [--quick]   tracing-subscriber's Registry (span lifecycle, lookup-heavy layer; 1 and
+                             2 threads) built on sharded-slab and on frozen-slab (the shim in
+                             xtask/tracing/shim/), the two binaries run in interleaved rounds
+  registry-bench --callgrind [N]   instructions per span on one thread, each shape and slab (valgrind)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +44,7 @@ fn main() -> ExitCode {
         Some("probe") => probe::main(rest),
         Some("callgrind") => callgrind::main(rest),
         Some("callgrind-slab") => callgrind::slab(rest),
+        Some("registry-bench") => registry_bench::main(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
