@@ -254,3 +254,22 @@ fn counted(args: &[String]) -> Result<()> {
     eprintln!("callgrind's files: {}/registry-*.out", out.display());
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_line() {
+        assert_eq!(parse("lifecycle 2 84.125").unwrap(), (2, 84.125, true));
+        assert_eq!(parse("lookup 1 90.5 unclean").unwrap(), (1, 90.5, false));
+        assert!(parse("lookup 1").is_err());
+        assert!(parse("lookup x 1.0").is_err());
+    }
+
+    #[test]
+    fn median_and_range() {
+        assert_eq!(figures(&[3.0, 1.0, 2.0]), (2.0, 1.0, 3.0));
+        assert_eq!(figures(&[4.0, 1.0, 3.0, 2.0]), (2.5, 1.0, 4.0));
+    }
+}
