@@ -193,7 +193,11 @@ fn build() -> Result<[PathBuf; 2]> {
     let mut bins = Vec::new();
     for slab in SLABS {
         eprintln!("registry-bench: building on {slab}-slab");
-        let target = util::target_dir().join("registry-bench").join(slab);
+        // Absolute: cargo runs in the bench crate's folder, the binary from here.
+        let target = root
+            .join(util::target_dir())
+            .join("registry-bench")
+            .join(slab);
         let mut cargo = util::cargo();
         cargo.current_dir(&dir);
         if slab == "frozen" {
