@@ -32,3 +32,14 @@ grep -q "<svg" "$out/hit_rate.svg"
 timeout 120 cargo run --profile bench -p frozen-slab --example compare_slab -- --quick
 test -s "$out/compare_slab.md"
 grep -q "<svg" "$out/compare_slab.svg"
+# frozen-slab's Pool against sharded-slab's (create+clear, get; a few
+# seconds), and tracing-subscriber's Registry built on each
+# (`cargo xtask registry-bench --quick`: two release builds of
+# xtask/tracing/registry-bench/, then three interleaved rounds of a few
+# seconds; docs/slab-results.md#tracing-subscribers-registry).
+timeout 120 cargo run --profile bench -p frozen-slab --example compare_pool -- --quick
+test -s "$out/compare_pool.md"
+grep -q "<svg" "$out/compare_pool.svg"
+timeout 600 cargo xtask registry-bench --quick
+grep -q "^| span lifecycle" "$out/registry_bench.md"
+grep -q "^| lookup-heavy layer" "$out/registry_bench.md"

@@ -56,7 +56,7 @@ pub fn slab(args: &[String]) -> Result<()> {
 }
 
 /// `[N]`: the operations per row (default 100000); valgrind must be there.
-fn count(args: &[String], command: &str) -> Result<u64> {
+pub fn count(args: &[String], command: &str) -> Result<u64> {
     let n = match args {
         [] => 100_000,
         [n] => n
@@ -80,7 +80,7 @@ fn build(target_args: &[&str], example: &str) -> Result<PathBuf> {
             .args(["build", "--quiet", "--profile", "bench"])
             .args(target_args),
     )?;
-    let target = target_dir();
+    let target = util::target_dir();
     let out = target.join("callgrind");
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out)
@@ -88,15 +88,13 @@ fn build(target_args: &[&str], example: &str) -> Result<PathBuf> {
     Ok(target.join("release/examples").join(example))
 }
 
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| util::root().join("target"), PathBuf::from)
-}
-
 /// Instructions executed inside the functions `toggles` (and what they
 /// call) by one run of `bin args` under callgrind; its output is
 /// `target/callgrind/<name>.out`.
-fn instructions(bin: &Path, args: &[&str], toggles: &[&str], name: &str) -> Result<u64> {
-    let file = target_dir().join("callgrind").join(format!("{name}.out"));
+pub fn instructions(bin: &Path, args: &[&str], toggles: &[&str], name: &str) -> Result<u64> {
+    let file = util::target_dir()
+        .join("callgrind")
+        .join(format!("{name}.out"));
     util::run(
         Command::new("valgrind")
             .arg("--tool=callgrind")

@@ -9,6 +9,7 @@
 //! cargo xtask callgrind-slab [N]   # instructions per get + drop: frozen-slab, sharded-slab, floor
 //! cargo xtask tracing          # tracing-subscriber's tests on sharded-slab and on frozen-slab
 //! cargo xtask tracing-threads [N]  # N live threads in spans on tracing's Registry, on both
+//! cargo xtask registry-bench [--quick]   # tracing-subscriber's Registry on sharded-slab and on frozen-slab
 //! ```
 //!
 //! What is where: `xtask/README.md`.
@@ -16,6 +17,7 @@
 mod asm;
 mod callgrind;
 mod probe;
+mod registry_bench;
 mod tracing;
 mod util;
 
@@ -36,7 +38,11 @@ const USAGE: &str = "usage: cargo xtask <command>
                              sharded-slab patched to frozen-slab (xtask/tracing/shim/): a table;
                              exit 1 if a test passing on sharded-slab fails on frozen-slab
   tracing-threads [N]        N threads (default 5000) alive at once, each in an entered span on
-                             tracing's Registry, on sharded-slab and on frozen-slab";
+                             tracing's Registry, on sharded-slab and on frozen-slab
+  registry-bench [--quick]   tracing-subscriber's Registry (span lifecycle, lookup-heavy layer; 1 and
+                             2 threads) built on sharded-slab and on frozen-slab (the shim in
+                             xtask/tracing/shim/), the two binaries run in interleaved rounds
+  registry-bench --callgrind [N]   instructions per span on one thread, each shape and slab (valgrind)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -48,6 +54,7 @@ fn main() -> ExitCode {
         Some("callgrind-slab") => callgrind::slab(rest),
         Some("tracing") => tracing::main(rest),
         Some("tracing-threads") => tracing::threads(rest),
+        Some("registry-bench") => registry_bench::main(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

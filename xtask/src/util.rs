@@ -15,6 +15,11 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The target directory: `$CARGO_TARGET_DIR`, or the root's `target/`.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
+}
+
 /// `cargo`, the one that runs us (`$CARGO`) when there is one.
 pub fn cargo() -> Command {
     let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));

@@ -1,0 +1,233 @@
+//! frozen-slab's `Pool` against sharded-slab 0.1.7's (the real crate, in
+//! the same run, same loops), on what tracing-subscriber's `Registry` asks
+//! of it: create + clear (a span's life) and get + drop (a lookup), at 1
+//! and 2 threads.
+//!
+//! ```sh
+//! cargo run --release -p frozen-slab --example compare_pool              # ~20 s
+//! cargo run --release -p frozen-slab --example compare_pool -- --quick   # a few seconds
+//! ```
+//!
+//! The shapes, each thread on its own values:
+//! - `create+clear`: `create_with` (fills in the value) then `clear`, by
+//!   the thread itself, as the Registry does for a span that nothing else
+//!   holds;
+//! - `get, own keys N apart`: `get`, read the value, drop the guard, on a
+//!   key of the thread's own; the keys were created one after another by
+//!   one thread beforehand, and thread `t` uses the `t * N`th: N = 1 puts
+//!   the two threads' values in neighbouring slots, N = 32 puts them 32
+//!   slots apart.
+//!
+//! Interleaved rounds and medians, as `compare_slab` (`bench_harness`).
+//! Writes `target/compare_pool.md` and the plot `target/compare_pool.svg`.
+
+use bench_harness::measure::{measure, UNCLEAN_NOTE};
+use bench_harness::plot::{self, Series};
+use bench_harness::report::{command, machine, write_outputs, Table};
+use bench_harness::{cli, Job, Pool};
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
+
+const USAGE: &str = "usage: compare_pool [--quick]";
+
+/// A value shaped like the Registry's span data: a reference count, a
+/// parent, and a vector whose allocation the clear keeps.
+#[derive(Default)]
+struct Data {
+    refs: AtomicUsize,
+    parent: Option<u64>,
+    fields: Vec<u64>,
+}
+
+macro_rules! clear_impl {
+    ($($slab:ident),*) => {$(
+        impl $slab::Clear for Data {
+            fn clear(&mut self) {
+                self.parent = None;
+                self.fields.clear();
+            }
+        }
+    )*};
+}
+clear_impl!(frozen_slab, sharded_slab);
+
+/// What a shape needs of a pool.
+trait Subject: Send + Sync + 'static {
+    const NAME: &'static str;
+    fn new() -> Self;
+    fn create(&self, parent: u64) -> usize;
+    fn get_drop(&self, key: usize) -> bool;
+    fn clear(&self, key: usize) -> bool;
+}
+
+/// Both pools answer [`Subject`] with the same calls of their own API.
+macro_rules! subject {
+    ($($slab:ident: $name:literal),*) => {$(
+        impl Subject for $slab::Pool<Data> {
+            const NAME: &'static str = $name;
+            fn new() -> Self {
+                $slab::Pool::new()
+            }
+            fn create(&self, parent: u64) -> usize {
+                self.create_with(|d| {
+                    d.refs.store(1, Relaxed);
+                    d.parent = Some(parent);
+                })
+                .expect("the pool is not full")
+            }
+            #[inline(always)]
+            fn get_drop(&self, key: usize) -> bool {
+                let data = self.get(key);
+                data.as_deref().map(|d| black_box(d.refs.load(Relaxed))).is_some()
+            }
+            fn clear(&self, key: usize) -> bool {
+                $slab::Pool::clear(self, key)
+            }
+        }
+    )*};
+}
+subject!(frozen_slab: "frozen-slab", sharded_slab: "sharded-slab");
+
+/// The shapes: (name, the gap between the threads' keys; 0: create+clear).
+const SHAPES: [(&str, usize); 3] = [
+    ("create+clear", 0),
+    ("get, own keys 1 apart", 1),
+    ("get, own keys 32 apart", 32),
+];
+
+/// One pool, its keys, and the job of a run on it.
+struct Fixture<S> {
+    pool: S,
+    keys: Vec<usize>,
+}
+
+impl<S: Subject> Fixture<S> {
+    fn new() -> Arc<Self> {
+        let pool = S::new();
+        let keys = (0..64).map(|k| pool.create(k)).collect();
+        Arc::new(Fixture { pool, keys })
+    }
+
+    fn job(self: Arc<Self>, gap: usize, iters: u64) -> Job {
+        Arc::new(move |t| {
+            if gap == 0 {
+                for i in 0..iters {
+                    let key = self.pool.create(i);
+                    assert!(self.pool.clear(black_box(key)));
+                }
+            } else {
+                let key = self.keys[t * gap];
+                for _ in 0..iters {
+                    assert!(self.pool.get_drop(black_box(key)));
+                }
+            }
+        })
+    }
+}
+
+/// A subject's fixtures, one per shape (so that the shapes do not share
+/// slots), behind one type.
+type Jobs = Box<dyn Fn(usize, u64) -> Job>;
+
+fn jobs<S: Subject>() -> (&'static str, Jobs) {
+    let fixtures: Vec<Arc<Fixture<S>>> = SHAPES.iter().map(|_| Fixture::new()).collect();
+    let jobs = move |shape: usize, iters| fixtures[shape].clone().job(SHAPES[shape].1, iters);
+    (S::NAME, Box::new(jobs))
+}
+
+fn main() {
+    let options = cli::parse(USAGE, |_, _| false);
+    let subjects = [
+        jobs::<frozen_slab::Pool<Data>>(),
+        jobs::<sharded_slab::Pool<Data>>(),
+    ];
+    // (shape, subject) at 1 and 2 threads.
+    let mut cells: Vec<bench_harness::Cell<(usize, usize)>> = (0..SHAPES.len())
+        .flat_map(|shape| {
+            (0..subjects.len())
+                .flat_map(move |s| [1, 2].map(|t| bench_harness::Cell::new((shape, s), t)))
+        })
+        .collect();
+    let pool = Pool::new(2);
+    let budget = if options.quick {
+        options.budget()
+    } else {
+        options.budget() / 3
+    };
+    measure(
+        "compare_pool",
+        options.batch(),
+        budget,
+        &mut cells,
+        |&(shape, s), threads, iters| pool.run(threads, (subjects[s].1)(shape, iters)),
+    );
+
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "Machine: {}. Command: `{}`.\n\nns per operation per thread (median over interleaved rounds; IQR over the \
+         median). x: sharded-slab's time over frozen-slab's (above 1: frozen-slab is faster).\n",
+        machine(),
+        command("cargo run --release -p frozen-slab --example compare_pool")
+    );
+    let mut table = Table::new()
+        .left("shape")
+        .right("threads")
+        .right("frozen-slab ns")
+        .right("sharded-slab ns")
+        .right("x")
+        .right("IQR f/s");
+    for (shape, (name, _)) in SHAPES.iter().enumerate() {
+        for t in [1, 2] {
+            let find = |s: usize| {
+                cells
+                    .iter()
+                    .find(|c| c.what == (shape, s) && c.threads == t)
+                    .expect("every cell is measured")
+            };
+            let (f, s) = (find(0), find(1));
+            table.row(vec![
+                name.to_string(),
+                t.to_string(),
+                f.ns_figure(),
+                s.ns_figure(),
+                format!("{:.2}", s.ns_median() / f.ns_median()),
+                format!("{} / {}", f.iqr_figure(), s.iqr_figure()),
+            ]);
+        }
+    }
+    let _ = write!(md, "{table}");
+    if cells.iter().any(|c| c.unclean) {
+        let _ = writeln!(md, "\n{UNCLEAN_NOTE}");
+    }
+    // Million operations per second (all threads), a group per (shape,
+    // threads), a bar per subject, on a log scale.
+    let groups: Vec<String> = SHAPES
+        .iter()
+        .flat_map(|(name, _)| [1, 2].map(|t| format!("{name} {t}t")))
+        .collect();
+    let series: Vec<Series> = subjects
+        .iter()
+        .enumerate()
+        .map(|(s, (name, _))| Series {
+            label: name.to_string(),
+            points: cells
+                .iter()
+                .filter(|c| c.what.1 == s)
+                .map(|c| ((c.what.0 * 2 + c.threads - 1) as f64, c.mops()))
+                .collect(),
+        })
+        .collect();
+    write_outputs("compare_pool", &md, |svg| {
+        plot::bars(
+            svg,
+            "frozen-slab's Pool vs sharded-slab 0.1.7's: throughput per shape (all threads)",
+            "million operations / s (all threads, log scale)",
+            &groups,
+            &series,
+        )
+    });
+}
