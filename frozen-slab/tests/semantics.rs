@@ -307,25 +307,24 @@ fn every_slot_up_to_the_limit_is_used_whichever_threads_claimed_it() {
     for n in [1, 15, 16, 17, 100, 257] {
         // Threads that take a slot or two and exit leave the rest of their
         // run of fresh slots behind; more threads than shards share some.
+        // One after another: at once, a thread's second value could hold
+        // the slot another thread's first insert needed.
         let slab = Slab::with_max_slots(n);
-        let kept: Vec<usize> = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..20)
-                .map(|t| {
-                    let slab = &slab;
-                    s.spawn(move || {
+        let kept: Vec<usize> = (0..20)
+            .filter_map(|t| {
+                std::thread::scope(|s| {
+                    s.spawn(|| {
                         let key = slab.insert(t)?;
                         if let Some(second) = slab.insert(t) {
                             assert!(slab.remove(second));
                         }
                         Some(key)
                     })
+                    .join()
+                    .unwrap()
                 })
-                .collect();
-            workers
-                .into_iter()
-                .filter_map(|w| w.join().unwrap())
-                .collect()
-        });
+            })
+            .collect();
         assert_eq!(kept.len(), n.min(20), "n = {n}");
         assert_eq!(fill(&slab), n - kept.len(), "n = {n}: slots stranded");
         assert!(slab.insert(0).is_none());
