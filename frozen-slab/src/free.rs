@@ -1,29 +1,51 @@
 //! Which slot an insert takes: recycled slots from lock-free stacks with
-//! tagged heads, one per thread shard, then never-used slots from a bump
-//! counter.
+//! tagged heads, and never-used ("fresh") slots handed out by a bump counter
+//! in runs of `RUN`; one stack and one run per thread shard.
 //!
 //! **Why a tagged head.** A Treiber stack's pop reads `head`, then the head
-//! slot's `next_free`, then CASes `head` from the first to the second. If
+//! slot's `link`, then CASes `head` from the first to the second. If
 //! between the read and the CAS that slot is popped, reused, and pushed back
-//! (with another `next_free`), a plain index CAS would succeed and install a
+//! (with another `link`), a plain index CAS would succeed and install a
 //! stale link: ABA. The head is `tag << 32 | index`, and every push and pop
 //! advances the tag, so that CAS fails unless 2^32 operations ran inside the
 //! window. Per-page free lists would need the same tag on each list (a page's
 //! head has the same ABA), so they buy nothing against ABA.
 //!
-//! **Why one stack per thread shard** (with `std`; without it, one stack for
-//! every thread, see `shard`). With one stack for the slab, two
-//! threads that each insert and remove their own values CAS the same head
-//! on every operation, and that line bounces between them. A slot is pushed onto the stack of the thread that
-//! frees it and an insert pops from its own thread's stack first, so a
-//! thread that frees and reuses its own slots touches only its own line.
-//! An empty stack steals from the others before the bump counter hands out
-//! a never-used slot, so memory is reused before it grows.
+//! **Why a stack and a run per thread shard** (with `std`; without it, one
+//! of each for every thread, see `shard`). Two threads that each insert and
+//! remove their own values must touch no common cache line: not a common
+//! stack head, and not neighbouring slots, whose refcounts (8 bytes each,
+//! side by side in their page) would share a line that every `get` and
+//! guard drop writes. So:
+//!
+//! - an insert pops from its own shard's stack first, then takes the next
+//!   slot of its own shard's run, then claims a new run of `RUN`
+//!   consecutive fresh slots from the counter; only when the counter is
+//!   spent (the slab's limit reached) does it steal, from the other shards'
+//!   stacks and runs. Runs start at multiples of `RUN`, so two shards' fresh
+//!   slots are at least a run apart: 16 refcounts, 128 bytes, no line shared
+//!   (and whole lines if the page is aligned, which `pages.rs` makes it).
+//! - a slot goes back to the stack of the shard that took it (recorded in
+//!   its `link` while it is in use), whichever thread frees it, as
+//!   sharded-slab returns a slot to its page's shard. A thread that frees
+//!   the values another thread inserts (a producer and a consumer) thus
+//!   gives the producer its slots back, and the slab does not grow, although
+//!   the producer takes fresh slots before stealing.
+//!
+//! **Nothing is stranded.** A run is one atomic word per shard, `end << 32 |
+//! next`, taken one slot at a time by a CAS from any thread: its own
+//! shard's, or any other once the counter is spent. So the slots of a run
+//! whose threads have exited are taken by the next thread dealt that shard,
+//! or stolen when the slab is full otherwise: with `FreeList::new`'s
+//! limit `n`, `n` values fit whichever threads insert them. Unbounded, a
+//! shard's unused run (at most `RUN - 1` slots) waits for its shard's next
+//! thread: at most `SHARDS * (RUN - 1)` never-used slots so held.
 //!
 //! A slot moves between stacks (popped from one, pushed to another); a
 //! stale pop on the first stack then fails its CAS, whose tag has moved.
-//! Reading `next_free` of a slot that another thread has popped is safe:
-//! slots are type-stable (see `pages.rs`) and the link is an atomic.
+//! Reading `link` of a slot that another thread has popped is safe: slots
+//! are type-stable (see `pages.rs`) and the link is an atomic; what it holds
+//! then (the taker's shard) is discarded with that failed CAS.
 
 use crate::pages::Pages;
 use crate::slot::Slot;
@@ -32,20 +54,34 @@ use frozen_refcount::__sync::{AtomicU64, AtomicUsize};
 
 const NIL: u32 = u32::MAX;
 
-/// Stacks per slab: threads beyond this many share them.
+/// Stacks and runs per slab: threads beyond this many share them.
 const SHARDS: usize = 16;
+
+/// Fresh slots a shard claims at once: 16 refcounts of 8 bytes, two
+/// 64-byte cache lines.
+const RUN: usize = 16;
 
 /// A value alone on its cache line pair (adjacent-line prefetch included).
 #[repr(align(128))]
 struct Padded<T>(T);
 
+/// One shard's free slots. Its two words share a line: the shard's own
+/// inserts touch both, and the run is read only when the stack is empty.
+struct Shard {
+    /// `tag << 32 | index` of the top free slot (`NIL`: empty).
+    head: AtomicU64,
+    /// `end << 32 | next`: fresh slots `next..end`, claimed for this shard
+    /// and not yet taken (none if `next >= end`). It only grows: a new run
+    /// starts past every earlier one, so a word never repeats (no ABA).
+    run: AtomicU64,
+}
+
 pub(crate) struct FreeList {
-    /// Per shard, `tag << 32 | index` of the top free slot (`NIL`: empty).
-    heads: [Padded<AtomicU64>; SHARDS],
-    /// The next never-used slot index.
+    shards: [Padded<Shard>; SHARDS],
+    /// The first slot index no run has claimed.
     unused: Padded<AtomicUsize>,
-    /// One more than the highest shard ever pushed to: how many stacks a
-    /// pop scans. Read by every pop and push, written once per new shard.
+    /// One more than the highest shard ever given a slot or a run: how
+    /// many shards a steal scans. Written once per new shard.
     used: Padded<AtomicUsize>,
     /// How many slots may be used at all.
     limit: usize,
@@ -53,10 +89,17 @@ pub(crate) struct FreeList {
 
 impl FreeList {
     const_fn_unless_loom! {
-        /// Every stack empty, no slot used yet, at most `limit` slots.
+        /// Every stack and run empty, no slot used yet, at most `limit`
+        /// slots (`limit <= MAX_SLOTS < 2^32`).
         pub(crate) fn new(limit: usize) -> Self {
             FreeList {
-                heads: array_of!(Padded(AtomicU64::new(NIL as u64)); SHARDS),
+                shards: array_of!(
+                    Padded(Shard {
+                        head: AtomicU64::new(NIL as u64),
+                        run: AtomicU64::new(0),
+                    });
+                    SHARDS
+                ),
                 unused: Padded(AtomicUsize::new(0)),
                 used: Padded(AtomicUsize::new(1)),
                 limit,
@@ -66,32 +109,51 @@ impl FreeList {
 
     /// A free slot and its index, now owned by the caller (its refcount is
     /// frozen), or `None` when every slot up to the limit is in use (or
-    /// looked so: a slot freed on another shard during the scan can be
-    /// missed).
+    /// looked so: a slot freed, or a run installed, on another shard during
+    /// the final scan can be missed).
+    ///
+    /// Its own shard's stack, its run, a new run, and only then the other
+    /// shards' stacks and runs (the module docs say why).
     pub(crate) fn pop<'a, T>(&self, pages: &'a Pages<T>) -> Option<(u32, Slot<'a, T>)> {
         let own = shard::current();
-        // Relaxed: a policy hint; a stack missed here costs a fresh slot,
-        // never a wrong answer.
+        let (index, slot) = match self.pop_from(own, pages) {
+            Some(popped) => popped,
+            None => match self
+                .take_from_run(own)
+                .or_else(|| self.claim_run(own, pages))
+            {
+                Some(index) => (index, pages.get_or_alloc(index)),
+                None => self.steal(own, pages)?,
+            },
+        };
+        // Relaxed: the slot is ours; whoever frees it reads this after
+        // taking the slot over from us (the value's release and the last
+        // put's acquire, or the thread that holds it), and any value would
+        // be sound: it only picks a stack.
+        slot.link.store(own as u32, Relaxed);
+        Some((index, slot))
+    }
+
+    /// The counter is spent: a slot from any shard's stack or run.
+    #[cold]
+    fn steal<'a, T>(&self, own: usize, pages: &'a Pages<T>) -> Option<(u32, Slot<'a, T>)> {
+        // Relaxed: a policy hint; a shard missed here costs a `None` on a
+        // slab that was full a moment ago, never a wrong answer.
         let shards = self.used.0.load(Relaxed);
         for i in 0..shards {
-            if let Some(popped) = self.pop_from((own + i) % shards, pages) {
+            let shard = (own + i) % shards;
+            if let Some(popped) = self.pop_from(shard, pages) {
                 return Some(popped);
             }
+            if let Some(index) = self.take_from_run(shard) {
+                return Some((index, pages.get_or_alloc(index)));
+            }
         }
-        // Relaxed: the counter only hands out distinct indices; the slot's
-        // page is published by `Pages::get_or_alloc`.
-        let index = self.unused.0.fetch_add(1, Relaxed);
-        if index >= self.limit {
-            // Full. Undo, so the counter cannot creep towards overflow under
-            // repeated inserts into a full slab.
-            self.unused.0.fetch_sub(1, Relaxed);
-            return None;
-        }
-        Some((index as u32, pages.get_or_alloc(index as u32)))
+        None
     }
 
     fn pop_from<'a, T>(&self, shard: usize, pages: &'a Pages<T>) -> Option<(u32, Slot<'a, T>)> {
-        let head_word = &self.heads[shard].0;
+        let head_word = &self.shards[shard].0.head;
         // Acquire: pairs with the Release of the push that put the slot
         // there, so the caller sees the slot as its last owner left it (the
         // value dropped, the link written).
@@ -99,10 +161,11 @@ impl FreeList {
         while head as u32 != NIL {
             let index = head as u32;
             // Relaxed: the push that wrote this link happens-before our
-            // Acquire of its head; a later link (the slot reused and pushed
-            // again) comes with a new tag, and the CAS below fails.
+            // Acquire of its head; a later write (the slot taken, its shard
+            // recorded, pushed again) comes with a new tag, and the CAS
+            // below fails.
             let slot = pages.get(index).expect("a pushed slot's page exists");
-            let next = slot.next_free.load(Relaxed);
+            let next = slot.link.load(Relaxed);
             let new = (head >> 32).wrapping_add(1) << 32 | next as u64;
             // Acquire on both outcomes: on failure `head` is re-read as by
             // the load above.
@@ -114,15 +177,70 @@ impl FreeList {
         None
     }
 
-    /// Returns slot `index`, owned by the caller, to the free list (the
-    /// calling thread's stack). It looks the slot up again rather than take
-    /// it from the caller: a `Slot` argument would be one more register
-    /// carried across the hot `get` + drop for its cold last-`put` call
-    /// (seen in the x86_64 assembly of `get` + drop).
-    pub(crate) fn push<T>(&self, pages: &Pages<T>, index: u32) {
-        let slot = pages.get(index).expect("a used slot's page exists");
-        let shard = shard::current();
-        // Relaxed: the hint above. The CAS loop keeps it monotonic.
+    /// The next slot of `shard`'s run, if any.
+    fn take_from_run(&self, shard: usize) -> Option<u32> {
+        let run = &self.shards[shard].0.run;
+        // Relaxed, load and CAS: the run only deals out distinct indices. A
+        // fresh slot is as its page was made (frozen, empty), published by
+        // `Pages::get_or_alloc`'s Release and Acquire, not by this word.
+        let mut word = run.load(Relaxed);
+        loop {
+            if word as u32 >= (word >> 32) as u32 {
+                return None;
+            }
+            match run.compare_exchange_weak(word, word + 1, Relaxed, Relaxed) {
+                Ok(_) => return Some(word as u32),
+                Err(actual) => word = actual,
+            }
+        }
+    }
+
+    /// Claims the next run of fresh slots from the counter: returns its
+    /// first slot and leaves the rest as `own`'s run. `None` when the
+    /// counter has reached the limit.
+    #[cold]
+    fn claim_run<T>(&self, own: usize, pages: &Pages<T>) -> Option<u32> {
+        // Relaxed: the counter only deals out distinct runs (see
+        // `take_from_run`). A CAS rather than an add: a full slab's inserts
+        // leave it at the limit, and runs start at multiples of `RUN`.
+        let mut start = self.unused.0.load(Relaxed);
+        let end = loop {
+            if start >= self.limit {
+                return None;
+            }
+            let end = (start + RUN).min(self.limit);
+            match self
+                .unused
+                .0
+                .compare_exchange_weak(start, end, Relaxed, Relaxed)
+            {
+                Ok(_) => break end,
+                Err(actual) => start = actual,
+            }
+        };
+        let (start, end) = (start as u32, end as u32);
+        if start + 1 < end {
+            self.mark_used(own);
+            let run = &self.shards[own].0.run;
+            let rest = (end as u64) << 32 | (start + 1) as u64;
+            // Relaxed: as in `take_from_run`. Installed only over an empty
+            // run; another thread of this shard can have installed one
+            // since we found it empty, and then ours goes on the stack
+            // (rare: only threads that share a shard meet here).
+            let old = run.load(Relaxed);
+            let empty = old as u32 >= (old >> 32) as u32;
+            if !(empty && run.compare_exchange(old, rest, Relaxed, Relaxed).is_ok()) {
+                for index in (start + 1..end).rev() {
+                    self.push_to(own, pages.get_or_alloc(index), index);
+                }
+            }
+        }
+        Some(start)
+    }
+
+    /// Counts `shard` in the ones a steal scans.
+    fn mark_used(&self, shard: usize) {
+        // Relaxed: the hint of `steal`. The CAS loop keeps it monotonic.
         let mut used = self.used.0.load(Relaxed);
         while used <= shard {
             match self
@@ -134,12 +252,31 @@ impl FreeList {
                 Err(actual) => used = actual,
             }
         }
-        let head_word = &self.heads[shard].0;
+    }
+
+    /// Returns slot `index`, owned by the caller, to the free list: the
+    /// stack of the shard that took it. It looks the slot up again rather
+    /// than take it from the caller: a `Slot` argument would be one more
+    /// register carried across the hot `get` + drop for its cold last-`put`
+    /// call (seen in the x86_64 assembly of `get` + drop).
+    pub(crate) fn push<T>(&self, pages: &Pages<T>, index: u32) {
+        let slot = pages.get(index).expect("a used slot's page exists");
+        // Relaxed: written by `pop` for the slot's taker, which
+        // happens-before we own it (see there). Any value is sound (it
+        // picks a stack); `% SHARDS` keeps it in range.
+        let shard = slot.link.load(Relaxed) as usize % SHARDS;
+        self.push_to(shard, slot, index);
+    }
+
+    /// Pushes `slot` (number `index`, owned by the caller) on `shard`'s stack.
+    fn push_to<T>(&self, shard: usize, slot: Slot<'_, T>, index: u32) {
+        self.mark_used(shard);
+        let head_word = &self.shards[shard].0.head;
         // Relaxed: a guess, re-checked by the CAS.
         let mut head = head_word.load(Relaxed);
         loop {
             // Relaxed: published by the Release CAS below.
-            slot.next_free.store(head as u32, Relaxed);
+            slot.link.store(head as u32, Relaxed);
             let new = (head >> 32).wrapping_add(1) << 32 | index as u64;
             // Release: everything the caller did to the slot (the value
             // dropped or moved out) happens-before the next pop's Acquire.

@@ -48,7 +48,7 @@
 //! | --- | --- | --- |
 //! | `refs: FrozenRefcount<Tagged>` | the refcount array | frozen while the slot is free; live with one reference held by the slab (until `remove` or `take`) plus one per guard. Its 32-bit generation counts the slot's lives: `unfreeze` advances it |
 //! | `mark: AtomicU64` | the body array | `generation << 1 \| PRESENT` while that life is in the slab; the `remove` or `take` that wins clears PRESENT, once |
-//! | `next_free: AtomicU32` | body | the free-list link |
+//! | `link: AtomicU32` | body | while the slot is free, the free-list link; while it is taken, the shard whose free list it goes back to |
 //! | `value: UnsafeCell<MaybeUninit<T>>` | body | the value |
 //!
 //! The refcount is the only part of a slot that a `get` and a guard's drop
@@ -58,7 +58,9 @@
 //! read of the mark and the value; apart, those reads hit a line that stays
 //! shared in every reader's cache. The cost is that neighbouring slots'
 //! refcounts share lines (eight to a 64-byte line), as any array of counters
-//! does.
+//! does; so that two threads' slots are not neighbours, each thread shard
+//! takes never-used slots in runs of 16 (see "Free lists and shards"), and a
+//! page's refcounts start on a 128-byte boundary.
 //!
 //! # The per-slot frozen refcount
 //!
@@ -140,7 +142,7 @@
 //!
 //! Free slots are kept on lock-free (Treiber) stacks whose heads are
 //! `tag << 32 | index`; never-used slots come from a bump counter. A pop
-//! reads the head, then the head slot's `next_free`, then CASes the head.
+//! reads the head, then the head slot's `link`, then CASes the head.
 //! If in between that slot is popped, reused and pushed back with another
 //! link, a CAS on the bare index would succeed and install a stale link
 //! (ABA). Every push and pop advances the tag, so that CAS fails unless
@@ -149,18 +151,36 @@
 //! is an atomic. (Per-page free lists would have the same ABA on each
 //! page's head, and need the same tag.)
 //!
-//! There are 16 stacks, each on its own pair of cache lines, one per thread
-//! shard. With the `std` feature a thread gets a shard when it first
-//! inserts or frees (dealt round-robin from a process-wide counter, kept in
-//! a thread-local); threads beyond 16 share. A slot freed by a thread goes
-//! on that thread's stack, and an insert pops from its own stack first,
-//! then steals from the others, and only then takes a never-used slot: a
-//! thread that frees and reuses its own slots touches only its own line,
-//! and memory is reused before it grows. A slot popped from one stack and
-//! pushed on another leaves any stale pop on the first stack with a moved
-//! tag, so its CAS fails. Without `std` there is no thread identity and
-//! every thread uses one stack. The shard is a policy, never needed for
-//! soundness.
+//! There are 16 shards, each a stack and a run of never-used slots on its
+//! own pair of cache lines. With the `std` feature a thread gets a shard
+//! when it first inserts or frees (dealt round-robin from a process-wide
+//! counter, kept in a thread-local); threads beyond 16 share. Two threads
+//! that each insert and remove their own values must share no line: not a
+//! stack head, and not neighbouring slots, whose refcounts (8 bytes each)
+//! would share the line that every `get` and guard drop writes. So:
+//!
+//! - an insert pops from its own shard's stack, then takes the next slot of
+//!   its shard's run, then claims a new run of 16 consecutive never-used
+//!   slots from the counter (runs start at multiples of 16: two shards'
+//!   slots are at least 128 bytes of refcounts apart). Only when the
+//!   counter has reached the slab's limit does it steal, from the other
+//!   shards' stacks and runs.
+//! - a taken slot records its shard, and goes back to that shard's stack
+//!   whichever thread frees it (as sharded-slab returns a slot to its
+//!   page's shard). A thread that removes the values another inserts gives
+//!   the inserter its slots back, so the slab does not grow although the
+//!   inserter takes never-used slots before stealing.
+//! - a run is one atomic word, `end << 32 | next`, that any thread takes
+//!   from by a CAS: the slots left in the run of a shard whose threads have
+//!   exited are taken by the next thread dealt that shard, or stolen once
+//!   the counter is spent, so with [`with_max_slots`](crate::Slab::with_max_slots)`(n)`
+//!   n values fit whichever threads insert them. Unbounded, up to 16 × 15
+//!   never-used slots can wait in runs for their shard's next thread.
+//!
+//! A slot popped from one stack and pushed on another leaves any stale pop
+//! on the first stack with a moved tag, so its CAS fails. Without `std`
+//! there is no thread identity and every thread uses one shard. The shard
+//! is a policy, never needed for soundness.
 //!
 //! # Why each ordering is enough
 //!
@@ -176,6 +196,8 @@
 //! | `skip_generation` for an unused `VacantEntry` | Relaxed CAS | frozen to frozen, owned by the dropper: no value is written or read in the spent life; a stale `get`'s `try_get` fails whatever the generation, and the next owner's `unfreeze` is the Release that publishes the next value |
 //! | free-list push | Release CAS | the value's drop (or move) happens-before the next owner's writes |
 //! | free-list pop | Acquire load and CAS | pairs with the push; the link read is Relaxed, made safe by the tag |
+//! | a run's word, the never-used counter | Relaxed loads and CASes | they only deal out distinct indices; a never-used slot is as its page was made, published by the page pointer |
+//! | the taker's shard in `link`, and the count of shards in use | Relaxed | policy: any value picks a stack, never a wrong slot; the shard is read by whoever frees the slot, after the value's Release/Acquire chain |
 //! | page pointer | Release CAS to publish, Acquire loads | a page's slots are seen initialised |
 //!
 //! # Differences from sharded-slab
@@ -189,8 +211,9 @@
 //! | missing here | | `Config` and `DefaultConfig`, `Slab::new_with_config`, `USED_BITS` (reserved high key bits) | not needed for the pattern; every key bit is used |
 //! | generations per slot before a stale key aliases | 2^13 - 1 (the bits left in a 64-bit key) | 2^32 | `Tagged` carries a 32-bit generation, and the key has room for it |
 //! | threads | at most 4096 live threads, one shard each; the thread id is in the key | no limit; beyond 16, threads share free lists | no thread id in the key: the shards are only free lists |
-//! | local and remote frees | a slot belongs to its inserting thread's shard; a free from another thread goes on that shard's remote list | a freed slot goes on the freeing thread's stack, and any thread's insert may take it | keys stay valid whichever thread frees |
-//! | `insert` on a nearly full slab | `None` when the thread's shard is full | `None` when no slot is free; a slot freed on another shard while the insert scans can be missed | the scan is a snapshot of 16 stacks |
+//! | local and remote frees | a slot belongs to its inserting thread's shard; a free from another thread goes on that shard's remote list | a freed slot goes back to the stack of the shard that inserted it, whichever thread frees it; once the slab's never-used slots are spent, any shard's insert may take it | the shard is recorded in the slot, not the key |
+//! | memory | each thread's shard grows its own pages | shards take never-used slots in runs of 16 from shared pages; a shard reuses its own freed slots, and takes new ones before another shard's freed ones (up to the slab's limit) | two threads' slots are never neighbours |
+//! | `insert` on a nearly full slab | `None` when the thread's shard is full | `None` when no slot is free; a slot freed (or a run claimed) on another shard while the insert scans can be missed | the scan is a snapshot of 16 stacks and runs |
 //! | capacity | set by a `Config` type (pages, first page size, thread bits) | at most [`Slab::MAX_SLOTS`] (just under 2^32), or fewer with [`Slab::with_max_slots`] | the key's 32-bit index |
 //! | too many guards on one value | `get` returns `None` at the reference limit | past 2^30 guards the count saturates: `get` still succeeds, and the value is never dropped (it leaks) | frozen-refcount's sticky saturation, like Linux's `refcount_t` |
 //! | who drops a removed value | the last guard's drop, or `remove`/`take` | the same, or a concurrent `get`/`get_owned` that returns `None` (above) | `get` takes its reference before it validates the key |

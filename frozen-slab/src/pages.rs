@@ -55,8 +55,14 @@ fn bodies_offset<T>(len: usize) -> usize {
     (len * size_of::<Refs>()).next_multiple_of(align)
 }
 
+/// A page's refcounts start on a 128-byte boundary, so that a run of 16
+/// fresh slots (`free.rs`) has two 64-byte lines of refcounts to itself.
+const PAGE_ALIGN: usize = 128;
+
 fn page_layout<T>(len: usize) -> Layout {
-    let refs = Layout::array::<Refs>(len).expect("page size");
+    let refs = Layout::array::<Refs>(len)
+        .and_then(|refs| refs.align_to(PAGE_ALIGN))
+        .expect("page size");
     let (layout, offset) = refs
         .extend(Layout::array::<Body<T>>(len).expect("page size"))
         .expect("page size");

@@ -77,9 +77,11 @@ impl<T> Slab<T> {
     /// Inserts a value; its key, or `None` when the slab is full (the value
     /// is then dropped, as in sharded-slab).
     ///
-    /// Lock-free: a pop from this thread's free stack (a CAS; or a steal
-    /// from another thread's, or a never-used slot), the value's write, one
-    /// store to make the slot live, one to mark it present.
+    /// Lock-free: a pop from this thread's free stack (a CAS; or else the
+    /// next never-used slot of this thread's run, a new run, or, once the
+    /// slab's never-used slots are spent, a steal from another thread's),
+    /// the value's write, one store to make the slot live, one to mark it
+    /// present.
     pub fn insert(&self, value: T) -> Option<usize> {
         let entry = self.vacant_entry()?;
         let key = entry.key();

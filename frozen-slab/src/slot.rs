@@ -119,8 +119,9 @@ impl<'a, T> Deref for Slot<'a, T> {
 /// wins, which thereby owns the slab's reference and drops it.
 pub(crate) struct Body<T> {
     mark: AtomicU64,
-    /// The next free slot's index while this one is on the free list.
-    pub(crate) next_free: AtomicU32,
+    /// While the slot is on a free stack, the next free slot's index; while
+    /// it is taken, the shard whose stack it goes back to (`free.rs`).
+    pub(crate) link: AtomicU32,
     value: UnsafeCell<MaybeUninit<T>>,
 }
 
@@ -128,7 +129,7 @@ impl<T> Body<T> {
     pub(crate) fn new() -> Self {
         Body {
             mark: AtomicU64::new(0),
-            next_free: AtomicU32::new(u32::MAX),
+            link: AtomicU32::new(u32::MAX),
             value: UnsafeCell::new(MaybeUninit::uninit()),
         }
     }

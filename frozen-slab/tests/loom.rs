@@ -170,6 +170,33 @@ fn insert_vs_remote_remove() {
     });
 }
 
+/// Two inserts race for a slab of 20 slots (a run of 16 and one of 4):
+/// each takes from the shard's run, or claims a run, takes its first slot
+/// and installs the rest, or, finding a run installed meanwhile, pushes the
+/// rest on the shard's stack. Keys stay distinct, and no slot is stranded:
+/// the main thread can then fill exactly the rest. (Loom's threads share
+/// one thread-local, so here they share a shard: the run's install races
+/// its takers and the other install.)
+#[test]
+fn inserts_race_for_a_run() {
+    loom::model(|| {
+        let slab = Arc::new(Slab::with_max_slots(20));
+        let other = {
+            let slab = slab.clone();
+            thread::spawn(move || slab.insert(1u32))
+        };
+        let mine = slab.insert(0u32);
+        let theirs = other.join().unwrap();
+        let taken: Vec<usize> = [mine, theirs].into_iter().flatten().collect();
+        assert_eq!(taken.len(), 2, "20 free slots");
+        if let [a, b] = taken[..] {
+            assert_ne!(a as u32, b as u32, "one slot handed out twice");
+        }
+        let rest = (0..).take_while(|_| slab.insert(2).is_some()).count();
+        assert_eq!(taken.len() + rest, 20, "a slot was stranded");
+    });
+}
+
 /// A remover that learns the key through a Relaxed channel, so nothing but
 /// the slab's own orderings tells it the value's life has begun: its remove
 /// either misses, or wins and the value is dropped exactly once.

@@ -256,16 +256,87 @@ fn slots_freed_by_another_thread_are_reused_before_the_slab_grows() {
     let slab = Slab::with_max_slots(4);
     let keys: Vec<_> = (0..4).map(|i| slab.insert(i).unwrap()).collect();
     assert!(slab.insert(9).is_none());
-    // Freed on another thread: the slots go on that thread's free stack.
+    // Freed on another thread: the slots go back to the stack of the shard
+    // that took them, this thread's.
     std::thread::scope(|s| {
         s.spawn(|| keys.iter().for_each(|k| assert!(slab.remove(*k))));
     });
-    // This thread's stack is empty: its inserts must steal them.
     let again: Vec<_> = (0..4)
-        .map(|i| slab.insert(10 + i).expect("a freed slot is stolen"))
+        .map(|i| slab.insert(10 + i).expect("a freed slot is reused"))
         .collect();
     let mut slots: Vec<u32> = again.iter().map(|k| *k as u32).collect();
     slots.sort_unstable();
     assert_eq!(slots, [0, 1, 2, 3]);
     assert!(slab.insert(99).is_none());
+}
+
+#[test]
+fn a_producer_and_a_consumer_do_not_grow_the_slab() {
+    // One thread inserts, another removes: the slots must come back to the
+    // inserting thread, or it would take fresh ones for ever.
+    let slab = Slab::new();
+    let (send, recv) = std::sync::mpsc::sync_channel::<usize>(8);
+    let highest = std::thread::scope(|s| {
+        let slab = &slab;
+        s.spawn(move || {
+            for key in recv {
+                assert!(slab.remove(key));
+            }
+        });
+        let mut highest = 0;
+        for i in 0..if cfg!(miri) { 200 } else { 20_000 } {
+            let key = slab.insert(i).unwrap();
+            highest = highest.max(key as u32);
+            send.send(key).unwrap();
+        }
+        drop(send);
+        highest
+    });
+    // At most the channel's 8, one being removed and one being sent are
+    // live at once; a few runs of 16 cover them.
+    assert!(highest < 64, "slot {highest}: the slab grew");
+}
+
+/// Inserts on this thread until the slab is full; how many succeeded.
+fn fill(slab: &Slab<usize>) -> usize {
+    (0..).take_while(|&i| slab.insert(i).is_some()).count()
+}
+
+#[test]
+fn every_slot_up_to_the_limit_is_used_whichever_threads_claimed_it() {
+    for n in [1, 15, 16, 17, 100, 257] {
+        // Threads that take a slot or two and exit leave the rest of their
+        // run of fresh slots behind; more threads than shards share some.
+        // One after another: at once, a thread's second value could hold
+        // the slot another thread's first insert needed.
+        let slab = Slab::with_max_slots(n);
+        let kept: Vec<usize> = (0..20)
+            .filter_map(|t| {
+                std::thread::scope(|s| {
+                    s.spawn(|| {
+                        let key = slab.insert(t)?;
+                        if let Some(second) = slab.insert(t) {
+                            assert!(slab.remove(second));
+                        }
+                        Some(key)
+                    })
+                    .join()
+                    .unwrap()
+                })
+            })
+            .collect();
+        assert_eq!(kept.len(), n.min(20), "n = {n}");
+        assert_eq!(fill(&slab), n - kept.len(), "n = {n}: slots stranded");
+        assert!(slab.insert(0).is_none());
+        // Several threads filling an empty slab at once: each stops at its
+        // first `None`, and a run claimed by one is taken by it, so they
+        // take exactly n between them.
+        let slab = Slab::with_max_slots(n);
+        let filled: usize = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..4).map(|_| s.spawn(|| fill(&slab))).collect();
+            workers.into_iter().map(|w| w.join().unwrap()).sum()
+        });
+        assert_eq!(filled, n, "n = {n}");
+        assert!(slab.insert(0).is_none());
+    }
 }
