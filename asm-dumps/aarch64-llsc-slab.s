@@ -14,10 +14,11 @@ slab_get_drop:
 	add	x29, sp, #32
 	add	x9, x8, #32
 	mov	w10, #58
+	mov	w11, #4480
 	clz	x8, x9
 	sub	x10, x10, x8
 	add	x8, x0, x10, lsl #3
-	add	x8, x8, #2432
+	add	x8, x8, x11
 	ldar	x8, [x8]
 	cbz	x8, .L10
 	mov	x11, #-32

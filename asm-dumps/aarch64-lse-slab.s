@@ -14,10 +14,11 @@ slab_get_drop:
 	add	x29, sp, #32
 	add	x9, x8, #32
 	mov	w10, #58
+	mov	w11, #4480
 	clz	x8, x9
 	sub	x10, x10, x8
 	add	x8, x0, x10, lsl #3
-	add	x8, x8, #2432
+	add	x8, x8, x11
 	ldar	x8, [x8]
 	cbz	x8, .L5
 	mov	x11, #-32
@@ -47,11 +48,10 @@ slab_get_drop:
 	ldr	x19, [x10, #8]
 	ldaddl	x8, x8, [x9]
 	sub	x2, x8, #1
-	and	x10, x2, #0xc0000000
-	mov	w11, w2
-	cmp	x10, #0
-	ccmp	x11, #0, #4, eq
-	b.eq	.L3
+	tst	x2, #0xc0000000
+	b.ne	.L3
+	mov	w10, w2
+	cbz	x10, .L3
 .L1:
 	mov	x0, x19
 	ldp	x29, x30, [sp, #32]

@@ -29,22 +29,22 @@ slab_get_drop:
 	slli	a4, a3, 32
 	add	a3, a3, a4
 	slli	a4, a5, 32
-	add	a7, a5, a4
+	add	a4, a4, a5
 	slli	a5, s0, 32
-	add	a5, a5, s0
+	add	a7, s0, a5
 	srli	s0, a6, 2
-	or	a4, a6, s0
-	srli	s0, a4, 4
-	or	s0, s0, a4
-	srli	a4, s0, 8
-	or	s0, s0, a4
-	srli	a4, s0, 16
-	or	s0, s0, a4
-	srli	a4, s0, 32
-	or	a4, a4, s0
-	not	s0, a4
-	srli	a4, s0, 1
-	and	a2, a2, a4
+	or	a5, a6, s0
+	srli	s0, a5, 4
+	or	s0, s0, a5
+	srli	a5, s0, 8
+	or	s0, s0, a5
+	srli	a5, s0, 16
+	or	s0, s0, a5
+	srli	a5, s0, 32
+	or	a5, a5, s0
+	not	s0, a5
+	srli	a5, s0, 1
+	and	a2, a2, a5
 	sub	s0, s0, a2
 	and	a2, s0, a3
 	srli	s0, s0, 2
@@ -52,15 +52,16 @@ slab_get_drop:
 	add	a2, a2, a3
 	srli	a3, a2, 4
 	add	a2, a2, a3
-	and	a2, a2, a7
-	mul	a2, a2, a5
-	srli	a2, a2, 56
 	li	a3, 58
+	and	a2, a2, a4
+	lui	a4, 1
+	mul	a2, a2, a7
+	srli	a2, a2, 56
 	sub	a3, a3, a2
 	slli	a2, a3, 3
-	add	a2, a2, a0
-	addi	a2, a2, 2047
-	ld	a4, 385(a2)
+	add	a4, a4, a0
+	add	a2, a2, a4
+	ld	a4, 384(a2)
 	fence	r, rw
 	beqz	a4, .L5
 	li	a2, -32

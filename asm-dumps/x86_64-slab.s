@@ -21,7 +21,7 @@ slab_get_drop:
 	pushq	%r12
 	pushq	%rbx
 	pushq	%rax
-	movq	2432(%rdi, %rcx, 8), %r15
+	movq	4480(%rdi, %rcx, 8), %r15
 	testq	%r15, %r15
 	je	.L6
 	movl	$256, %ebx

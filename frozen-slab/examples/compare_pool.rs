@@ -9,9 +9,12 @@
 //! ```
 //!
 //! The shapes, each thread on its own values:
-//! - `create+clear`: `create_with` (fills in the value) then `clear`, by
-//!   the thread itself, as the Registry does for a span that nothing else
-//!   holds;
+//! - `create+clear, local`: `create_with` (fills in the value) then
+//!   `clear`, by the thread itself, as the Registry does for a span that
+//!   nothing else holds;
+//! - `create+clear, remote` (2 threads only): thread 0 creates, hands the
+//!   key over a ring, and thread 1 clears it (a span closed on another
+//!   thread);
 //! - `get, own keys N apart`: `get`, read the value, drop the guard, on a
 //!   key of the thread's own; the keys were created one after another by
 //!   one thread beforehand, and thread `t` uses the `t * N`th: N = 1 puts
@@ -24,7 +27,7 @@
 use bench_harness::measure::{measure, UNCLEAN_NOTE};
 use bench_harness::plot::{self, Series};
 use bench_harness::report::{command, machine, write_outputs, Table};
-use bench_harness::{cli, Job, Pool};
+use bench_harness::{cli, Job, Pool, Ring};
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::sync::atomic::AtomicUsize;
@@ -91,34 +94,60 @@ macro_rules! subject {
 }
 subject!(frozen_slab: "frozen-slab", sharded_slab: "sharded-slab");
 
-/// The shapes: (name, the gap between the threads' keys; 0: create+clear).
-const SHAPES: [(&str, usize); 3] = [
-    ("create+clear", 0),
-    ("get, own keys 1 apart", 1),
-    ("get, own keys 32 apart", 32),
+/// What each thread of a shape does.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// create + clear by the thread itself.
+    Local,
+    /// create by thread 0, clear by thread 1.
+    Remote,
+    /// get + drop on the thread's own key, the given number of keys apart.
+    Get(usize),
+}
+
+/// The shapes: (name, what the threads do, the thread counts measured).
+const SHAPES: [(&str, Kind, &[usize]); 4] = [
+    ("create+clear, local", Kind::Local, &[1, 2]),
+    ("create+clear, remote", Kind::Remote, &[2]),
+    ("get, own keys 1 apart", Kind::Get(1), &[1, 2]),
+    ("get, own keys 32 apart", Kind::Get(32), &[1, 2]),
 ];
 
-/// One pool, its keys, and the job of a run on it.
+/// One pool, its keys, the ring of the remote shape, and the job of a run
+/// on it.
 struct Fixture<S> {
     pool: S,
     keys: Vec<usize>,
+    ring: Ring,
 }
 
 impl<S: Subject> Fixture<S> {
     fn new() -> Arc<Self> {
         let pool = S::new();
         let keys = (0..64).map(|k| pool.create(k)).collect();
-        Arc::new(Fixture { pool, keys })
+        let ring = Ring::default();
+        Arc::new(Fixture { pool, keys, ring })
     }
 
-    fn job(self: Arc<Self>, gap: usize, iters: u64) -> Job {
-        Arc::new(move |t| {
-            if gap == 0 {
+    fn job(self: Arc<Self>, kind: Kind, iters: u64) -> Job {
+        Arc::new(move |t| match kind {
+            Kind::Local => {
                 for i in 0..iters {
                     let key = self.pool.create(i);
                     assert!(self.pool.clear(black_box(key)));
                 }
-            } else {
+            }
+            Kind::Remote if t == 0 => {
+                for i in 0..iters {
+                    self.ring.send(i, self.pool.create(i));
+                }
+            }
+            Kind::Remote => {
+                for i in 0..iters {
+                    assert!(self.pool.clear(self.ring.recv(i)));
+                }
+            }
+            Kind::Get(gap) => {
                 let key = self.keys[t * gap];
                 for _ in 0..iters {
                     assert!(self.pool.get_drop(black_box(key)));
@@ -144,11 +173,17 @@ fn main() {
         jobs::<frozen_slab::Pool<Data>>(),
         jobs::<sharded_slab::Pool<Data>>(),
     ];
-    // (shape, subject) at 1 and 2 threads.
-    let mut cells: Vec<bench_harness::Cell<(usize, usize)>> = (0..SHAPES.len())
-        .flat_map(|shape| {
-            (0..subjects.len())
-                .flat_map(move |s| [1, 2].map(|t| bench_harness::Cell::new((shape, s), t)))
+    // (shape, thread count), in the report's order.
+    let rows: Vec<(usize, usize)> = SHAPES
+        .iter()
+        .enumerate()
+        .flat_map(|(shape, (_, _, threads))| threads.iter().map(move |&t| (shape, t)))
+        .collect();
+    // Each row for each subject.
+    let mut cells: Vec<bench_harness::Cell<(usize, usize)>> = rows
+        .iter()
+        .flat_map(|&(shape, t)| {
+            (0..subjects.len()).map(move |s| bench_harness::Cell::new((shape, s), t))
         })
         .collect();
     let pool = Pool::new(2);
@@ -180,24 +215,22 @@ fn main() {
         .right("sharded-slab ns")
         .right("x")
         .right("IQR f/s");
-    for (shape, (name, _)) in SHAPES.iter().enumerate() {
-        for t in [1, 2] {
-            let find = |s: usize| {
-                cells
-                    .iter()
-                    .find(|c| c.what == (shape, s) && c.threads == t)
-                    .expect("every cell is measured")
-            };
-            let (f, s) = (find(0), find(1));
-            table.row(vec![
-                name.to_string(),
-                t.to_string(),
-                f.ns_figure(),
-                s.ns_figure(),
-                format!("{:.2}", s.ns_median() / f.ns_median()),
-                format!("{} / {}", f.iqr_figure(), s.iqr_figure()),
-            ]);
-        }
+    let find = |shape: usize, s: usize, t: usize| {
+        cells
+            .iter()
+            .find(|c| c.what == (shape, s) && c.threads == t)
+            .expect("every cell is measured")
+    };
+    for &(shape, t) in &rows {
+        let (f, s) = (find(shape, 0, t), find(shape, 1, t));
+        table.row(vec![
+            SHAPES[shape].0.to_string(),
+            t.to_string(),
+            f.ns_figure(),
+            s.ns_figure(),
+            format!("{:.2}", s.ns_median() / f.ns_median()),
+            format!("{} / {}", f.iqr_figure(), s.iqr_figure()),
+        ]);
     }
     let _ = write!(md, "{table}");
     if cells.iter().any(|c| c.unclean) {
@@ -205,19 +238,19 @@ fn main() {
     }
     // Million operations per second (all threads), a group per (shape,
     // threads), a bar per subject, on a log scale.
-    let groups: Vec<String> = SHAPES
+    let groups: Vec<String> = rows
         .iter()
-        .flat_map(|(name, _)| [1, 2].map(|t| format!("{name} {t}t")))
+        .map(|&(shape, t)| format!("{} {t}t", SHAPES[shape].0))
         .collect();
     let series: Vec<Series> = subjects
         .iter()
         .enumerate()
         .map(|(s, (name, _))| Series {
             label: name.to_string(),
-            points: cells
+            points: rows
                 .iter()
-                .filter(|c| c.what.1 == s)
-                .map(|c| ((c.what.0 * 2 + c.threads - 1) as f64, c.mops()))
+                .enumerate()
+                .map(|(g, &(shape, t))| (g as f64, find(shape, s, t).mops()))
                 .collect(),
         })
         .collect();

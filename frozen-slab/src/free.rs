@@ -25,12 +25,21 @@
 //!   stacks and runs. Runs start at multiples of `RUN`, so two shards' fresh
 //!   slots are at least a run apart: 16 refcounts, 128 bytes, no line shared
 //!   (and whole lines if the page is aligned, which `pages.rs` makes it).
-//! - a slot goes back to the stack of the shard that took it (recorded in
-//!   its `link` while it is in use), whichever thread frees it, as
-//!   sharded-slab returns a slot to its page's shard. A thread that frees
-//!   the values another thread inserts (a producer and a consumer) thus
-//!   gives the producer its slots back, and the slab does not grow, although
-//!   the producer takes fresh slots before stealing.
+//! - a slot goes back to the shard that took it (recorded in its `link`
+//!   while it is in use), whichever thread frees it, as sharded-slab
+//!   returns a slot to its page's shard. A thread that frees the values
+//!   another thread inserts (a producer and a consumer) thus gives the
+//!   producer its slots back, and the slab does not grow, although the
+//!   producer takes fresh slots before stealing.
+//! - a slot freed by a thread of another shard goes on the shard's
+//!   **remote stack**, a word on a line of its own, and the shard takes
+//!   that whole stack in one swap when its own stack is empty (sharded-slab's
+//!   local and remote free lists, with atomics on both). So a producer and
+//!   a consumer do not fight over one stack head for every value: the
+//!   consumer's pushes own the remote word's line, the producer's pops its
+//!   head's, and the line moves once per batch. The remote stack is only
+//!   pushed to and taken whole, never popped one slot at a time, so it
+//!   needs no tag (a Treiber push is immune to ABA; the pop is not).
 //!
 //! **Nothing is stranded.** A run is one atomic word per shard, `end << 32 |
 //! next`, taken one slot at a time by a CAS from any thread: its own
@@ -50,7 +59,7 @@
 use crate::pages::Pages;
 use crate::slot::Slot;
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
-use frozen_refcount::__sync::{AtomicU64, AtomicUsize};
+use frozen_refcount::__sync::{AtomicU32, AtomicU64, AtomicUsize};
 
 const NIL: u32 = u32::MAX;
 
@@ -65,8 +74,9 @@ const RUN: usize = 16;
 #[repr(align(128))]
 struct Padded<T>(T);
 
-/// One shard's free slots. Its two words share a line: the shard's own
+/// One shard's free slots. `head` and `run` share a line: the shard's own
 /// inserts touch both, and the run is read only when the stack is empty.
+/// `remote`, which other shards' threads write, has a line of its own.
 struct Shard {
     /// `tag << 32 | index` of the top free slot (`NIL`: empty).
     head: AtomicU64,
@@ -74,6 +84,9 @@ struct Shard {
     /// and not yet taken (none if `next >= end`). It only grows: a new run
     /// starts past every earlier one, so a word never repeats (no ABA).
     run: AtomicU64,
+    /// The top of the slots freed to this shard by other shards' threads
+    /// (`NIL`: none), linked through their `link`s. Taken whole.
+    remote: Padded<AtomicU32>,
 }
 
 pub(crate) struct FreeList {
@@ -97,6 +110,7 @@ impl FreeList {
                     Padded(Shard {
                         head: AtomicU64::new(NIL as u64),
                         run: AtomicU64::new(0),
+                        remote: Padded(AtomicU32::new(NIL)),
                     });
                     SHARDS
                 ),
@@ -174,7 +188,33 @@ impl FreeList {
                 Err(actual) => head = actual,
             }
         }
-        None
+        self.take_remote(shard, pages)
+    }
+
+    /// `shard`'s stack is empty: takes its remote stack whole, keeps the top
+    /// slot and puts the rest on the stack.
+    fn take_remote<'a, T>(&self, shard: usize, pages: &'a Pages<T>) -> Option<(u32, Slot<'a, T>)> {
+        let remote = &self.shards[shard].0.remote.0;
+        // Relaxed: most often there is nothing to take, and a read costs
+        // less than a swap that would take the line from the pushers.
+        if remote.load(Relaxed) == NIL {
+            return None;
+        }
+        // Acquire: pairs with the Release of every push onto the remote
+        // stack (each push's CAS reads the one before it: one release
+        // sequence), so we see each slot as its freer left it, links
+        // included.
+        let top = remote.swap(NIL, Acquire);
+        if top == NIL {
+            return None;
+        }
+        let slot = pages.get(top).expect("a pushed slot's page exists");
+        // Relaxed: written before the push we acquired; the slot is ours.
+        let rest = slot.link.load(Relaxed);
+        if rest != NIL {
+            self.push_chain(shard, pages, rest);
+        }
+        Some((top, slot))
     }
 
     /// The next slot of `shard`'s run, if any.
@@ -259,27 +299,101 @@ impl FreeList {
     /// than take it from the caller: a `Slot` argument would be one more
     /// register carried across the hot `get` + drop for its cold last-`put`
     /// call (seen in the x86_64 assembly of `get` + drop).
+    /// On that shard's own stack if the caller is one of its threads, else
+    /// on its remote stack.
     pub(crate) fn push<T>(&self, pages: &Pages<T>, index: u32) {
         let slot = pages.get(index).expect("a used slot's page exists");
         // Relaxed: written by `pop` for the slot's taker, which
         // happens-before we own it (see there). Any value is sound (it
         // picks a stack); `% SHARDS` keeps it in range.
         let shard = slot.link.load(Relaxed) as usize % SHARDS;
-        self.push_to(shard, slot, index);
+        if shard == shard::current() {
+            self.push_to(shard, slot, index);
+        } else {
+            self.push_remote(shard, slot, index);
+        }
+    }
+
+    /// Pushes `slot` (number `index`, owned by the caller) on `shard`'s
+    /// remote stack.
+    fn push_remote<T>(&self, shard: usize, slot: Slot<'_, T>, index: u32) {
+        self.mark_used(shard);
+        let remote = &self.shards[shard].0.remote.0;
+        // Relaxed: a guess, re-checked by the CAS.
+        let mut top = remote.load(Relaxed);
+        loop {
+            // Relaxed: published by the Release CAS below.
+            slot.link.store(top, Relaxed);
+            // Release: everything the caller did to the slot (and this
+            // link) happens-before the taker's Acquire swap. No tag: the
+            // stack is never popped one slot at a time, and a push whose
+            // CAS sees `top` again links to the slot that is on top then.
+            match remote.compare_exchange_weak(top, index, Release, Relaxed) {
+                Ok(_) => return,
+                Err(actual) => top = actual,
+            }
+        }
+    }
+
+    /// Puts the chain of slots from `first` (linked through their `link`s,
+    /// ending in `NIL`, all owned by the caller) on `shard`'s stack.
+    ///
+    /// The stack was empty when the caller looked: the chain becomes the
+    /// stack with one CAS. Only if something was pushed since is the chain
+    /// walked to its end, to link that end to the stack.
+    fn push_chain<T>(&self, shard: usize, pages: &Pages<T>, first: u32) {
+        let head_word = &self.shards[shard].0.head;
+        // Relaxed: a guess, re-checked by the CAS.
+        let head = head_word.load(Relaxed);
+        let new = (head >> 32).wrapping_add(1) << 32 | first as u64;
+        // Release: as in `push_to`, for the whole chain (whose slots we
+        // acquired from their freers: the popper's Acquire sees their work
+        // through us).
+        if head as u32 == NIL
+            && head_word
+                .compare_exchange(head, new, Release, Relaxed)
+                .is_ok()
+        {
+            return;
+        }
+        self.push_chain_slow(shard, pages, first);
+    }
+
+    /// `push_chain` onto a stack that is not empty.
+    #[cold]
+    fn push_chain_slow<T>(&self, shard: usize, pages: &Pages<T>, first: u32) {
+        let slot_of = |index| pages.get(index).expect("a pushed slot's page exists");
+        // The chain's last slot. Relaxed: the links were published to us.
+        let mut last = slot_of(first);
+        loop {
+            let next = last.link.load(Relaxed);
+            if next == NIL {
+                break;
+            }
+            last = slot_of(next);
+        }
+        self.link_onto(shard, first, last);
     }
 
     /// Pushes `slot` (number `index`, owned by the caller) on `shard`'s stack.
     fn push_to<T>(&self, shard: usize, slot: Slot<'_, T>, index: u32) {
         self.mark_used(shard);
+        self.link_onto(shard, index, slot);
+    }
+
+    /// Puts the chain from slot `first` to slot `last` (one slot if they
+    /// are the same; owned by the caller) on top of `shard`'s stack.
+    fn link_onto<T>(&self, shard: usize, first: u32, last: Slot<'_, T>) {
         let head_word = &self.shards[shard].0.head;
         // Relaxed: a guess, re-checked by the CAS.
         let mut head = head_word.load(Relaxed);
         loop {
             // Relaxed: published by the Release CAS below.
-            slot.link.store(head as u32, Relaxed);
-            let new = (head >> 32).wrapping_add(1) << 32 | index as u64;
-            // Release: everything the caller did to the slot (the value
-            // dropped or moved out) happens-before the next pop's Acquire.
+            last.link.store(head as u32, Relaxed);
+            let new = (head >> 32).wrapping_add(1) << 32 | first as u64;
+            // Release: everything the caller did to the slots (a value
+            // dropped or moved out; for a chain, what its freers did, which
+            // we acquired) happens-before the next pop's Acquire.
             match head_word.compare_exchange_weak(head, new, Release, Relaxed) {
                 Ok(_) => return,
                 Err(actual) => head = actual,

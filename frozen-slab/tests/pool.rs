@@ -444,3 +444,28 @@ fn pools_and_owned_guards_are_send_and_sync() {
     send_sync::<OwnedRef<String>>();
     send_sync::<OwnedRefMut<String>>();
 }
+
+#[test]
+fn values_cleared_on_another_thread_come_back_to_the_creating_thread() {
+    // One thread creates, another clears (a span closed elsewhere), in a
+    // pool of 32 slots: the cleared slots must come back to the creating
+    // thread's free list (through its remote stack), or it runs out.
+    let pool: Pool<Vec<u64>> = Pool::with_max_slots(32);
+    let (send, recv) = std::sync::mpsc::sync_channel::<usize>(8);
+    std::thread::scope(|s| {
+        let pool = &pool;
+        s.spawn(move || {
+            for key in recv {
+                assert!(pool.clear(key));
+            }
+        });
+        // Ours, so that a panic here drops it and the clearing thread ends.
+        let send = send;
+        for i in 0..if cfg!(miri) { 200 } else { 20_000 } {
+            let key = pool
+                .create_with(|v| v.push(i))
+                .unwrap_or_else(|| panic!("create {i}: the pool ran out"));
+            send.send(key).unwrap();
+        }
+    });
+}

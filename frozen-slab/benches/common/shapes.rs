@@ -3,9 +3,7 @@
 //! whose slots were used before, so that the first keys are stale.
 
 use super::{churn_local, hot, random, seed, Floor, Subject, LIVE};
-use bench_harness::{spin_until, Job};
-use std::sync::atomic::AtomicUsize;
-use std::sync::atomic::Ordering::{Acquire, Release};
+use bench_harness::{Job, Ring};
 use std::sync::Arc;
 
 /// What every thread of a run does, `iters` times.
@@ -68,36 +66,17 @@ pub const SHAPES: &[(Shape, usize)] = &[
     (Shape::ChurnRemote, 2),
 ];
 
-/// Keys handed from the inserting thread to the removing one: `key + 1`
-/// per cell, 0 for empty. A run passes as many keys as it takes, so the
-/// ring is empty again at its end.
-struct Ring {
-    cells: Box<[AtomicUsize]>,
-}
-
-const RING: usize = 1024;
-
 #[inline(never)]
 fn produce<S: Subject>(s: &S, ring: &Ring, iters: u64) {
     for i in 0..iters {
-        let key = s.insert(i).expect("room in the slab");
-        let cell = &ring.cells[i as usize % RING];
-        spin_until(|| cell.load(Acquire) == 0);
-        cell.store(key + 1, Release);
+        ring.send(i, s.insert(i).expect("room in the slab"));
     }
 }
 
 #[inline(never)]
 fn consume<S: Subject>(s: &S, ring: &Ring, iters: u64) {
     for i in 0..iters {
-        let cell = &ring.cells[i as usize % RING];
-        let mut key = 0;
-        spin_until(|| {
-            key = cell.load(Acquire);
-            key != 0
-        });
-        cell.store(0, Release);
-        assert!(s.remove(key - 1));
+        assert!(s.remove(ring.recv(i)));
     }
 }
 
@@ -129,12 +108,11 @@ impl<S: Subject> Fixture<S> {
             assert!(stale.iter().all(|&k| !s.get_drop(k)), "a stale key hit");
             assert!(live.iter().all(|&k| s.get_drop(k)), "a live key missed");
         }
-        let cells = (0..RING).map(|_| AtomicUsize::new(0)).collect();
         Fixture {
             s,
             live,
             stale,
-            ring: Ring { cells },
+            ring: Ring::default(),
         }
     }
 }
