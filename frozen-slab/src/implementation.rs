@@ -77,8 +77,11 @@
 //! - a guard's drop is one [`put`](frozen_refcount::FrozenRefcount::put); the put that
 //!   takes the count to zero freezes the word (one CAS) and so owns the
 //!   slot: it drops the value and pushes the slot on a free list.
-//! - `remove` clears the mark (one CAS; one remover wins) and puts the
-//!   slab's reference.
+//! - `remove` clears the mark (one CAS; one remover wins) and gives up the
+//!   slab's reference: first by [`freeze(1)`](frozen_refcount::FrozenRefcount::freeze),
+//!   one CAS from one reference to frozen, which succeeds when no guard is
+//!   held and so owns the slot with one atomic step instead of the put's
+//!   subtract and CAS; else by a `put`.
 //! - `take` clears the mark, then waits until [`freeze(1)`](frozen_refcount::FrozenRefcount::freeze)
 //!   succeeds (every guard dropped) and moves the value out.
 //!
@@ -152,7 +155,7 @@
 //! page's head, and need the same tag.)
 //!
 //! There are 16 shards, each a stack and a run of never-used slots on its
-//! own pair of cache lines. With the `std` feature a thread gets a shard
+//! own pair of cache lines, and a remote stack on another pair. With the `std` feature a thread gets a shard
 //! when it first inserts or frees (dealt round-robin from a process-wide
 //! counter, kept in a thread-local); threads beyond 16 share. Two threads
 //! that each insert and remove their own values must share no line: not a
@@ -170,6 +173,14 @@
 //!   page's shard). A thread that removes the values another inserts gives
 //!   the inserter its slots back, so the slab does not grow although the
 //!   inserter takes never-used slots before stealing.
+//! - a slot freed by a thread of another shard goes on its shard's remote
+//!   stack, which the shard takes whole (one swap) when its own stack is
+//!   empty: sharded-slab's local and remote free lists, both atomic here
+//!   because threads beyond 16 share a shard. An inserting and a removing
+//!   thread then each write their own word, and the remote word's line
+//!   moves once per batch of slots, not once per slot. The remote stack is
+//!   never popped one slot at a time, so it needs no tag: a Treiber push
+//!   is immune to ABA.
 //! - a run is one atomic word, `end << 32 | next`, that any thread takes
 //!   from by a CAS: the slots left in the run of a shard whose threads have
 //!   exited are taken by the next thread dealt that shard, or stolen once
@@ -192,10 +203,12 @@
 //! | marking a life present | Release | after `unfreeze`: a remover whose CAS reads it puts into the live word, never into the frozen one from before the `unfreeze` |
 //! | clearing the mark (`remove`, `take`) | Acquire on success, Relaxed on failure | pairs with the marking; a failure does nothing |
 //! | `put` in a guard's drop | Release, Acquire for the last (the counter's) | every access under the guard happens-before the drop of the value |
-//! | `freeze(1)` in `take` | Acquire (the counter's) | the taker owns the value after every guard's Release `put` |
+//! | `freeze(1)` in `take`, and first in `remove` | Acquire (the counter's) | the taker owns the value after every guard's Release `put` (each heads a release sequence the CAS reads from) |
 //! | `skip_generation` for an unused `VacantEntry` | Relaxed CAS | frozen to frozen, owned by the dropper: no value is written or read in the spent life; a stale `get`'s `try_get` fails whatever the generation, and the next owner's `unfreeze` is the Release that publishes the next value |
 //! | free-list push | Release CAS | the value's drop (or move) happens-before the next owner's writes |
 //! | free-list pop | Acquire load and CAS | pairs with the push; the link read is Relaxed, made safe by the tag |
+//! | remote-stack push | Release CAS | as the free-list push |
+//! | taking the remote stack | Acquire swap (after a Relaxed load that skips an empty one) | reads the last push, and every earlier push heads a release sequence it belongs to, so the whole chain's slots and links are seen as their freers left them; the chain then goes on the own stack by a Release CAS, for its next pops |
 //! | a run's word, the never-used counter | Relaxed loads and CASes | they only deal out distinct indices; a never-used slot is as its page was made, published by the page pointer |
 //! | the taker's shard in `link`, and the count of shards in use | Relaxed | policy: any value picks a stack, never a wrong slot; the shard is read by whoever frees the slot, after the value's Release/Acquire chain |
 //! | page pointer | Release CAS to publish, Acquire loads | a page's slots are seen initialised |
