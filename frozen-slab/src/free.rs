@@ -56,7 +56,7 @@
 //! are type-stable (see `pages.rs`) and the link is an atomic; what it holds
 //! then (the taker's shard) is discarded with that failed CAS.
 
-use crate::pages::Pages;
+use crate::pages::{Pages, MAX_SLOTS};
 use crate::slot::Slot;
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use frozen_refcount::__sync::{AtomicU32, AtomicU64, AtomicUsize};
@@ -103,7 +103,8 @@ pub(crate) struct FreeList {
 impl FreeList {
     const_fn_unless_loom! {
         /// Every stack and run empty, no slot used yet, at most `limit`
-        /// slots (`limit <= MAX_SLOTS < 2^32`).
+        /// slots, or `MAX_SLOTS` (`< 2^32`) if `limit` is more: the limit
+        /// of a slab's or pool's `with_max_slots`.
         pub(crate) fn new(limit: usize) -> Self {
             FreeList {
                 shards: array_of!(
@@ -116,7 +117,8 @@ impl FreeList {
                 ),
                 unused: Padded(AtomicUsize::new(0)),
                 used: Padded(AtomicUsize::new(1)),
-                limit,
+                // `Ord::min` is not `const`.
+                limit: if limit < MAX_SLOTS { limit } else { MAX_SLOTS },
             }
         }
     }

@@ -98,6 +98,18 @@
 //! times. The mark carries the same generation, which is what a `get`
 //! compares.
 //!
+//! A [`Config`](crate::Config) with `RESERVED_BITS = R` takes the key's top
+//! R bits for the user, out of the generation field, as sharded-slab takes
+//! them out of its generation: the key and the mark carry the generation
+//! modulo 2^(32 - R) (the refcount keeps all 32 bits), and every lookup
+//! drops the key's top R bits before comparing. A stale key is then refused
+//! until its slot has been reused 2^(32 - R) times. The mask is a constant
+//! of the config type, `u32::MAX` for [`DefaultConfig`](crate::DefaultConfig),
+//! so with the default the `&` folds away and `get` compiles to the same
+//! instructions as without a config. At most 30 bits may be reserved (a
+//! compile-time check); sharded-slab checks its own bound when the slab is
+//! made.
+//!
 //! A [`VacantEntry`](crate::VacantEntry) dropped without a value spends its
 //! life all the same ([`skip_generation`](frozen_refcount::FrozenRefcount::skip_generation):
 //! the generation advances, the word stays frozen), so its key never names
@@ -219,15 +231,16 @@
 //!
 //! | | sharded-slab | frozen-slab | why |
 //! | --- | --- | --- | --- |
-//! | API | `Slab<T, C = DefaultConfig>`: `new`, `new_with_config`, `insert`, `vacant_entry`, `get`, `get_owned`, `contains`, `remove`, `take`, `unique_iter`, `USED_BITS`; `Entry`, `OwnedEntry`, `VacantEntry`, `UniqueIter` | `Slab<T>` with the same methods and guards, less `new_with_config` and `USED_BITS`, plus [`with_max_slots`](crate::Slab::with_max_slots) and [`MAX_SLOTS`](crate::Slab::MAX_SLOTS); [`Slab::new`] is a `const fn` | code that names `Slab<T>` switches with its `use` line; code that names a `Config` does not compile |
-//! | `Pool` and `Clear` | `Pool<T: Clear + Default, C>`, `pool::{Ref, RefMut, OwnedRef, OwnedRefMut}`, `Clear` | [`Pool`](crate::Pool) `<T: Clear + Default>` with the same methods and guards, and the same `Clear` impls; where its semantics differ: the [`pool`](crate::pool) module | the same slots, pages and free lists as `Slab` |
-//! | missing here | | `Config` and `DefaultConfig`, `Slab::new_with_config`, `USED_BITS` (reserved high key bits) | not needed for the pattern; every key bit is used |
-//! | generations per slot before a stale key aliases | 2^13 - 1 (the bits left in a 64-bit key) | 2^32 | `Tagged` carries a 32-bit generation, and the key has room for it |
+//! | API | `Slab<T, C = DefaultConfig>`: `new`, `new_with_config`, `insert`, `vacant_entry`, `get`, `get_owned`, `contains`, `remove`, `take`, `unique_iter`, `USED_BITS`; `Entry`, `OwnedEntry`, `VacantEntry`, `UniqueIter` (each with `C`) | the same, with the same `C` parameter and default, plus [`with_max_slots`](crate::Slab::with_max_slots), [`with_max_slots_and_config`](crate::Slab::with_max_slots_and_config) and [`MAX_SLOTS`](crate::Slab::MAX_SLOTS); [`Slab::new`] and [`Slab::new_with_config`] are `const fn`s; `UniqueIter` also has the default | code switches with its `use` line, also code generic over `C: Config` |
+//! | `Pool` and `Clear` | `Pool<T: Clear + Default, C>`, `pool::{Ref, RefMut, OwnedRef, OwnedRefMut}`, `Clear` | [`Pool`](crate::Pool) `<T: Clear + Default, C>` with the same methods and guards (and `C`), and the same `Clear` impls; where its semantics differ: the [`pool`](crate::pool) module | the same slots, pages and free lists as `Slab` |
+//! | [`Config`](crate::Config) and [`DefaultConfig`](crate::DefaultConfig) | `MAX_THREADS`, `MAX_PAGES`, `INITIAL_PAGE_SIZE`, `RESERVED_BITS`: the shards, their pages, and bits left to the user | the same trait, constants and defaults; `RESERVED_BITS` kept (keys leave the top bits clear, lookups ignore them); the other three accepted and ignored | no thread limit and shared pages: nothing for them to set; the capacity is `with_max_slots` |
+//! | `RESERVED_BITS` out of range | a panic in `new_with_config` | a compile-time error (more than 30) | the mask is a constant of the config type |
+//! | generations per slot before a stale key aliases | 2^13 - 1 (the bits left in a 64-bit key; it counts modulo its largest value), 2^(13 - R) - 1 with `RESERVED_BITS = R` | 2^32, 2^(32 - R) with `RESERVED_BITS = R` (a `Pool`: 2 lives fewer across the refcount's wrap) | `Tagged` carries a 32-bit generation, and the key has room for it; reserved bits come out of it, as in sharded-slab |
 //! | threads | at most 4096 live threads, one shard each; the thread id is in the key | no limit; beyond 16, threads share free lists | no thread id in the key: the shards are only free lists |
 //! | local and remote frees | a slot belongs to its inserting thread's shard; a free from another thread goes on that shard's remote list | a freed slot goes back to the stack of the shard that inserted it, whichever thread frees it; once the slab's never-used slots are spent, any shard's insert may take it | the shard is recorded in the slot, not the key |
 //! | memory | each thread's shard grows its own pages | shards take never-used slots in runs of 16 from shared pages; a shard reuses its own freed slots, and takes new ones before another shard's freed ones (up to the slab's limit) | two threads' slots are never neighbours |
 //! | `insert` on a nearly full slab | `None` when the thread's shard is full | `None` when no slot is free; a slot freed (or a run claimed) on another shard while the insert scans can be missed | the scan is a snapshot of 16 stacks and runs |
-//! | capacity | set by a `Config` type (pages, first page size, thread bits) | at most [`Slab::MAX_SLOTS`] (just under 2^32), or fewer with [`Slab::with_max_slots`] | the key's 32-bit index |
+//! | capacity | set by a `Config` type (pages, first page size, thread bits), per thread | at most [`Slab::MAX_SLOTS`] (just under 2^32), or fewer with [`Slab::with_max_slots`]; a `Config`'s page geometry is ignored | the key's 32-bit index; sharded-slab's per-thread geometry has no total to map to |
 //! | too many guards on one value | `get` returns `None` at the reference limit | past 2^30 guards the count saturates: `get` still succeeds, and the value is never dropped (it leaks) | frozen-refcount's sticky saturation, like Linux's `refcount_t` |
 //! | who drops a removed value | the last guard's drop, or `remove`/`take` | the same, or a concurrent `get`/`get_owned` that returns `None` (above) | `get` takes its reference before it validates the key |
 //! | `Slab<T>: Sync` | `T: Sync` | `T: Send + Sync` | whichever thread drops the last guard drops the value |
@@ -267,5 +280,6 @@
 //! [`Slab`]: crate::Slab
 //! [`Slab::get`]: crate::Slab::get
 //! [`Slab::new`]: crate::Slab::new
+//! [`Slab::new_with_config`]: crate::Slab::new_with_config
 //! [`Slab::MAX_SLOTS`]: crate::Slab::MAX_SLOTS
 //! [`Slab::with_max_slots`]: crate::Slab::with_max_slots

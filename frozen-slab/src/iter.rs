@@ -1,22 +1,33 @@
 //! `UniqueIter`: the values of a slab borrowed `&mut`.
 
+use crate::cfg::{Config, DefaultConfig};
 use crate::pages::Slots;
 use core::fmt;
+use core::marker::PhantomData;
 
 /// An iterator over the values of a [`Slab`](crate::Slab), from
 /// [`Slab::unique_iter`](crate::Slab::unique_iter). Yields the values that
 /// are present (inserted and not removed), in slot order.
-pub struct UniqueIter<'a, T> {
+///
+/// `C` is the slab's [`Config`], as in sharded-slab (which gives it no
+/// default; the default here lets `UniqueIter<'_, T>` name the iterator of
+/// a `Slab<T>`).
+pub struct UniqueIter<'a, T, C: Config = DefaultConfig> {
     slots: Slots<'a, T>,
+    /// Only a type, as in `Slab`: no effect on `Send`, `Sync` or drop check.
+    _cfg: PhantomData<fn() -> C>,
 }
 
-impl<'a, T> UniqueIter<'a, T> {
+impl<'a, T, C: Config> UniqueIter<'a, T, C> {
     pub(crate) fn new(slots: Slots<'a, T>) -> Self {
-        UniqueIter { slots }
+        UniqueIter {
+            slots,
+            _cfg: PhantomData,
+        }
     }
 }
 
-impl<'a, T> Iterator for UniqueIter<'a, T> {
+impl<'a, T, C: Config> Iterator for UniqueIter<'a, T, C> {
     type Item = &'a T;
     fn next(&mut self) -> Option<&'a T> {
         let slot = self.slots.find(|s| s.is_present_any())?;
@@ -26,7 +37,7 @@ impl<'a, T> Iterator for UniqueIter<'a, T> {
     }
 }
 
-impl<T> fmt::Debug for UniqueIter<'_, T> {
+impl<T, C: Config> fmt::Debug for UniqueIter<'_, T, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UniqueIter").finish_non_exhaustive()
     }

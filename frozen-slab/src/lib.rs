@@ -32,6 +32,15 @@
 //! they allocate is allocated once. `clear` never blocks: the last guard
 //! clears the value, and `Clear::clear` may use the pool again. The
 //! [`pool`] module lists where it differs from sharded-slab's.
+//!
+//! # Configuration
+//!
+//! [`Config`] and [`DefaultConfig`] are sharded-slab's, with the same
+//! constants and defaults, and `Slab<T, C>`, `Pool<T, C>` and their guards
+//! take the config type `C` as there. Only
+//! [`RESERVED_BITS`](Config::RESERVED_BITS) has an effect (the top bits
+//! of every key are left to the user); the page geometry and the thread
+//! limit are accepted and ignored.
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -62,6 +71,7 @@ macro_rules! array_of {
     }};
 }
 
+mod cfg;
 mod clear;
 mod entry;
 mod free;
@@ -73,6 +83,7 @@ pub mod pool;
 mod slab;
 mod slot;
 
+pub use cfg::{Config, DefaultConfig};
 pub use clear::Clear;
 pub use entry::{Entry, OwnedEntry, VacantEntry};
 pub use iter::UniqueIter;

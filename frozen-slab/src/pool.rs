@@ -11,7 +11,8 @@
 //! # Where it differs from sharded-slab
 //!
 //! As for the slab (see the crate docs): keys carry a 32-bit generation,
-//! there is no thread limit and no `Config` (the capacity is
+//! there is no thread limit, of a [`Config`]'s constants only
+//! [`RESERVED_BITS`](Config::RESERVED_BITS) has an effect (the capacity is
 //! [`Pool::with_max_slots`]), guards never fail for being too many, and a
 //! `get` that misses can be the one that clears a value. Besides:
 //!
@@ -20,7 +21,11 @@
 //!   thread drops the last guard clears the value.
 //! - **Keys name lives 2 to 2^32 - 1 of a slot** (generation 0 marks a
 //!   slot that never held a value): a stale key is refused until its slot
-//!   has been reused 2^32 - 2 times.
+//!   has been reused 2^32 - 2 times. With `RESERVED_BITS = R` the key
+//!   carries the life's number modulo 2^(32 - R): a stale key is refused
+//!   until its slot has been reused 2^(32 - R) times, or 2^(32 - R) - 2
+//!   times when those lives span the wrap of the slot's 32-bit count (once
+//!   every 2^32 - 2 lives), where the numbers 0 and 1 are skipped.
 //! - **`clear` of a key still held by its [`RefMut`] returns `false`**: the
 //!   key is not in the pool until the guard is dropped or downgraded, as
 //!   for `get`. (sharded-slab returns `false` on a slot never used before;
@@ -49,6 +54,7 @@ mod guards;
 
 pub use guards::{OwnedRef, OwnedRefMut, Ref, RefMut};
 
+use crate::cfg::{CfgPrivate, Config, DefaultConfig};
 use crate::clear::Clear;
 use crate::free::FreeList;
 use crate::key::Key;
@@ -56,6 +62,7 @@ use crate::pages::{Pages, Slots, MAX_SLOTS};
 use crate::slot::Slot;
 use alloc::sync::Arc;
 use core::fmt;
+use core::marker::PhantomData;
 use core::mem;
 use frozen_refcount::Put;
 
@@ -104,39 +111,87 @@ use frozen_refcount::Put;
 /// assert_ne!(again.key(), key);
 /// assert!(again.is_empty() && again.capacity() >= 5);
 /// ```
-pub struct Pool<T: Clear + Default> {
+///
+/// `C` is the [`Config`], as in sharded-slab; of its constants frozen-slab
+/// uses only [`RESERVED_BITS`](Config::RESERVED_BITS). It is a type only:
+/// it changes neither the pool's size nor its `Send` and `Sync`.
+pub struct Pool<T, C = DefaultConfig>
+where
+    T: Clear + Default,
+    C: Config,
+{
     pages: Pages<T>,
     free: FreeList,
+    /// As in `Slab`: never stored, so no effect on auto traits.
+    _cfg: PhantomData<fn() -> C>,
 }
 
 // SAFETY: values are made and cleared by whichever thread creates them or
 // drops their last reference (`T: Send`), and shared through `Ref` by every
 // thread that gets one (`T: Sync`).
-unsafe impl<T: Clear + Default + Send + Sync> Sync for Pool<T> {}
+unsafe impl<T: Clear + Default + Send + Sync, C: Config> Sync for Pool<T, C> {}
 // SAFETY: sending the pool sends the values it owns.
-unsafe impl<T: Clear + Default + Send> Send for Pool<T> {}
+unsafe impl<T: Clear + Default + Send, C: Config> Send for Pool<T, C> {}
 
+/// The constructors of a pool with [`DefaultConfig`], as in sharded-slab:
+/// a call without a type annotation needs the configuration fixed.
 impl<T: Clear + Default> Pool<T> {
+    const_fn_unless_loom! {
+        /// An empty pool. Allocates nothing until the first create. A
+        /// `const fn`, as [`Slab::new`](crate::Slab::new) is.
+        #[must_use]
+        pub fn new() -> Self {
+            Self::with_max_slots(MAX_SLOTS)
+        }
+    }
+
+    const_fn_unless_loom! {
+        /// An empty pool with configuration `C`, as sharded-slab's
+        /// `new_with_config`: of `C`'s constants, only
+        /// [`RESERVED_BITS`](Config::RESERVED_BITS) has an effect. A `C`
+        /// that reserves more than 30 bits does not compile.
+        #[must_use]
+        pub fn new_with_config<C: Config>() -> Pool<T, C> {
+            Self::with_max_slots_and_config::<C>(MAX_SLOTS)
+        }
+    }
+
+    const_fn_unless_loom! {
+        /// An empty pool that holds at most `max` values at once (at most
+        /// [`MAX_SLOTS`](Self::MAX_SLOTS)): `create` returns `None` past it.
+        /// (sharded-slab sets its limits by a [`Config`] type, whose page
+        /// geometry frozen-slab ignores.)
+        #[must_use]
+        pub fn with_max_slots(max: usize) -> Self {
+            Self::with_max_slots_and_config::<DefaultConfig>(max)
+        }
+    }
+
+    const_fn_unless_loom! {
+        /// [`with_max_slots`](Self::with_max_slots) with configuration `C`,
+        /// as [`Slab::with_max_slots_and_config`](crate::Slab::with_max_slots_and_config).
+        #[must_use]
+        pub fn with_max_slots_and_config<C: Config>(max: usize) -> Pool<T, C> {
+            // As for the slab: a bad `C` does not compile.
+            const { C::GENERATION_MASK };
+            Pool {
+                pages: Pages::new(),
+                free: FreeList::new(max),
+                _cfg: PhantomData,
+            }
+        }
+    }
+}
+
+impl<T: Clear + Default, C: Config> Pool<T, C> {
     /// The most values a pool can hold at once: `32 * (2^27 - 1)`, just
     /// under 2^32, as for [`Slab`](crate::Slab::MAX_SLOTS).
     pub const MAX_SLOTS: usize = MAX_SLOTS;
 
-    /// An empty pool. Allocates nothing until the first create.
-    #[must_use]
-    pub fn new() -> Self {
-        Self::with_max_slots(MAX_SLOTS)
-    }
-
-    /// An empty pool that holds at most `max` values at once (at most
-    /// [`MAX_SLOTS`](Self::MAX_SLOTS)): `create` returns `None` past it.
-    /// (sharded-slab sets its limits by a `Config` type.)
-    #[must_use]
-    pub fn with_max_slots(max: usize) -> Self {
-        Pool {
-            pages: Pages::new(),
-            free: FreeList::new(max.min(MAX_SLOTS)),
-        }
-    }
+    /// The low bits of a key that the pool uses, as sharded-slab's
+    /// `Pool::USED_BITS`: `64 - C::RESERVED_BITS` (see
+    /// [`Slab::USED_BITS`](crate::Slab::USED_BITS)).
+    pub const USED_BITS: usize = usize::BITS as usize - C::RESERVED_BITS;
 
     /// Takes a value from the pool for a new key and returns a guard with
     /// exclusive access to it; `None` when the pool is full.
@@ -147,14 +202,14 @@ impl<T: Clear + Default> Pool<T> {
     /// [`clear`](Self::clear) returns `false`. Dropping the guard puts the
     /// value in the pool; [`RefMut::downgrade`] does so and keeps a shared
     /// guard.
-    pub fn create(&self) -> Option<RefMut<'_, T>> {
+    pub fn create(&self) -> Option<RefMut<'_, T, C>> {
         let (slot, key) = self.reserve()?;
         Some(RefMut::new(self, slot, key))
     }
 
     /// [`create`](Self::create) for an `Arc<Pool>`: the guard keeps the
     /// pool alive and has no lifetime, so it can be stored or sent.
-    pub fn create_owned(self: Arc<Self>) -> Option<OwnedRefMut<T>> {
+    pub fn create_owned(self: Arc<Self>) -> Option<OwnedRefMut<T, C>> {
         let (slot, key) = self.reserve()?;
         let slot = slot.into_raw();
         Some(OwnedRefMut::new(self, slot, key))
@@ -190,15 +245,15 @@ impl<T: Clear + Default> Pool<T> {
     /// panic from it propagates out of `get`). The same holds for
     /// [`get_owned`](Self::get_owned).
     #[inline]
-    pub fn get(&self, key: usize) -> Option<Ref<'_, T>> {
-        let slot = self.acquire(Key::unpack(key))?;
+    pub fn get(&self, key: usize) -> Option<Ref<'_, T, C>> {
+        let slot = self.acquire(Key::unpack::<C>(key))?;
         Some(Ref::new(self, slot, key))
     }
 
     /// [`get`](Self::get) for an `Arc<Pool>`: the guard keeps the pool
     /// alive and has no lifetime, so it can be stored or sent.
-    pub fn get_owned(self: Arc<Self>, key: usize) -> Option<OwnedRef<T>> {
-        let slot = self.acquire(Key::unpack(key))?.into_raw();
+    pub fn get_owned(self: Arc<Self>, key: usize) -> Option<OwnedRef<T, C>> {
+        let slot = self.acquire(Key::unpack::<C>(key))?.into_raw();
         Some(OwnedRef::new(self, slot, key))
     }
 
@@ -217,7 +272,7 @@ impl<T: Clear + Default> Pool<T> {
     /// that thread is already unwinding (a guard dropped by a panic)
     /// aborts, as any panic in a destructor during unwinding does.
     pub fn clear(&self, key: usize) -> bool {
-        let key = Key::unpack(key);
+        let key = Key::unpack::<C>(key);
         // `unmark` succeeds once per life, and its winner owns the pool's
         // reference to the life (`Body::unmark`: its Acquire pairs with
         // `publish`'s Release, so the `put` lands on the live word).
@@ -250,6 +305,20 @@ impl<T: Clear + Default> Pool<T> {
     /// skips from `u32::MAX` over 0 to 1). So lives are numbered from 2 to
     /// `u32::MAX`, the slot's value exists iff its generation is not 0, and
     /// `Drop` needs no other record.
+    ///
+    /// These are the refcount's generations, all 32 bits, whatever the
+    /// config: the key carries the life's number cut to `32 - R` bits
+    /// (`Key::of_life`, R the config's `RESERVED_BITS`), and the mark the
+    /// same. A key's generation may then be 0 or 1 (life `2^(32 - R)`,
+    /// say): harmless, since "no value" is read from the refcount, never
+    /// from a key or a mark. What the skip costs a narrow field: lives go
+    /// round every `2^32 - 2`, which is not a multiple of `2^(32 - R)`, so
+    /// across the wrap the key's generation jumps from `2^(32 - R) - 1`
+    /// (life `u32::MAX`) to 2 (the next life, 2), skipping 0 and 1: a key
+    /// whose `2^(32 - R)` following lives span the wrap aliases after
+    /// `2^(32 - R) - 2` of them. (With no reserved bits that is the
+    /// `2^32 - 2` of a full field.) Skipping whole turns of the narrow
+    /// field instead would take up to 2^31 `skip_generation`s.
     fn reserve(&self) -> Option<(Slot<'_, T>, Key)> {
         // The pop's Acquire (on the free stack's head) orders everything the
         // slot's last owner did (the clear, the freeze) before us.
@@ -271,7 +340,7 @@ impl<T: Clear + Default> Pool<T> {
             slot.refs.skip_generation();
         }
         let generation = slot.refs.generation().wrapping_add(1);
-        Some((slot, Key { index, generation }))
+        Some((slot, Key::of_life::<C>(index, generation)))
     }
 
     /// Begins the life `reserve` prepared: the slot goes live with `refs`
@@ -282,7 +351,7 @@ impl<T: Clear + Default> Pool<T> {
         // `Clear`, `init` or `RefMut`) happen-before every `try_get` that
         // succeeds on this life (Acquire), and so before every `Ref` of it.
         slot.refs.unfreeze(refs);
-        debug_assert_eq!(slot.refs.generation(), key.generation);
+        debug_assert_eq!(Key::of_life::<C>(key.index, slot.refs.generation()), key);
         // Release: after the `unfreeze`, so a `clear` whose `unmark` reads
         // this (Acquire) puts its reference into the live word.
         slot.mark_present(key.generation);
@@ -340,12 +409,12 @@ impl<T: Clear + Default> Pool<T> {
 
 /// `reserve`'s undo when `T::default()` panics: the slot, still empty, goes
 /// back to the free list.
-struct GiveBack<'a, T: Clear + Default> {
-    pool: &'a Pool<T>,
+struct GiveBack<'a, T: Clear + Default, C: Config> {
+    pool: &'a Pool<T, C>,
     index: u32,
 }
 
-impl<T: Clear + Default> Drop for GiveBack<'_, T> {
+impl<T: Clear + Default, C: Config> Drop for GiveBack<'_, T, C> {
     fn drop(&mut self) {
         // The push's Release publishes nothing here (nothing was written);
         // the next owner pops the slot as we popped it, at generation 0.
@@ -359,13 +428,13 @@ impl<T: Clear + Default> Default for Pool<T> {
     }
 }
 
-impl<T: Clear + Default> fmt::Debug for Pool<T> {
+impl<T: Clear + Default, C: Config> fmt::Debug for Pool<T, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pool").finish_non_exhaustive()
     }
 }
 
-impl<T: Clear + Default> Drop for Pool<T> {
+impl<T: Clear + Default, C: Config> Drop for Pool<T, C> {
     /// Drops every value the pool made (in the pool, held by a guard that
     /// was leaked, or in a retired slot). When one value's `Drop` panics the
     /// rest are still dropped, then the panic goes on, as for a `Vec`.
@@ -395,5 +464,46 @@ impl<T> Drop for DropRest<'_, T> {
     /// `drop_each`: drops the rest.
     fn drop(&mut self) {
         self.drop_each();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 8 generation bits: the narrow field comes round every 256 lives.
+    struct Reserve24;
+    impl Config for Reserve24 {
+        const RESERVED_BITS: usize = 24;
+    }
+
+    /// The refcount's generations skip 0 and 1 at their wrap (`reserve`),
+    /// so a narrow key whose following lives span the wrap aliases after
+    /// `2^(32 - R) - 2` of them: the bound the `pool` module documents.
+    #[test]
+    fn across_the_wrap_a_narrow_key_aliases_two_lives_early() {
+        let mut pool = Pool::<Option<u32>>::with_max_slots_and_config::<Reserve24>(1);
+        let key = pool.create_with(|v| *v = Some(0)).unwrap();
+        assert!(pool.clear(key));
+        let slot = pool.pages.slots().next().unwrap();
+        // SAFETY: `&mut pool`; the slot is frozen and holds its value, as
+        // after `u32::MAX - 10` lives.
+        unsafe { crate::slot::fast_forward(slot.refs, u32::MAX - 10) };
+
+        let first = pool.create_with(|v| *v = Some(1)).unwrap();
+        assert_eq!(first >> 32, ((u32::MAX - 9) & 0xFF) as usize);
+        assert!(pool.clear(first));
+        let mut lives = 0;
+        loop {
+            lives += 1;
+            let key = pool.create_with(|v| *v = Some(lives)).unwrap();
+            if key == first {
+                assert_eq!(*pool.get(first).unwrap(), Some(lives));
+                break;
+            }
+            assert!(pool.get(first).is_none() && !pool.clear(first));
+            assert!(pool.clear(key));
+        }
+        assert_eq!(lives, (1 << 8) - 2);
     }
 }

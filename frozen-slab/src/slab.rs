@@ -7,6 +7,7 @@
 //! reference: `remove` puts it, `take` waits to `freeze(1)`. Whoever gets
 //! `Put::Last` (or freezes) owns the slot: drops the value and pushes the slot.
 
+use crate::cfg::{CfgPrivate, Config, DefaultConfig};
 use crate::entry::{Entry, OwnedEntry, VacantEntry};
 use crate::free::FreeList;
 use crate::iter::UniqueIter;
@@ -15,6 +16,7 @@ use crate::pages::{Pages, Slots, MAX_SLOTS};
 use crate::slot::Slot;
 use alloc::sync::Arc;
 use core::fmt;
+use core::marker::PhantomData;
 use frozen_refcount::Put;
 
 /// A lock-free concurrent slab: values behind `usize` keys, with `get` as one
@@ -23,22 +25,29 @@ use frozen_refcount::Put;
 /// The API is sharded-slab's `Slab`; where the semantics differ is listed in
 /// [`implementation`](crate::implementation#differences-from-sharded-slab).
 /// See the crate root for examples.
-pub struct Slab<T> {
+///
+/// `C` is the [`Config`], as in sharded-slab; of its constants frozen-slab
+/// uses only [`RESERVED_BITS`](Config::RESERVED_BITS). It is a type only:
+/// it changes neither the slab's size nor its `Send` and `Sync`.
+pub struct Slab<T, C: Config = DefaultConfig> {
     pages: Pages<T>,
     free: FreeList,
+    /// `fn() -> C`: the configuration is never stored, so it must not make
+    /// the slab `!Send`, `!Sync` or drop-checked as if it owned a `C`.
+    _cfg: PhantomData<fn() -> C>,
 }
 
 // SAFETY: values are moved in by `insert` and dropped or moved out by
 // whichever thread releases the last reference (`T: Send`), and shared
 // through `Entry` by every thread that gets one (`T: Sync`).
-unsafe impl<T: Send + Sync> Sync for Slab<T> {}
+unsafe impl<T: Send + Sync, C: Config> Sync for Slab<T, C> {}
 // SAFETY: sending the slab sends the values it owns.
-unsafe impl<T: Send> Send for Slab<T> {}
+unsafe impl<T: Send, C: Config> Send for Slab<T, C> {}
 
+/// The constructors of a slab with [`DefaultConfig`], as in sharded-slab
+/// (where `new` and `new_with_config` are on `Slab<T>` too): a call without
+/// a type annotation needs the configuration fixed.
 impl<T> Slab<T> {
-    /// The most values a slab can hold: `32 * (2^27 - 1)`, just under 2^32.
-    pub const MAX_SLOTS: usize = MAX_SLOTS;
-
     const_fn_unless_loom! {
         /// An empty slab. Allocates nothing until the first insert: it is an
         /// array of null page pointers and the free lists' empty heads, so
@@ -60,19 +69,74 @@ impl<T> Slab<T> {
     }
 
     const_fn_unless_loom! {
-        /// An empty slab that holds at most `max` values at once (at most
-        /// [`MAX_SLOTS`](Self::MAX_SLOTS)): `insert` returns `None` past it.
-        /// (sharded-slab sets its limits by a `Config` type.) A `const fn`,
-        /// as [`new`](Self::new) is.
+        /// An empty slab with configuration `C`, as sharded-slab's
+        /// `new_with_config`: of `C`'s constants, only
+        /// [`RESERVED_BITS`](Config::RESERVED_BITS) has an effect. A
+        /// `const fn`, as [`new`](Self::new) is. A `C` that reserves more
+        /// than 30 bits does not compile.
+        ///
+        /// ```
+        /// use frozen_slab::{Config, Slab};
+        ///
+        /// struct Reserve4;
+        /// impl Config for Reserve4 {
+        ///     const RESERVED_BITS: usize = 4;
+        /// }
+        ///
+        /// static TAGGED: Slab<u32, Reserve4> = Slab::new_with_config::<Reserve4>();
+        ///
+        /// let key = TAGGED.insert(7).unwrap();
+        /// assert_eq!(key >> 60, 0);
+        /// assert!(TAGGED.contains(key | 0b1010 << 60));
+        /// ```
         #[must_use]
-        pub fn with_max_slots(max: usize) -> Self {
+        pub fn new_with_config<C: Config>() -> Slab<T, C> {
+            Self::with_max_slots_and_config::<C>(MAX_SLOTS)
+        }
+    }
+
+    const_fn_unless_loom! {
+        /// [`with_max_slots`](Self::with_max_slots) with configuration `C`
+        /// (see [`new_with_config`](Self::new_with_config)). A separate
+        /// constructor rather than a generic `with_max_slots`, so that
+        /// `Slab::with_max_slots(n)` keeps its configuration without a type
+        /// annotation.
+        #[must_use]
+        pub fn with_max_slots_and_config<C: Config>(max: usize) -> Slab<T, C> {
+            // Evaluates (so checks) `C::RESERVED_BITS` for every slab built
+            // with `C`: a bad config is an error at compile time.
+            const { C::GENERATION_MASK };
             Slab {
                 pages: Pages::new(),
-                // `Ord::min` is not `const`.
-                free: FreeList::new(if max < MAX_SLOTS { max } else { MAX_SLOTS }),
+                free: FreeList::new(max),
+                _cfg: PhantomData,
             }
         }
     }
+
+    const_fn_unless_loom! {
+        /// An empty slab that holds at most `max` values at once (at most
+        /// [`MAX_SLOTS`](Self::MAX_SLOTS)): `insert` returns `None` past it.
+        /// (sharded-slab sets its limits by a [`Config`] type, whose page
+        /// geometry frozen-slab ignores.) A `const fn`, as [`new`](Self::new)
+        /// is. With another configuration:
+        /// [`with_max_slots_and_config`](Self::with_max_slots_and_config).
+        #[must_use]
+        pub fn with_max_slots(max: usize) -> Self {
+            Self::with_max_slots_and_config::<DefaultConfig>(max)
+        }
+    }
+}
+
+impl<T, C: Config> Slab<T, C> {
+    /// The most values a slab can hold: `32 * (2^27 - 1)`, just under 2^32.
+    pub const MAX_SLOTS: usize = MAX_SLOTS;
+
+    /// The low bits of a key that the slab uses, as sharded-slab's
+    /// `USED_BITS`: `64 - C::RESERVED_BITS`. The bits above are never set
+    /// in a key and are ignored by every lookup, so the user may put other
+    /// data there ([`Config::RESERVED_BITS`]).
+    pub const USED_BITS: usize = usize::BITS as usize - C::RESERVED_BITS;
 
     /// Inserts a value; its key, or `None` when the slab is full (the value
     /// is then dropped, as in sharded-slab).
@@ -92,11 +156,15 @@ impl<T> Slab<T> {
     /// Reserves a slot and its key before the value exists (a value that
     /// holds its own key). Dropping the `VacantEntry` unused frees the slot
     /// and spends the key: it never names a value, as in sharded-slab.
-    pub fn vacant_entry(&self) -> Option<VacantEntry<'_, T>> {
+    pub fn vacant_entry(&self) -> Option<VacantEntry<'_, T, C>> {
         let (index, slot) = self.free.pop(&self.pages)?;
         // The life about to begin: `unfreeze` advances the generation by one.
         let generation = slot.refs.generation().wrapping_add(1);
-        Some(VacantEntry::new(self, slot, Key { index, generation }))
+        Some(VacantEntry::new(
+            self,
+            slot,
+            Key::of_life::<C>(index, generation),
+        ))
     }
 
     /// A guard for the value under `key`, or `None` if the key is not in
@@ -116,22 +184,22 @@ impl<T> Slab<T> {
     /// [`implementation`](crate::implementation#what-a-get-that-misses-can-do)
     /// says why). The same holds for [`get_owned`](Self::get_owned).
     #[inline]
-    pub fn get(&self, key: usize) -> Option<Entry<'_, T>> {
-        let slot = self.acquire(Key::unpack(key))?;
+    pub fn get(&self, key: usize) -> Option<Entry<'_, T, C>> {
+        let slot = self.acquire(Key::unpack::<C>(key))?;
         Some(Entry::new(self, slot, key))
     }
 
     /// [`get`](Self::get) for an `Arc<Slab>`: the guard keeps the slab alive
     /// and has no lifetime. Like `get`, a call that returns `None` can run
     /// (and propagate a panic from) a removed value's `Drop`.
-    pub fn get_owned(self: Arc<Self>, key: usize) -> Option<OwnedEntry<T>> {
-        let slot = self.acquire(Key::unpack(key))?.into_raw();
+    pub fn get_owned(self: Arc<Self>, key: usize) -> Option<OwnedEntry<T, C>> {
+        let slot = self.acquire(Key::unpack::<C>(key))?.into_raw();
         Some(OwnedEntry::new(self, slot, key))
     }
 
     /// Whether `key` is in the slab (a snapshot: one Relaxed load, no write).
     pub fn contains(&self, key: usize) -> bool {
-        let key = Key::unpack(key);
+        let key = Key::unpack::<C>(key);
         self.pages
             .get(key.index)
             .is_some_and(|slot| slot.is_present(key.generation))
@@ -145,7 +213,7 @@ impl<T> Slab<T> {
     /// the panic propagates to that caller and the slot is still recycled. From now on `get` and
     /// `contains` miss it, and of two concurrent `remove`s one returns `true`.
     pub fn remove(&self, key: usize) -> bool {
-        let key = Key::unpack(key);
+        let key = Key::unpack::<C>(key);
         let Some(slot) = self.pages.get(key.index) else {
             return false;
         };
@@ -164,7 +232,7 @@ impl<T> Slab<T> {
     /// Do not call it while this thread holds an `Entry` for the key: it
     /// would wait forever.
     pub fn take(&self, key: usize) -> Option<T> {
-        let key = Key::unpack(key);
+        let key = Key::unpack::<C>(key);
         let slot = self.pages.get(key.index)?;
         if !slot.unmark(key.generation) {
             return None;
@@ -184,7 +252,7 @@ impl<T> Slab<T> {
 
     /// Iterates over the values, with `&mut` access to the slab (no
     /// concurrent change is possible).
-    pub fn unique_iter(&mut self) -> UniqueIter<'_, T> {
+    pub fn unique_iter(&mut self) -> UniqueIter<'_, T, C> {
         UniqueIter::new(self.pages.slots())
     }
 
@@ -204,8 +272,11 @@ impl<T> Slab<T> {
     /// the slot pushed (Release) and popped (Acquire) and L's `unfreeze`
     /// stored (Release), which our `try_get` acquired: that clearing
     /// happens-before our load, so by coherence we read it or a later value,
-    /// all of which belong to life L. And `present(g)` is `present(L)` only
-    /// for `g == L` (mod 2^32).
+    /// all of which belong to life L. Life L's mark is `present(L)` with L
+    /// cut to the key's generation field (`Key::of_life`), so a key of
+    /// generation `g` matches it only for `g == L` modulo 2^(32 - R), R
+    /// the config's `RESERVED_BITS`: an older key that matches is one that
+    /// has aliased (the documented bound), never a reference of another life.
     ///
     /// The mark lives in the slot's body, apart from the refcount
     /// (`slot.rs`), so on a hit both loads are reads of a line that only
@@ -284,12 +355,12 @@ impl<T> Slab<T> {
 
 /// Pushes slot `index` onto the free list when dropped: `release`'s recycling,
 /// which must happen also when the value's `Drop` unwinds.
-struct Recycle<'a, T> {
-    slab: &'a Slab<T>,
+struct Recycle<'a, T, C: Config> {
+    slab: &'a Slab<T, C>,
     index: u32,
 }
 
-impl<T> Drop for Recycle<'_, T> {
+impl<T, C: Config> Drop for Recycle<'_, T, C> {
     fn drop(&mut self) {
         self.slab.free.push(&self.slab.pages, self.index);
     }
@@ -316,13 +387,13 @@ impl<T> Default for Slab<T> {
     }
 }
 
-impl<T> fmt::Debug for Slab<T> {
+impl<T, C: Config> fmt::Debug for Slab<T, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Slab").finish_non_exhaustive()
     }
 }
 
-impl<T> Drop for Slab<T> {
+impl<T, C: Config> Drop for Slab<T, C> {
     /// Drops every value, as a `Vec` does: when one value's `Drop` panics,
     /// the rest are still dropped (by a guard, during the unwinding),
     /// then the panic goes on. A second panic during that unwinding aborts
@@ -363,19 +434,13 @@ impl<T> Drop for DropRest<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
-    use frozen_refcount::{FrozenRefcount, Tagged};
 
     /// Sets slot 0's refcount to frozen at `generation`: the state the slot
     /// reaches after that many lives, without living them.
     fn fast_forward(slab: &mut Slab<u32>, generation: u32) {
         let slot = slab.pages.slots().next().unwrap();
-        assert!(slot.refs.is_frozen());
-        let frozen_low = FrozenRefcount::<Tagged>::new_frozen().load_raw() & 0xFFFF_FFFF;
-        // SAFETY: `FrozenRefcount<Tagged>` is `repr(transparent)` over an
-        // `AtomicU64` (its documented layout); `&mut slab`: no other access.
-        let word = unsafe { &*(slot.refs as *const FrozenRefcount<Tagged>).cast::<AtomicU64>() };
-        word.store((generation as u64) << 32 | frozen_low, Relaxed);
+        // SAFETY: `&mut slab`: no other access.
+        unsafe { crate::slot::fast_forward(slot.refs, generation) };
     }
 
     /// `new` and `with_max_slots` are `const fn`: a slab can be a `static`

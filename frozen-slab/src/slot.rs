@@ -115,8 +115,11 @@ impl<'a, T> Deref for Slot<'a, T> {
 /// The part of a slot that a `get` only reads.
 ///
 /// `mark`: `generation << 1 | PRESENT` while life `generation` is in the
-/// slab; the PRESENT bit is cleared once, by the `remove` or `take` that
-/// wins, which thereby owns the slab's reference and drops it.
+/// slab, the generation as the key carries it (cut to the bits the config's
+/// `RESERVED_BITS` leave, `Key::of_life`), so that a lookup compares the
+/// key's generation field with it as is; the PRESENT bit is cleared once,
+/// by the `remove` or `take` that wins, which thereby owns the slab's
+/// reference and drops it.
 pub(crate) struct Body<T> {
     mark: AtomicU64,
     /// While the slot is on a free stack, the next free slot's index; while
@@ -226,6 +229,23 @@ impl<T> Body<T> {
         // SAFETY: as for `read`.
         self.value.with_mut(|p| unsafe { (*p).assume_init_drop() });
     }
+}
+
+/// Sets a frozen refcount's generation: the state its slot reaches after
+/// that many lives, without living them (for tests of the generation's wrap).
+///
+/// # Safety
+/// Nobody else accesses the refcount meanwhile (the caller holds the slab
+/// or pool `&mut`).
+#[cfg(test)]
+pub(crate) unsafe fn fast_forward(refs: &Refs, generation: u32) {
+    use core::sync::atomic::AtomicU64 as StdAtomicU64;
+    assert!(refs.is_frozen());
+    let frozen_low = Refs::new_frozen().load_raw() & 0xFFFF_FFFF;
+    // SAFETY: `FrozenRefcount<Tagged>` is `repr(transparent)` over an
+    // `AtomicU64` (its documented layout); no other access by the caller.
+    let word = unsafe { &*(refs as *const Refs).cast::<StdAtomicU64>() };
+    word.store((generation as u64) << 32 | frozen_low, Relaxed);
 }
 
 #[inline(always)]

@@ -3,6 +3,7 @@
 //! reserved by `create`, before its life is published).
 
 use super::Pool;
+use crate::cfg::{Config, DefaultConfig};
 use crate::clear::Clear;
 use crate::key::Key;
 use crate::slot::{RawSlot, Slot};
@@ -19,8 +20,12 @@ use core::ptr;
 /// Dropping the last guard of a cleared key clears the value in place (on
 /// this thread) and recycles the slot; a panic from [`Clear::clear`]
 /// propagates from the drop (see [`Pool::clear`]).
-pub struct Ref<'a, T: Clear + Default> {
-    pool: &'a Pool<T>,
+pub struct Ref<'a, T, C = DefaultConfig>
+where
+    T: Clear + Default,
+    C: Config,
+{
+    pool: &'a Pool<T, C>,
     slot: Slot<'a, T>,
     key: usize,
 }
@@ -28,8 +33,12 @@ pub struct Ref<'a, T: Clear + Default> {
 /// An exclusive guard for a value just taken from a [`Pool`], from
 /// [`Pool::create`]. Its key is not in the pool until the guard is dropped
 /// (the value is then published) or [downgraded](Self::downgrade).
-pub struct RefMut<'a, T: Clear + Default> {
-    pool: &'a Pool<T>,
+pub struct RefMut<'a, T, C = DefaultConfig>
+where
+    T: Clear + Default,
+    C: Config,
+{
+    pool: &'a Pool<T, C>,
     slot: Slot<'a, T>,
     key: Key,
 }
@@ -38,8 +47,12 @@ pub struct RefMut<'a, T: Clear + Default> {
 /// [`Pool::get_owned`] or [`OwnedRefMut::downgrade`]: it keeps the pool
 /// alive, is `'static` if `T` is, and can be stored or sent. Otherwise as
 /// [`Ref`].
-pub struct OwnedRef<T: Clear + Default> {
-    pool: Arc<Pool<T>>,
+pub struct OwnedRef<T, C = DefaultConfig>
+where
+    T: Clear + Default,
+    C: Config,
+{
+    pool: Arc<Pool<T, C>>,
     slot: RawSlot<T>,
     key: usize,
 }
@@ -48,30 +61,35 @@ pub struct OwnedRef<T: Clear + Default> {
 /// an `Arc`, from [`Pool::create_owned`]: like a `Box<T>` whose memory
 /// lives in the pool. It keeps the pool alive, is `'static` if `T` is, and
 /// can be stored or sent. Otherwise as [`RefMut`].
-pub struct OwnedRefMut<T: Clear + Default> {
-    pool: Arc<Pool<T>>,
+pub struct OwnedRefMut<T, C = DefaultConfig>
+where
+    T: Clear + Default,
+    C: Config,
+{
+    pool: Arc<Pool<T, C>>,
     slot: RawSlot<T>,
     key: Key,
 }
 
 // SAFETY: the owned guards share `&T` (`T: Sync`), and whichever thread
 // drops one may clear or publish the value (`T: Send`); the `Arc<Pool>`
-// they hold needs the same.
-unsafe impl<T: Clear + Default + Send + Sync> Send for OwnedRef<T> {}
+// they hold needs the same. `C` is only a type (`PhantomData<fn() -> C>`).
+unsafe impl<T: Clear + Default + Send + Sync, C: Config> Send for OwnedRef<T, C> {}
 // SAFETY: as above; shared access is `&T`.
-unsafe impl<T: Clear + Default + Send + Sync> Sync for OwnedRef<T> {}
+unsafe impl<T: Clear + Default + Send + Sync, C: Config> Sync for OwnedRef<T, C> {}
 // SAFETY: `&mut T` moves with it (`T: Send`), shared access is `&T`
 // (`T: Sync`), and the `Arc<Pool>` needs both.
-unsafe impl<T: Clear + Default + Send + Sync> Send for OwnedRefMut<T> {}
+unsafe impl<T: Clear + Default + Send + Sync, C: Config> Send for OwnedRefMut<T, C> {}
 // SAFETY: as above.
-unsafe impl<T: Clear + Default + Send + Sync> Sync for OwnedRefMut<T> {}
+unsafe impl<T: Clear + Default + Send + Sync, C: Config> Sync for OwnedRefMut<T, C> {}
 
-impl<'a, T: Clear + Default> Ref<'a, T> {
-    pub(crate) fn new(pool: &'a Pool<T>, slot: Slot<'a, T>, key: usize) -> Self {
+impl<'a, T: Clear + Default, C: Config> Ref<'a, T, C> {
+    pub(crate) fn new(pool: &'a Pool<T, C>, slot: Slot<'a, T>, key: usize) -> Self {
         Ref { pool, slot, key }
     }
 
-    /// The value's key.
+    /// The value's key: the one it was looked up with, reserved bits
+    /// included ([`Config::RESERVED_BITS`]), as in sharded-slab.
     #[must_use]
     pub fn key(&self) -> usize {
         self.key
@@ -83,15 +101,15 @@ impl<'a, T: Clear + Default> Ref<'a, T> {
     }
 }
 
-impl<T: Clear + Default> Drop for Ref<'_, T> {
+impl<T: Clear + Default, C: Config> Drop for Ref<'_, T, C> {
     #[inline]
     fn drop(&mut self) {
-        self.pool.put(Key::unpack(self.key).index, self.slot);
+        self.pool.put(Key::unpack::<C>(self.key).index, self.slot);
     }
 }
 
-impl<'a, T: Clear + Default> RefMut<'a, T> {
-    pub(crate) fn new(pool: &'a Pool<T>, slot: Slot<'a, T>, key: Key) -> Self {
+impl<'a, T: Clear + Default, C: Config> RefMut<'a, T, C> {
+    pub(crate) fn new(pool: &'a Pool<T, C>, slot: Slot<'a, T>, key: Key) -> Self {
         RefMut { pool, slot, key }
     }
 
@@ -104,7 +122,7 @@ impl<'a, T: Clear + Default> RefMut<'a, T> {
     /// Puts the value in the pool and keeps a shared guard for it: other
     /// threads can now [`get`](Pool::get) it. (Not `must_use`, as in
     /// sharded-slab: a dropped result is a publish and a put.)
-    pub fn downgrade(self) -> Ref<'a, T> {
+    pub fn downgrade(self) -> Ref<'a, T, C> {
         let this = ManuallyDrop::new(self);
         // Two references: the pool's and the returned guard's.
         this.pool.publish(this.slot, this.key, 2);
@@ -117,7 +135,7 @@ impl<'a, T: Clear + Default> RefMut<'a, T> {
     }
 }
 
-impl<T: Clear + Default> DerefMut for RefMut<'_, T> {
+impl<T: Clear + Default, C: Config> DerefMut for RefMut<'_, T, C> {
     fn deref_mut(&mut self) -> &mut T {
         // SAFETY: the slot is reserved by this guard, which is borrowed
         // mutably for as long as the result.
@@ -125,7 +143,7 @@ impl<T: Clear + Default> DerefMut for RefMut<'_, T> {
     }
 }
 
-impl<T: Clear + Default> Drop for RefMut<'_, T> {
+impl<T: Clear + Default, C: Config> Drop for RefMut<'_, T, C> {
     /// Puts the value in the pool under [`key`](Self::key), also when the
     /// guard is dropped by a panic (as in sharded-slab).
     fn drop(&mut self) {
@@ -133,12 +151,13 @@ impl<T: Clear + Default> Drop for RefMut<'_, T> {
     }
 }
 
-impl<T: Clear + Default> OwnedRef<T> {
-    pub(crate) fn new(pool: Arc<Pool<T>>, slot: RawSlot<T>, key: usize) -> Self {
+impl<T: Clear + Default, C: Config> OwnedRef<T, C> {
+    pub(crate) fn new(pool: Arc<Pool<T, C>>, slot: RawSlot<T>, key: usize) -> Self {
         OwnedRef { pool, slot, key }
     }
 
-    /// The value's key.
+    /// The value's key: the one it was looked up with, reserved bits
+    /// included, as in sharded-slab.
     #[must_use]
     pub fn key(&self) -> usize {
         self.key
@@ -156,16 +175,16 @@ impl<T: Clear + Default> OwnedRef<T> {
     }
 }
 
-impl<T: Clear + Default> Drop for OwnedRef<T> {
+impl<T: Clear + Default, C: Config> Drop for OwnedRef<T, C> {
     #[inline]
     fn drop(&mut self) {
         // The `Arc` is dropped after this body: the pool outlives the clear.
-        self.pool.put(Key::unpack(self.key).index, self.slot());
+        self.pool.put(Key::unpack::<C>(self.key).index, self.slot());
     }
 }
 
-impl<T: Clear + Default> OwnedRefMut<T> {
-    pub(crate) fn new(pool: Arc<Pool<T>>, slot: RawSlot<T>, key: Key) -> Self {
+impl<T: Clear + Default, C: Config> OwnedRefMut<T, C> {
+    pub(crate) fn new(pool: Arc<Pool<T, C>>, slot: RawSlot<T>, key: Key) -> Self {
         OwnedRefMut { pool, slot, key }
     }
 
@@ -177,7 +196,7 @@ impl<T: Clear + Default> OwnedRefMut<T> {
 
     /// Puts the value in the pool and keeps a shared owned guard for it:
     /// other threads can now [`get`](Pool::get) it.
-    pub fn downgrade(self) -> OwnedRef<T> {
+    pub fn downgrade(self) -> OwnedRef<T, C> {
         let this = ManuallyDrop::new(self);
         // Two references: the pool's and the returned guard's.
         this.pool.publish(this.slot(), this.key, 2);
@@ -197,14 +216,14 @@ impl<T: Clear + Default> OwnedRefMut<T> {
     }
 }
 
-impl<T: Clear + Default> DerefMut for OwnedRefMut<T> {
+impl<T: Clear + Default, C: Config> DerefMut for OwnedRefMut<T, C> {
     fn deref_mut(&mut self) -> &mut T {
         // SAFETY: as for `RefMut::deref_mut`.
         unsafe { self.slot().value_mut() }
     }
 }
 
-impl<T: Clear + Default> Drop for OwnedRefMut<T> {
+impl<T: Clear + Default, C: Config> Drop for OwnedRefMut<T, C> {
     /// As [`RefMut`]'s: puts the value in the pool.
     fn drop(&mut self) {
         self.pool.publish(self.slot(), self.key, 1);
@@ -214,7 +233,7 @@ impl<T: Clear + Default> Drop for OwnedRefMut<T> {
 /// `Deref`, `Debug` and `PartialEq<T>` of each guard, through its `value`.
 macro_rules! through_value {
     ($($guard:ident $(<$lt:lifetime>)?),*) => {$(
-        impl<T: Clear + Default> Deref for $guard<$($lt,)? T> {
+        impl<T: Clear + Default, C: Config> Deref for $guard<$($lt,)? T, C> {
             type Target = T;
             #[inline]
             fn deref(&self) -> &T {
@@ -222,13 +241,13 @@ macro_rules! through_value {
             }
         }
 
-        impl<T: Clear + Default + fmt::Debug> fmt::Debug for $guard<$($lt,)? T> {
+        impl<T: Clear + Default + fmt::Debug, C: Config> fmt::Debug for $guard<$($lt,)? T, C> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 fmt::Debug::fmt(self.value(), f)
             }
         }
 
-        impl<T: Clear + Default + PartialEq> PartialEq<T> for $guard<$($lt,)? T> {
+        impl<T: Clear + Default + PartialEq, C: Config> PartialEq<T> for $guard<$($lt,)? T, C> {
             fn eq(&self, other: &T) -> bool {
                 self.value() == other
             }
