@@ -194,7 +194,10 @@ impl FreeList {
     }
 
     /// `shard`'s stack is empty: takes its remote stack whole, keeps the top
-    /// slot and puts the rest on the stack.
+    /// slot and puts the rest on the stack. Out of line: the own stack's pop
+    /// stays short.
+    #[cold]
+    #[inline(never)]
     fn take_remote<'a, T>(&self, shard: usize, pages: &'a Pages<T>) -> Option<(u32, Slot<'a, T>)> {
         let remote = &self.shards[shard].0.remote.0;
         // Relaxed: most often there is nothing to take, and a read costs
