@@ -70,6 +70,10 @@ mod loom_atomic {
                     let _ = self.0.swap(v, order);
                 }
                 #[allow(missing_docs)]
+                pub fn swap(&self, v: $w, order: Ordering) -> $w {
+                    self.0.swap(v, order)
+                }
+                #[allow(missing_docs)]
                 pub fn fetch_add(&self, v: $w, order: Ordering) -> $w {
                     self.0.fetch_add(v, order)
                 }

@@ -1,6 +1,18 @@
-//! Which slot an insert takes: recycled slots from lock-free stacks with
-//! tagged heads, and never-used ("fresh") slots handed out by a bump counter
-//! in runs of `RUN`; one stack and one run per thread shard.
+//! Which slot an insert takes: recycled slots from a thread's local list
+//! and from lock-free stacks with tagged heads, and never-used ("fresh")
+//! slots handed out by a bump counter in runs of `RUN`; per thread shard,
+//! one local list, one stack, one remote stack and one run.
+//!
+//! **Why a local list.** A thread that owns its shard's index (`shard.rs`:
+//! the first `SHARDS` threads alive at once each own one) frees its own
+//! slots to a list that only it touches, plain memory, and takes them back
+//! from there first: an insert and a remove by one thread cost no atomic
+//! step on the free list, as sharded-slab's per-thread local free lists.
+//! The list holds at most `LOCAL_MAX` slots, so a live thread keeps at most
+//! that many freed slots from the others; more go on its shard's stack,
+//! which every thread can take from. A list left by an exited thread is
+//! its index's next owner's, and a steal takes from it (holding the index a
+//! moment) while no thread owns it.
 //!
 //! **Why a tagged head.** A Treiber stack's pop reads `head`, then the head
 //! slot's `link`, then CASes `head` from the first to the second. If
@@ -45,10 +57,13 @@
 //! next`, taken one slot at a time by a CAS from any thread: its own
 //! shard's, or any other once the counter is spent. So the slots of a run
 //! whose threads have exited are taken by the next thread dealt that shard,
-//! or stolen when the slab is full otherwise: with `FreeList::new`'s
-//! limit `n`, `n` values fit whichever threads insert them. Unbounded, a
-//! shard's unused run (at most `RUN - 1` slots) waits for its shard's next
-//! thread: at most `SHARDS * (RUN - 1)` never-used slots so held.
+//! or stolen when the slab is full otherwise; so are the stacks, remote
+//! stacks and exited threads' local lists. With `FreeList::new`'s limit
+//! `n`, `n` values fit whichever threads insert them, less the freed slots
+//! that live threads keep in their local lists (at most `LOCAL_MAX` each,
+//! for the other threads). Unbounded, a shard's unused run (at most
+//! `RUN - 1` slots) waits for its shard's next thread: at most
+//! `SHARDS * (RUN - 1)` never-used slots so held.
 //!
 //! A slot moves between stacks (popped from one, pushed to another); a
 //! stale pop on the first stack then fails its CAS, whose tag has moved.
@@ -59,7 +74,12 @@
 use crate::pages::{Pages, MAX_SLOTS};
 use crate::slot::Slot;
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
-use frozen_refcount::__sync::{AtomicU32, AtomicU64, AtomicUsize};
+use frozen_refcount::__sync::{AtomicU32, AtomicU64, AtomicUsize, UnsafeCell};
+
+mod shard;
+
+#[cfg(frozen_refcount_loom)]
+pub(crate) use shard::use_shard;
 
 const NIL: u32 = u32::MAX;
 
@@ -70,14 +90,21 @@ const SHARDS: usize = 16;
 /// 64-byte cache lines.
 const RUN: usize = 16;
 
+/// The most slots a local list holds; more go on the shard's stack, where
+/// other threads can take them.
+const LOCAL_MAX: u32 = RUN as u32;
+
 /// A value alone on its cache line pair (adjacent-line prefetch included).
 #[repr(align(128))]
 struct Padded<T>(T);
 
-/// One shard's free slots. `head` and `run` share a line: the shard's own
-/// inserts touch both, and the run is read only when the stack is empty.
-/// `remote`, which other shards' threads write, has a line of its own.
+/// One shard's free slots. `local`, `head` and `run` share a line: the
+/// shard's own inserts touch them, in that order. `remote`, which other
+/// shards' threads write, has a line of its own.
 struct Shard {
+    /// The local list: slots freed by the thread that owns this shard's
+    /// index, for it alone (`shard.rs`), at most `LOCAL_MAX`.
+    local: UnsafeCell<Local>,
     /// `tag << 32 | index` of the top free slot (`NIL`: empty).
     head: AtomicU64,
     /// `end << 32 | next`: fresh slots `next..end`, claimed for this shard
@@ -87,6 +114,13 @@ struct Shard {
     /// The top of the slots freed to this shard by other shards' threads
     /// (`NIL`: none), linked through their `link`s. Taken whole.
     remote: Padded<AtomicU32>,
+}
+
+/// A local list: its top slot (`NIL`: empty), linked through the slots'
+/// `link`s, and its length.
+struct Local {
+    top: u32,
+    len: u32,
 }
 
 pub(crate) struct FreeList {
@@ -109,6 +143,7 @@ impl FreeList {
             FreeList {
                 shards: array_of!(
                     Padded(Shard {
+                        local: UnsafeCell::new(Local { top: NIL, len: 0 }),
                         head: AtomicU64::new(NIL as u64),
                         run: AtomicU64::new(0),
                         remote: Padded(AtomicU32::new(NIL)),
@@ -131,8 +166,15 @@ impl FreeList {
     /// Its own shard's stack, its run, a new run, and only then the other
     /// shards' stacks and runs (the module docs say why).
     pub(crate) fn pop<'a, T>(&self, pages: &'a Pages<T>) -> Option<(u32, Slot<'a, T>)> {
-        let own = shard::current();
-        let (index, slot) = match self.pop_from(own, pages) {
+        let current = shard::current();
+        let own = current.index;
+        let local = if current.owner {
+            // SAFETY: this thread owns index `own`.
+            unsafe { self.pop_local(own, pages) }
+        } else {
+            None
+        };
+        let (index, slot) = match local.or_else(|| self.pop_from(own, pages)) {
             Some(popped) => popped,
             None => match self
                 .take_from_run(own)
@@ -164,8 +206,67 @@ impl FreeList {
             if let Some(index) = self.take_from_run(shard) {
                 return Some((index, pages.get_or_alloc(index)));
             }
+            // An exited thread's local list: only while no thread owns
+            // the index (a live owner's list is its own).
+            if let Some(_held) = shard::borrow(shard) {
+                // SAFETY: we hold index `shard` until `_held` drops.
+                if let Some(popped) = unsafe { self.pop_local(shard, pages) } {
+                    return Some(popped);
+                }
+            }
         }
         None
+    }
+
+    /// Pops the top slot of `shard`'s local list.
+    ///
+    /// # Safety
+    ///
+    /// The caller owns index `shard` (`shard.rs`): its thread's claim, or
+    /// a steal's borrow, held for the whole call.
+    #[inline]
+    unsafe fn pop_local<'a, T>(
+        &self,
+        shard: usize,
+        pages: &'a Pages<T>,
+    ) -> Option<(u32, Slot<'a, T>)> {
+        self.shards[shard].0.local.with_mut(|local| {
+            // SAFETY: the caller owns the index, so no other thread touches
+            // this list; every write to it happens-before (program order,
+            // or an owner's Release and the caller's Acquire of the index).
+            let local = unsafe { &mut *local };
+            if local.top == NIL {
+                return None;
+            }
+            let index = local.top;
+            let slot = pages.get(index).expect("a freed slot's page exists");
+            // Relaxed: written by this list's owner (see above).
+            local.top = slot.link.load(Relaxed);
+            local.len -= 1;
+            Some((index, slot))
+        })
+    }
+
+    /// Pushes `slot` (number `index`, owned by the caller) on `shard`'s
+    /// local list; `false`, doing nothing, if the list is full.
+    ///
+    /// # Safety
+    ///
+    /// As for `pop_local`.
+    #[inline]
+    unsafe fn push_local<T>(&self, shard: usize, slot: Slot<'_, T>, index: u32) -> bool {
+        self.shards[shard].0.local.with_mut(|local| {
+            // SAFETY: as in `pop_local`.
+            let local = unsafe { &mut *local };
+            if local.len == LOCAL_MAX {
+                return false;
+            }
+            // Relaxed: read only by this list's owners (see `pop_local`).
+            slot.link.store(local.top, Relaxed);
+            local.top = index;
+            local.len += 1;
+            true
+        })
     }
 
     fn pop_from<'a, T>(&self, shard: usize, pages: &'a Pages<T>) -> Option<(u32, Slot<'a, T>)> {
@@ -276,7 +377,7 @@ impl FreeList {
             let empty = old as u32 >= (old >> 32) as u32;
             if !(empty && run.compare_exchange(old, rest, Relaxed, Relaxed).is_ok()) {
                 for index in (start + 1..end).rev() {
-                    self.push_to(own, pages.get_or_alloc(index), index);
+                    self.link_onto(own, index, pages.get_or_alloc(index));
                 }
             }
         }
@@ -299,30 +400,34 @@ impl FreeList {
         }
     }
 
-    /// Returns slot `index`, owned by the caller, to the free list: the
-    /// stack of the shard that took it. It looks the slot up again rather
-    /// than take it from the caller: a `Slot` argument would be one more
-    /// register carried across the hot `get` + drop for its cold last-`put`
-    /// call (seen in the x86_64 assembly of `get` + drop).
-    /// On that shard's own stack if the caller is one of its threads, else
-    /// on its remote stack.
+    /// Returns slot `index`, owned by the caller, to the shard that took
+    /// it: to its local list if the caller owns that shard (and the list
+    /// has room), to its stack if the caller is another of its threads, else
+    /// to its remote stack.
+    ///
+    /// It looks the slot up again rather than take it from the caller: a
+    /// `Slot` argument would be one more register carried across the hot
+    /// `get` + drop for its cold last-`put` call (seen in the x86_64
+    /// assembly of `get` + drop).
     pub(crate) fn push<T>(&self, pages: &Pages<T>, index: u32) {
         let slot = pages.get(index).expect("a used slot's page exists");
         // Relaxed: written by `pop` for the slot's taker, which
         // happens-before we own it (see there). Any value is sound (it
         // picks a stack); `% SHARDS` keeps it in range.
         let shard = slot.link.load(Relaxed) as usize % SHARDS;
-        if shard == shard::current() {
-            self.push_to(shard, slot, index);
-        } else {
+        let current = shard::current();
+        self.mark_used(shard);
+        if shard != current.index {
             self.push_remote(shard, slot, index);
+        // SAFETY: this thread owns index `shard`.
+        } else if !(current.owner && unsafe { self.push_local(shard, slot, index) }) {
+            self.link_onto(shard, index, slot);
         }
     }
 
     /// Pushes `slot` (number `index`, owned by the caller) on `shard`'s
     /// remote stack.
     fn push_remote<T>(&self, shard: usize, slot: Slot<'_, T>, index: u32) {
-        self.mark_used(shard);
         let remote = &self.shards[shard].0.remote.0;
         // Relaxed: a guess, re-checked by the CAS.
         let mut top = remote.load(Relaxed);
@@ -351,7 +456,7 @@ impl FreeList {
         // Relaxed: a guess, re-checked by the CAS.
         let head = head_word.load(Relaxed);
         let new = (head >> 32).wrapping_add(1) << 32 | first as u64;
-        // Release: as in `push_to`, for the whole chain (whose slots we
+        // Release: as in `link_onto`, for the whole chain (whose slots we
         // acquired from their freers: the popper's Acquire sees their work
         // through us).
         if head as u32 == NIL
@@ -380,12 +485,6 @@ impl FreeList {
         self.link_onto(shard, first, last);
     }
 
-    /// Pushes `slot` (number `index`, owned by the caller) on `shard`'s stack.
-    fn push_to<T>(&self, shard: usize, slot: Slot<'_, T>, index: u32) {
-        self.mark_used(shard);
-        self.link_onto(shard, index, slot);
-    }
-
     /// Puts the chain from slot `first` to slot `last` (one slot if they
     /// are the same; owned by the caller) on top of `shard`'s stack.
     fn link_onto<T>(&self, shard: usize, first: u32, last: Slot<'_, T>) {
@@ -404,36 +503,5 @@ impl FreeList {
                 Err(actual) => head = actual,
             }
         }
-    }
-}
-
-/// The calling thread's shard: a policy only, never needed for soundness.
-mod shard {
-    /// This thread's shard, fixed for its life (shards are dealt
-    /// round-robin as threads first ask).
-    #[cfg(feature = "std")]
-    #[inline]
-    pub(super) fn current() -> usize {
-        use core::cell::Cell;
-        use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-        /// Threads that have asked, process-wide.
-        static THREADS: AtomicUsize = AtomicUsize::new(0);
-        std::thread_local! {
-            static SHARD: Cell<usize> = const { Cell::new(usize::MAX) };
-        }
-        SHARD.with(|s| {
-            if s.get() == usize::MAX {
-                // Relaxed: any distinct-enough number will do.
-                s.set(THREADS.fetch_add(1, Relaxed) % super::SHARDS);
-            }
-            s.get()
-        })
-    }
-
-    /// Without `std` there is no thread identity: one stack for all.
-    #[cfg(not(feature = "std"))]
-    #[inline]
-    pub(super) fn current() -> usize {
-        0
     }
 }

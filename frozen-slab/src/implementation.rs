@@ -166,44 +166,61 @@
 //! is an atomic. (Per-page free lists would have the same ABA on each
 //! page's head, and need the same tag.)
 //!
-//! There are 16 shards, each a stack and a run of never-used slots on its
-//! own pair of cache lines, and a remote stack on another pair. With the `std` feature a thread gets a shard
-//! when it first inserts or frees (dealt round-robin from a process-wide
-//! counter, kept in a thread-local); threads beyond 16 share. Two threads
-//! that each insert and remove their own values must share no line: not a
-//! stack head, and not neighbouring slots, whose refcounts (8 bytes each)
-//! would share the line that every `get` and guard drop writes. So:
+//! There are 16 shards. Each has a local list, a stack and a run of
+//! never-used slots on one pair of cache lines, and a remote stack on
+//! another pair. With the `std` feature, a thread that first inserts or
+//! frees claims the lowest shard index no live thread owns, process-wide,
+//! and gives it up when it exits (a thread-local's destructor); threads
+//! beyond 16 alive at once own none, and are dealt an index round-robin to
+//! share. Two threads that each insert and remove their own values must
+//! share no line: not a stack head, and not neighbouring slots, whose
+//! refcounts (8 bytes each) would share the line that every `get` and guard
+//! drop writes. So:
 //!
-//! - an insert pops from its own shard's stack, then takes the next slot of
-//!   its shard's run, then claims a new run of 16 consecutive never-used
-//!   slots from the counter (runs start at multiples of 16: two shards'
-//!   slots are at least 128 bytes of refcounts apart). Only when the
-//!   counter has reached the slab's limit does it steal, from the other
-//!   shards' stacks and runs.
-//! - a taken slot records its shard, and goes back to that shard's stack
-//!   whichever thread frees it (as sharded-slab returns a slot to its
-//!   page's shard). A thread that removes the values another inserts gives
-//!   the inserter its slots back, so the slab does not grow although the
-//!   inserter takes never-used slots before stealing.
-//! - a slot freed by a thread of another shard goes on its shard's remote
-//!   stack, which the shard takes whole (one swap) when its own stack is
-//!   empty: sharded-slab's local and remote free lists, both atomic here
-//!   because threads beyond 16 share a shard. An inserting and a removing
-//!   thread then each write their own word, and the remote word's line
-//!   moves once per batch of slots, not once per slot. The remote stack is
-//!   never popped one slot at a time, so it needs no tag: a Treiber push
-//!   is immune to ABA.
+//! - an insert takes from its local list if its thread owns the shard,
+//!   then pops from the shard's stack, then takes the next slot of the
+//!   shard's run, then claims a new run of 16 consecutive never-used slots
+//!   from the counter (runs start at multiples of 16: two shards' slots are
+//!   at least 128 bytes of refcounts apart). Only when the counter has
+//!   reached the slab's limit does it steal, from the other shards' stacks,
+//!   remote stacks and runs, and from the local lists of shards that no
+//!   thread owns (those of exited threads; the steal holds the index while
+//!   it looks).
+//! - a taken slot records its shard, and goes back to that shard whichever
+//!   thread frees it (as sharded-slab returns a slot to its page's shard):
+//!   - freed by the thread that owns the shard, to its **local list**,
+//!     plain memory that only the owner touches: sharded-slab's local free
+//!     list, so an insert and a remove by one thread cost no atomic step on
+//!     the free list. It holds at most 16 slots; more go on the stack.
+//!   - freed by another thread of the shard (one that shares it), to the
+//!     shard's stack.
+//!   - freed by a thread of another shard, to the shard's **remote stack**,
+//!     which the shard takes whole (one swap) when its stack is empty:
+//!     sharded-slab's remote free list. An inserting and a removing thread
+//!     then each write their own word, and the remote word's line moves
+//!     once per batch of slots, not once per slot. The remote stack is
+//!     never popped one slot at a time, so it needs no tag: a Treiber push
+//!     is immune to ABA.
+//!
+//!   A thread that removes the values another inserts gives the inserter
+//!   its slots back, so the slab does not grow although the inserter takes
+//!   never-used slots before stealing.
 //! - a run is one atomic word, `end << 32 | next`, that any thread takes
 //!   from by a CAS: the slots left in the run of a shard whose threads have
 //!   exited are taken by the next thread dealt that shard, or stolen once
-//!   the counter is spent, so with [`with_max_slots`](crate::Slab::with_max_slots)`(n)`
-//!   n values fit whichever threads insert them. Unbounded, up to 16 × 15
-//!   never-used slots can wait in runs for their shard's next thread.
+//!   the counter is spent. So with [`with_max_slots`](crate::Slab::with_max_slots)`(n)`,
+//!   n values fit whichever threads insert them, less the freed slots that
+//!   other live threads keep in their local lists: at most 16 for each
+//!   (sharded-slab has no such bound at all: its capacity is per thread).
+//!   Unbounded, up to 16 × 15 never-used slots can wait in runs for their
+//!   shard's next thread.
 //!
 //! A slot popped from one stack and pushed on another leaves any stale pop
 //! on the first stack with a moved tag, so its CAS fails. Without `std`
-//! there is no thread identity and every thread uses one shard. The shard
-//! is a policy, never needed for soundness.
+//! there is no thread identity: every thread uses one shard and owns none.
+//! Under loom, whose threads share one OS thread's thread-locals, the same.
+//! The shard index is a policy, never needed for soundness; the ownership
+//! of an index is what keeps a local list to one thread at a time.
 //!
 //! # Why each ordering is enough
 //!
@@ -220,6 +237,8 @@
 //! | free-list push | Release CAS | the value's drop (or move) happens-before the next owner's writes |
 //! | free-list pop | Acquire load and CAS | pairs with the push; the link read is Relaxed, made safe by the tag |
 //! | remote-stack push | Release CAS | as the free-list push |
+//! | local list | plain memory, no ordering | one thread at a time: the owner of the shard's index, or a steal that holds it. Its own pushes and pops are ordered by program order; one owner's (or holder's) by the next's through the index's flag: given up with a Release store (at thread exit, or the steal's end), claimed with an Acquire CAS. So in the second load's chain above, a push and pop through a local list order as the stack's Release push and Acquire pop do |
+//! | a shard index's ownership flag | Acquire CAS to claim (after a Relaxed load that skips owned ones), Release store to give up | what the last owner wrote to the index's local lists (in every slab) happens-before the next owner's or holder's accesses |
 //! | taking the remote stack | Acquire swap (after a Relaxed load that skips an empty one) | reads the last push, and every earlier push heads a release sequence it belongs to, so the whole chain's slots and links are seen as their freers left them; the chain then goes on the own stack by a Release CAS, for its next pops |
 //! | a run's word, the never-used counter | Relaxed loads and CASes | they only deal out distinct indices; a never-used slot is as its page was made, published by the page pointer |
 //! | the taker's shard in `link`, and the count of shards in use | Relaxed | policy: any value picks a stack, never a wrong slot; the shard is read by whoever frees the slot, after the value's Release/Acquire chain |
@@ -236,10 +255,10 @@
 //! | [`Config`](crate::Config) and [`DefaultConfig`](crate::DefaultConfig) | `MAX_THREADS`, `MAX_PAGES`, `INITIAL_PAGE_SIZE`, `RESERVED_BITS`: the shards, their pages, and bits left to the user | the same trait, constants and defaults; `RESERVED_BITS` kept (keys leave the top bits clear, lookups ignore them); the other three accepted and ignored | no thread limit and shared pages: nothing for them to set; the capacity is `with_max_slots` |
 //! | `RESERVED_BITS` out of range | a panic in `new_with_config` | a compile-time error (more than 30) | the mask is a constant of the config type |
 //! | generations per slot before a stale key aliases | 2^13 - 1 (the bits left in a 64-bit key; it counts modulo its largest value), 2^(13 - R) - 1 with `RESERVED_BITS = R` | 2^32, 2^(32 - R) with `RESERVED_BITS = R` (a `Pool`: 2 lives fewer across the refcount's wrap) | `Tagged` carries a 32-bit generation, and the key has room for it; reserved bits come out of it, as in sharded-slab |
-//! | threads | at most 4096 live threads, one shard each; the thread id is in the key | no limit; beyond 16, threads share free lists | no thread id in the key: the shards are only free lists |
-//! | local and remote frees | a slot belongs to its inserting thread's shard; a free from another thread goes on that shard's remote list | a freed slot goes back to the stack of the shard that inserted it, whichever thread frees it; once the slab's never-used slots are spent, any shard's insert may take it | the shard is recorded in the slot, not the key |
+//! | threads | at most 4096 live threads, one shard each; the thread id is in the key | no limit; the first 16 live threads own a shard each, and threads beyond share the shards' atomic free lists | no thread id in the key: the shards are only free lists |
+//! | local and remote frees | a slot belongs to its inserting thread's shard; a free by that thread goes on its local (unsynchronised) list, a free from another thread on the shard's remote list | the same while the inserting thread owns its shard (its local list holds up to 16 slots, more go on the shard's stack); a thread that shares a shard frees to its stack; once the slab's never-used slots are spent, any shard's insert may take a freed slot, except from a live owner's local list | the shard is recorded in the slot, not the key |
 //! | memory | each thread's shard grows its own pages | shards take never-used slots in runs of 16 from shared pages; a shard reuses its own freed slots, and takes new ones before another shard's freed ones (up to the slab's limit) | two threads' slots are never neighbours |
-//! | `insert` on a nearly full slab | `None` when the thread's shard is full | `None` when no slot is free; a slot freed (or a run claimed) on another shard while the insert scans can be missed | the scan is a snapshot of 16 stacks and runs |
+//! | `insert` on a nearly full slab | `None` when the thread's shard is full | `None` when no slot is free but those other live threads keep in their local lists (at most 16 each); a slot freed (or a run claimed) on another shard while the insert scans can be missed | a local list is its owner's alone; the scan is a snapshot of 16 shards |
 //! | capacity | set by a `Config` type (pages, first page size, thread bits), per thread | at most [`Slab::MAX_SLOTS`] (just under 2^32), or fewer with [`Slab::with_max_slots`]; a `Config`'s page geometry is ignored | the key's 32-bit index; sharded-slab's per-thread geometry has no total to map to |
 //! | too many guards on one value | `get` returns `None` at the reference limit | past 2^30 guards the count saturates: `get` still succeeds, and the value is never dropped (it leaks) | frozen-refcount's sticky saturation, like Linux's `refcount_t` |
 //! | who drops a removed value | the last guard's drop, or `remove`/`take` | the same, or a concurrent `get`/`get_owned` that returns `None` (above) | `get` takes its reference before it validates the key |

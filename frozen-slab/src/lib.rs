@@ -90,3 +90,12 @@ pub use iter::UniqueIter;
 #[doc(inline)]
 pub use pool::Pool;
 pub use slab::Slab;
+
+/// Loom models only (`--cfg frozen_refcount_loom`): makes the calling model
+/// thread use free-list shard `index`, as its owner (with a local list) if
+/// `owner`, so that a model can run the paths between shards. Not API.
+#[cfg(frozen_refcount_loom)]
+#[doc(hidden)]
+pub fn __loom_use_shard(index: usize, owner: bool) {
+    free::use_shard(index, owner);
+}

@@ -158,7 +158,10 @@ impl<T: Clear + Default> Pool<T> {
 
     const_fn_unless_loom! {
         /// An empty pool that holds at most `max` values at once (at most
-        /// [`MAX_SLOTS`](Self::MAX_SLOTS)): `create` returns `None` past it.
+        /// [`MAX_SLOTS`](Self::MAX_SLOTS)): `create` returns `None` past it,
+        /// and may before it by the freed slots that other live threads
+        /// keep for their own next `create`s, at most 16 each (see
+        /// [`implementation`](crate::implementation#free-lists-and-shards)).
         /// (sharded-slab sets its limits by a [`Config`] type, whose page
         /// geometry frozen-slab ignores.)
         #[must_use]

@@ -333,3 +333,7 @@ fn dropped_vacant_entry_vs_stale_get() {
 /// The pool's models.
 #[path = "loom/pool.rs"]
 mod pool;
+
+/// The free list's paths between shards.
+#[path = "loom/free.rs"]
+mod free;

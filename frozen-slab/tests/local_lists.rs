@@ -1,0 +1,122 @@
+//! A thread that owns a shard keeps up to 16 slots it freed for its own
+//! next inserts (its local list): no other thread takes them while it
+//! lives, and they are taken once it has exited. More threads than shards
+//! share the shards' atomic stacks, and a slab used from a thread-local's
+//! destructor, after the thread's claim is gone, still works.
+//!
+//! Alone in its test binary, as one test run step by step: shard ownership
+//! is process-wide, and other tests' threads could own every index.
+
+use frozen_slab::Slab;
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::mpsc::{channel, sync_channel};
+use std::sync::{Arc, Barrier};
+
+/// Inserts on this thread until the slab is full; how many succeeded.
+fn fill(slab: &Slab<usize>) -> usize {
+    (0..).take_while(|&i| slab.insert(i).is_some()).count()
+}
+
+#[test]
+fn local_lists() {
+    a_live_thread_keeps_16_freed_slots_until_it_exits();
+    a_slab_used_from_a_thread_local_destructor_recycles_the_slot();
+    more_threads_than_shards_at_once();
+}
+
+fn a_live_thread_keeps_16_freed_slots_until_it_exits() {
+    let slab = Slab::with_max_slots(64);
+    let (freed, wait_freed) = channel();
+    let (exit, wait_exit) = channel::<()>();
+    std::thread::scope(|s| {
+        let slab = &slab;
+        s.spawn(move || {
+            let keys: Vec<usize> = (0..64).map(|i| slab.insert(i).unwrap()).collect();
+            keys.iter().for_each(|&k| assert!(slab.remove(k)));
+            freed.send(()).unwrap();
+            wait_exit.recv().unwrap();
+        });
+        wait_freed.recv().unwrap();
+        // 16 on the thread's local list, 48 on its shard's stack.
+        assert_eq!(fill(slab), 48, "while the thread lives");
+        exit.send(()).unwrap();
+    });
+    assert_eq!(fill(&slab), 16, "after it exited");
+}
+
+fn a_slab_used_from_a_thread_local_destructor_recycles_the_slot() {
+    struct RemoveOnExit(Arc<Slab<usize>>, usize);
+    impl Drop for RemoveOnExit {
+        fn drop(&mut self) {
+            assert!(self.0.remove(self.1));
+        }
+    }
+    std::thread_local! {
+        static HELD: RefCell<Option<RemoveOnExit>> = const { RefCell::new(None) };
+    }
+    let slab = Arc::new(Slab::with_max_slots(1));
+    let held = Arc::clone(&slab);
+    std::thread::spawn(move || {
+        let key = held.insert(1).unwrap();
+        // Dropped at thread exit, before or after the thread's claim on
+        // its shard (the order of thread-locals' destructors is not fixed).
+        HELD.with(|h| *h.borrow_mut() = Some(RemoveOnExit(held, key)));
+    })
+    .join()
+    .unwrap();
+    assert_eq!(fill(&slab), 1, "the slot freed at thread exit is reused");
+}
+
+fn more_threads_than_shards_at_once() {
+    // 24 threads alive at once: 16 (at most) own a shard, the rest share.
+    // Each inserts, reads back, and removes its own values, and removes
+    // the values its neighbour inserted (a free to another shard). Under
+    // Miri, a local list touched by two threads is a data race.
+    const THREADS: usize = 24;
+    let rounds = if cfg!(miri) { 3 } else { 300 };
+    let slab: Slab<(usize, usize, Dropped<'_>)> = Slab::with_max_slots(THREADS * 16);
+    let drops = AtomicUsize::new(0);
+    let start = Barrier::new(THREADS);
+    // Room for one round's two keys: a thread runs at most a round ahead
+    // of the next, so the keys in flight stay few.
+    let (sends, recvs): (Vec<_>, Vec<_>) = (0..THREADS).map(|_| sync_channel::<usize>(2)).unzip();
+    std::thread::scope(|s| {
+        for (t, recv) in recvs.into_iter().enumerate() {
+            let send = sends[(t + 1) % THREADS].clone();
+            let (slab, drops, start) = (&slab, &drops, &start);
+            s.spawn(move || {
+                start.wait();
+                for r in 0..rounds {
+                    let keys: Vec<usize> = (0..4)
+                        .map(|i| slab.insert((t, r * 4 + i, Dropped(drops))).expect("room"))
+                        .collect();
+                    for (i, &k) in keys.iter().enumerate() {
+                        let entry = slab.get(k).expect("a live key");
+                        assert_eq!((entry.0, entry.1), (t, r * 4 + i), "a slot given twice");
+                    }
+                    assert!(slab.remove(keys[0]) && slab.remove(keys[1]));
+                    send.send(keys[2]).unwrap();
+                    send.send(keys[3]).unwrap();
+                    for _ in 0..2 {
+                        assert!(slab.remove(recv.recv().unwrap()));
+                    }
+                }
+            });
+        }
+    });
+    assert_eq!(
+        drops.load(Relaxed),
+        THREADS * rounds * 4,
+        "every value dropped once"
+    );
+}
+
+/// Counts its drop.
+struct Dropped<'a>(&'a AtomicUsize);
+
+impl Drop for Dropped<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Relaxed);
+    }
+}
