@@ -10,9 +10,10 @@
 //! step on the free list, as sharded-slab's per-thread local free lists.
 //! The list holds at most `LOCAL_MAX` slots, so a live thread keeps at most
 //! that many freed slots from the others; more go on its shard's stack,
-//! which every thread can take from. A list left by an exited thread is
-//! its index's next owner's, and a steal takes from it (holding the index a
-//! moment) while no thread owns it.
+//! which every thread can take from. A list records its owner's epoch;
+//! once that owner has exited, the index's next owner takes the list over
+//! if it uses this slab, and a steal may take from it meanwhile (locking it
+//! a moment), whether or not the index has a new owner.
 //!
 //! **Why a tagged head.** A Treiber stack's pop reads `head`, then the head
 //! slot's `link`, then CASes `head` from the first to the second. If
@@ -83,6 +84,9 @@ pub(crate) use shard::use_shard;
 
 const NIL: u32 = u32::MAX;
 
+/// A local list's epoch while a steal holds it: above every owner's.
+const LOCKED: u64 = u64::MAX;
+
 /// Stacks and runs per slab: threads beyond this many share them.
 const SHARDS: usize = 16;
 
@@ -105,6 +109,9 @@ struct Shard {
     /// The local list: slots freed by the thread that owns this shard's
     /// index, for it alone (`shard.rs`), at most `LOCAL_MAX`.
     local: UnsafeCell<Local>,
+    /// Whose the local list is: the epoch of the owner that used it last
+    /// (0: none yet), or `LOCKED` while a steal takes from it.
+    epoch: AtomicU64,
     /// `tag << 32 | index` of the top free slot (`NIL`: empty).
     head: AtomicU64,
     /// `end << 32 | next`: fresh slots `next..end`, claimed for this shard
@@ -144,6 +151,7 @@ impl FreeList {
                 shards: array_of!(
                     Padded(Shard {
                         local: UnsafeCell::new(Local { top: NIL, len: 0 }),
+                        epoch: AtomicU64::new(0),
                         head: AtomicU64::new(NIL as u64),
                         run: AtomicU64::new(0),
                         remote: Padded(AtomicU32::new(NIL)),
@@ -168,8 +176,8 @@ impl FreeList {
     pub(crate) fn pop<'a, T>(&self, pages: &'a Pages<T>) -> Option<(u32, Slot<'a, T>)> {
         let current = shard::current();
         let own = current.index;
-        let local = if current.owner {
-            // SAFETY: this thread owns index `own`.
+        let local = if self.is_mine(own, current.epoch) {
+            // SAFETY: the list is this thread's (`is_mine`).
             unsafe { self.pop_local(own, pages) }
         } else {
             None
@@ -206,24 +214,79 @@ impl FreeList {
             if let Some(index) = self.take_from_run(shard) {
                 return Some((index, pages.get_or_alloc(index)));
             }
-            // An exited thread's local list: only while no thread owns
-            // the index (a live owner's list is its own).
-            if let Some(_held) = shard::borrow(shard) {
-                // SAFETY: we hold index `shard` until `_held` drops.
-                if let Some(popped) = unsafe { self.pop_local(shard, pages) } {
-                    return Some(popped);
-                }
+            if let Some(popped) = self.steal_local(shard, pages) {
+                return Some(popped);
             }
         }
         None
+    }
+
+    /// Whether `shard`'s local list is the caller's, whose epoch as the
+    /// owner of index `shard` is `epoch` (0: it owns no index): its epoch
+    /// is installed on the list, or the caller installs it now.
+    ///
+    /// A load that finds the epoch there is enough: only its owner writes
+    /// it, and no steal moves it while the owner lives (a steal moves only
+    /// an epoch older than the index's current one, and the index's epoch
+    /// is the owner's until it exits).
+    #[inline]
+    fn is_mine(&self, shard: usize, epoch: u64) -> bool {
+        if epoch == 0 {
+            return false;
+        }
+        // Relaxed: see above; on a hit, the list's earlier accesses are
+        // this thread's own, or ordered before it by the install below.
+        let seen = self.shards[shard].0.epoch.load(Relaxed);
+        seen == epoch || self.install(shard, epoch, seen)
+    }
+
+    /// `is_mine`'s first use of a list by an owner: the list is a former
+    /// owner's (or was never used); takes it unless a steal holds it.
+    #[cold]
+    fn install(&self, shard: usize, epoch: u64, seen: u64) -> bool {
+        // Acquire: pairs with the Release unlock of the last steal, and the
+        // former owner's accesses come before our claim of the index (its
+        // exit's Release, our claim's Acquire). Fails while a steal holds
+        // the list (`LOCKED`): we use the atomic stacks this time.
+        seen != LOCKED
+            && self.shards[shard]
+                .0
+                .epoch
+                .compare_exchange(seen, epoch, Acquire, Relaxed)
+                .is_ok()
+    }
+
+    /// The top slot of `shard`'s local list, if that list is stale (its
+    /// owner has exited; a new owner of the index may exist and not have
+    /// used it): locks the list, pops, unlocks.
+    fn steal_local<'a, T>(&self, shard: usize, pages: &'a Pages<T>) -> Option<(u32, Slot<'a, T>)> {
+        let word = &self.shards[shard].0.epoch;
+        // Acquire, inside `shard::epoch`: the exited owner's accesses to
+        // the list happen-before our lock.
+        let current = shard::epoch(shard);
+        // Relaxed: re-checked by the CAS.
+        let seen = word.load(Relaxed);
+        if seen == 0 || seen == LOCKED || seen >= current {
+            return None;
+        }
+        // Acquire: pairs with the Release unlock of an earlier steal.
+        // Against the index's new owner, one CAS from `seen` wins.
+        word.compare_exchange(seen, LOCKED, Acquire, Relaxed).ok()?;
+        // SAFETY: locked: no owner's `is_mine` passes (the word is not its
+        // epoch, and its install fails), no other steal's CAS succeeds.
+        let popped = unsafe { self.pop_local(shard, pages) };
+        // Release: our accesses happen-before whoever takes the list next
+        // (its Acquire CAS from `seen`).
+        word.store(seen, Release);
+        popped
     }
 
     /// Pops the top slot of `shard`'s local list.
     ///
     /// # Safety
     ///
-    /// The caller owns index `shard` (`shard.rs`): its thread's claim, or
-    /// a steal's borrow, held for the whole call.
+    /// The list is the caller's for the whole call: its epoch is installed
+    /// on it (`is_mine`), or the caller's steal holds it locked.
     #[inline]
     unsafe fn pop_local<'a, T>(
         &self,
@@ -231,16 +294,18 @@ impl FreeList {
         pages: &'a Pages<T>,
     ) -> Option<(u32, Slot<'a, T>)> {
         self.shards[shard].0.local.with_mut(|local| {
-            // SAFETY: the caller owns the index, so no other thread touches
-            // this list; every write to it happens-before (program order,
-            // or an owner's Release and the caller's Acquire of the index).
+            // SAFETY: the list is the caller's, so no other thread touches
+            // it; every earlier access happens-before (program order, or
+            // the Release and Acquire of a hand-over: `install`,
+            // `steal_local`).
             let local = unsafe { &mut *local };
             if local.top == NIL {
                 return None;
             }
             let index = local.top;
             let slot = pages.get(index).expect("a freed slot's page exists");
-            // Relaxed: written by this list's owner (see above).
+            // Relaxed: written by whoever pushed the slot here, ordered
+            // before us as the list is (see above).
             local.top = slot.link.load(Relaxed);
             local.len -= 1;
             Some((index, slot))
@@ -261,7 +326,8 @@ impl FreeList {
             if local.len == LOCAL_MAX {
                 return false;
             }
-            // Relaxed: read only by this list's owners (see `pop_local`).
+            // Relaxed: read only by whoever has the list next (see
+            // `pop_local`).
             slot.link.store(local.top, Relaxed);
             local.top = index;
             local.len += 1;
@@ -420,7 +486,10 @@ impl FreeList {
         if shard != current.index {
             self.push_remote(shard, slot, index);
         // SAFETY: this thread owns index `shard`.
-        } else if !(current.owner && unsafe { self.push_local(shard, slot, index) }) {
+        // SAFETY: the list is this thread's (`is_mine`).
+        } else if !(self.is_mine(shard, current.epoch)
+            && unsafe { self.push_local(shard, slot, index) })
+        {
             self.link_onto(shard, index, slot);
         }
     }

@@ -183,9 +183,10 @@
 //!   from the counter (runs start at multiples of 16: two shards' slots are
 //!   at least 128 bytes of refcounts apart). Only when the counter has
 //!   reached the slab's limit does it steal, from the other shards' stacks,
-//!   remote stacks and runs, and from the local lists of shards that no
-//!   thread owns (those of exited threads; the steal holds the index while
-//!   it looks).
+//!   remote stacks and runs, and from the local lists that exited threads
+//!   left (a list records the epoch of the owner that used it, and an
+//!   index's epoch moves on when its owner exits; the steal locks a stale
+//!   list while it takes from it, even if a new thread owns the index).
 //! - a taken slot records its shard, and goes back to that shard whichever
 //!   thread frees it (as sharded-slab returns a slot to its page's shard):
 //!   - freed by the thread that owns the shard, to its **local list**,
@@ -237,8 +238,9 @@
 //! | free-list push | Release CAS | the value's drop (or move) happens-before the next owner's writes |
 //! | free-list pop | Acquire load and CAS | pairs with the push; the link read is Relaxed, made safe by the tag |
 //! | remote-stack push | Release CAS | as the free-list push |
-//! | local list | plain memory, no ordering | one thread at a time: the owner of the shard's index, or a steal that holds it. Its own pushes and pops are ordered by program order; one owner's (or holder's) by the next's through the index's flag: given up with a Release store (at thread exit, or the steal's end), claimed with an Acquire CAS. So in the second load's chain above, a push and pop through a local list order as the stack's Release push and Acquire pop do |
-//! | a shard index's ownership flag | Acquire CAS to claim (after a Relaxed load that skips owned ones), Release store to give up | what the last owner wrote to the index's local lists (in every slab) happens-before the next owner's or holder's accesses |
+//! | local list | plain memory, no ordering | one thread at a time: the owner whose epoch is installed on it, or a steal that holds it locked. One user's accesses happen-before the next's: an exited owner's through its index's epoch (Release at exit, Acquire at the next claim, or at the steal's read of the epoch), a steal's through its Release unlock and the next user's Acquire CAS. So in the second load's chain above, a push and pop through a local list order as the stack's Release push and Acquire pop do |
+//! | an index's epoch | Acquire CAS to claim (after a Relaxed load that skips owned ones), Release store at exit, Acquire load by a steal | what the last owner wrote to the index's local lists (in every slab) happens-before the next owner's or a steal's accesses |
+//! | a list's epoch | Relaxed load by its owner (it alone writes its epoch, and no steal moves a live owner's); Acquire CAS to install or lock, Release store to unlock | exclusion between the list's owner and steals, and the hand-over between them |
 //! | taking the remote stack | Acquire swap (after a Relaxed load that skips an empty one) | reads the last push, and every earlier push heads a release sequence it belongs to, so the whole chain's slots and links are seen as their freers left them; the chain then goes on the own stack by a Release CAS, for its next pops |
 //! | a run's word, the never-used counter | Relaxed loads and CASes | they only deal out distinct indices; a never-used slot is as its page was made, published by the page pointer |
 //! | the taker's shard in `link`, and the count of shards in use | Relaxed | policy: any value picks a stack, never a wrong slot; the shard is read by whoever frees the slot, after the value's Release/Acquire chain |

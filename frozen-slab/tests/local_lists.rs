@@ -10,7 +10,7 @@
 use frozen_slab::Slab;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-use std::sync::mpsc::{channel, sync_channel};
+use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Barrier};
 
 /// Inserts on this thread until the slab is full; how many succeeded.
@@ -20,29 +20,76 @@ fn fill(slab: &Slab<usize>) -> usize {
 
 #[test]
 fn local_lists() {
+    // Without the `std` feature no thread owns a shard: no local lists.
+    #[cfg(feature = "std")]
     a_live_thread_keeps_16_freed_slots_until_it_exits();
+    #[cfg(feature = "std")]
+    the_next_owner_of_an_index_does_not_keep_the_old_lists();
     a_slab_used_from_a_thread_local_destructor_recycles_the_slot();
     more_threads_than_shards_at_once();
 }
 
+#[cfg(feature = "std")]
 fn a_live_thread_keeps_16_freed_slots_until_it_exits() {
     let slab = Slab::with_max_slots(64);
-    let (freed, wait_freed) = channel();
-    let (exit, wait_exit) = channel::<()>();
+    let (freed, wait_freed) = std::sync::mpsc::channel();
+    let (exit, wait_exit) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|s| {
         let slab = &slab;
-        s.spawn(move || {
+        let thread = s.spawn(move || {
             let keys: Vec<usize> = (0..64).map(|i| slab.insert(i).unwrap()).collect();
             keys.iter().for_each(|&k| assert!(slab.remove(k)));
             freed.send(()).unwrap();
             wait_exit.recv().unwrap();
         });
+        // Ours, so that a failed assertion drops it and the thread ends.
+        let exit = exit;
         wait_freed.recv().unwrap();
         // 16 on the thread's local list, 48 on its shard's stack.
         assert_eq!(fill(slab), 48, "while the thread lives");
         exit.send(()).unwrap();
+        // `join`, not the scope's end: the scope can end before the
+        // thread's thread-local destructors have run, and with them the
+        // end of its claim on its shard.
+        thread.join().unwrap();
     });
     assert_eq!(fill(&slab), 16, "after it exited");
+}
+
+/// A thread frees 16 slots of one slab to its local list and exits; the
+/// next thread takes its index (the lowest free one) and uses only another
+/// slab, and lives on. The first slab's 16 slots are still found.
+#[cfg(feature = "std")]
+fn the_next_owner_of_an_index_does_not_keep_the_old_lists() {
+    let slab = Slab::with_max_slots(16);
+    let other = Slab::new();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let keys: Vec<usize> = (0..16).map(|i| slab.insert(i).unwrap()).collect();
+            keys.iter().for_each(|&k| assert!(slab.remove(k)));
+        })
+        // Until its claim on its shard has ended (see above).
+        .join()
+        .unwrap();
+    });
+    let (claimed, wait_claimed) = std::sync::mpsc::channel();
+    let (exit, wait_exit) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|s| {
+        let other = &other;
+        s.spawn(move || {
+            assert!(other.remove(other.insert(0).unwrap()));
+            claimed.send(()).unwrap();
+            wait_exit.recv().unwrap();
+        });
+        let exit = exit;
+        wait_claimed.recv().unwrap();
+        assert_eq!(
+            fill(&slab),
+            16,
+            "slots kept for a thread that never used the slab"
+        );
+        exit.send(()).unwrap();
+    });
 }
 
 fn a_slab_used_from_a_thread_local_destructor_recycles_the_slot() {

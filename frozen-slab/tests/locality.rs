@@ -2,8 +2,11 @@
 //! run of 16 apart, so their refcounts (8 bytes each, side by side in a
 //! page) never share a cache line that both threads write.
 //!
-//! Alone in its test binary: shards are dealt to threads round-robin,
-//! process-wide, so other tests' threads could give these two one shard.
+//! Alone in its test binary: shards are claimed by threads process-wide,
+//! so other tests' threads could leave these two none of their own. With
+//! the `std` feature only: without it every thread shares one shard.
+
+#![cfg(feature = "std")]
 
 use frozen_slab::Slab;
 use std::collections::BTreeSet;

@@ -9,7 +9,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 #[test]
 fn a_cleared_value_is_reused_with_its_allocation() {
@@ -386,6 +386,8 @@ fn dropping_the_pool_drops_every_value_once() {
     assert_eq!(drops.load(SeqCst), 5, "five slots, one value each");
 }
 
+// `Clear` for the locks comes with the `std` feature.
+#[cfg(feature = "std")]
 #[test]
 fn poisoned_locks_are_cleared_and_unpoisoned() {
     let pool: Pool<Mutex<Vec<u8>>> = Pool::with_max_slots(1);
@@ -401,7 +403,7 @@ fn poisoned_locks_are_cleared_and_unpoisoned() {
     assert!(!again.is_poisoned());
     assert!(again.lock().unwrap().is_empty());
 
-    let pool: Pool<RwLock<String>> = Pool::with_max_slots(1);
+    let pool: Pool<std::sync::RwLock<String>> = Pool::with_max_slots(1);
     let key = pool
         .create_with(|l| l.get_mut().unwrap().push('x'))
         .unwrap();
@@ -425,12 +427,16 @@ fn the_clear_implementations_keep_their_allocations() {
     }
     check(vec![1, 2, 3], Vec::len, Vec::capacity);
     check(String::from("abc"), String::len, String::capacity);
-    check(HashMap::from([(1, 2)]), HashMap::len, HashMap::capacity);
-    check(
-        std::collections::HashSet::from([1]),
-        std::collections::HashSet::len,
-        std::collections::HashSet::capacity,
-    );
+    // `HashMap` and `HashSet` are std's.
+    #[cfg(feature = "std")]
+    {
+        check(HashMap::from([(1, 2)]), HashMap::len, HashMap::capacity);
+        check(
+            std::collections::HashSet::from([1]),
+            std::collections::HashSet::len,
+            std::collections::HashSet::capacity,
+        );
+    }
     check(Box::new(vec![1]), |b| b.len(), |b| b.capacity());
     let mut o = Some(1);
     o.clear();

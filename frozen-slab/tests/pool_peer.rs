@@ -34,7 +34,9 @@ fn clear_of_a_key_held_by_its_ref_mut() {
 }
 
 /// A value whose `Mutex` was poisoned: sharded-slab's `Clear` panics in the
-/// `clear` that reaches it; ours clears it and the poison.
+/// `clear` that reaches it; ours clears it and the poison (`Clear` for
+/// `Mutex` comes with the `std` feature).
+#[cfg(feature = "std")]
 #[test]
 fn clear_of_a_poisoned_mutex() {
     use std::sync::Mutex;

@@ -129,44 +129,50 @@ fn run(world: &'static World, panic_one_in: u64) -> (usize, usize) {
         }
     };
     std::thread::scope(|s| {
-        for t in 0..THREADS {
-            let (next_id, table, catch) = (&next_id, &table, &catch);
-            s.spawn(move || {
-                WORLD.with(|w| w.set(Some(world)));
-                let mut rng = Rng::new(t as u64 + 1);
-                // This thread's open spans (it holds a reference to each).
-                let mut open: Vec<usize> = Vec::new();
-                for _ in 0..STEPS {
-                    match rng.below(5) {
-                        0 | 1 => {
-                            let id = next_id.fetch_add(1, Relaxed);
-                            let parent = (!open.is_empty() && rng.below(4) != 0)
-                                .then(|| open[rng.below(open.len() as u64) as usize]);
-                            let panics = panic_one_in != 0 && rng.below(panic_one_in) == 0;
-                            let key = new_span(id, parent, panics);
-                            table[rng.below(CELLS as u64) as usize].store(key, Relaxed);
-                            open.push(key);
-                        }
-                        2 if !open.is_empty() => {
-                            let key = open.swap_remove(rng.below(open.len() as u64) as usize);
-                            catch(&|| close(key));
-                        }
-                        _ => {
-                            let key = table[rng.below(CELLS as u64) as usize].load(Relaxed);
-                            // A miss's put-back may run a (panicking) clear.
-                            catch(&|| {
-                                if let Some(span) = world.pool.get(key) {
-                                    assert_eq!(span.key, key, "a key reached another span");
-                                }
-                            });
+        let threads: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let (next_id, table, catch) = (&next_id, &table, &catch);
+                s.spawn(move || {
+                    WORLD.with(|w| w.set(Some(world)));
+                    let mut rng = Rng::new(t as u64 + 1);
+                    // This thread's open spans (it holds a reference to each).
+                    let mut open: Vec<usize> = Vec::new();
+                    for _ in 0..STEPS {
+                        match rng.below(5) {
+                            0 | 1 => {
+                                let id = next_id.fetch_add(1, Relaxed);
+                                let parent = (!open.is_empty() && rng.below(4) != 0)
+                                    .then(|| open[rng.below(open.len() as u64) as usize]);
+                                let panics = panic_one_in != 0 && rng.below(panic_one_in) == 0;
+                                let key = new_span(id, parent, panics);
+                                table[rng.below(CELLS as u64) as usize].store(key, Relaxed);
+                                open.push(key);
+                            }
+                            2 if !open.is_empty() => {
+                                let key = open.swap_remove(rng.below(open.len() as u64) as usize);
+                                catch(&|| close(key));
+                            }
+                            _ => {
+                                let key = table[rng.below(CELLS as u64) as usize].load(Relaxed);
+                                // A miss's put-back may run a (panicking) clear.
+                                catch(&|| {
+                                    if let Some(span) = world.pool.get(key) {
+                                        assert_eq!(span.key, key, "a key reached another span");
+                                    }
+                                });
+                            }
                         }
                     }
-                }
-                for key in open.into_iter().rev() {
-                    catch(&|| close(key));
-                }
-            });
-        }
+                    for key in open.into_iter().rev() {
+                        catch(&|| close(key));
+                    }
+                })
+            })
+            .collect();
+        // `join`, not the scope's end, which can come before a thread's
+        // thread-local destructors have run: until then, the slots it
+        // freed to its local lists are kept for it.
+        threads.into_iter().for_each(|t| t.join().unwrap());
     });
     (next_id.load(SeqCst), caught.load(SeqCst))
 }

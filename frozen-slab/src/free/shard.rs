@@ -4,20 +4,25 @@
 //! the stack a freed slot goes back to; any index would be sound.
 //!
 //! **Ownership is not.** Each shard of every slab has a *local* list, plain
-//! memory with no atomics, which only the thread that owns the shard's
-//! index touches: an insert and a remove by the same thread then cost no
-//! atomic step on the free list (sharded-slab's per-thread local free
-//! lists, without its thread limit). Ownership is process-wide: a thread
-//! claims a free index (one of [`SHARDS`]) when it first asks, with an
-//! Acquire CAS on that index's flag, and gives it up when it exits, with a
-//! Release store from a thread-local destructor. So at most one thread at a
-//! time owns an index, and whatever the last owner left in a local list
-//! happens-before the next owner's first look at it. Threads beyond
-//! [`SHARDS`] own none: they are dealt an index round-robin and use only
-//! its atomic stacks, as every thread did before local lists existed.
+//! memory with no atomics, which one thread at a time uses: an insert and
+//! a remove by the same thread then cost no atomic step on the free list
+//! (sharded-slab's per-thread local free lists, without its thread limit).
 //!
-//! A steal may hold an index for a moment ([`borrow`]) when no thread owns
-//! it, to take the slots an exited thread left in its local lists.
+//! A thread claims a free index (one of [`SHARDS`]) when it first asks, and
+//! gives it up when it exits, from a thread-local's destructor. Each index
+//! has an **epoch**, process-wide: even while the index is free, odd while
+//! a thread owns it, advanced by one at each claim (an Acquire CAS) and at
+//! each exit (a Release store). An owner's epoch names it alone, for good.
+//! Threads beyond [`SHARDS`] alive at once own none: they are dealt an
+//! index round-robin and use only its atomic stacks.
+//!
+//! A local list records the epoch of the owner that uses it (`free.rs`):
+//! the owner installs its epoch by a CAS on first use, and then needs only
+//! a load that finds it there. A list whose epoch is older than its index's
+//! current one was left by an exited thread: a steal may lock it (a CAS to
+//! a marker), take from it, and unlock it, whether or not a new thread owns
+//! the index now (that thread may never use this slab). So the slots in a
+//! local list are kept only for a live thread that used the list.
 //!
 //! Without `std` there is no thread identity: every thread uses index 0
 //! and owns nothing. Under loom the model's threads share one OS thread,
@@ -28,109 +33,97 @@
 #[cfg(any(feature = "std", frozen_refcount_loom))]
 use super::SHARDS;
 
-/// The calling thread's shard index, and whether the thread owns it.
+/// The calling thread's shard index, and its epoch as the index's owner
+/// (0: it owns no index).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Current {
     pub(super) index: usize,
-    pub(super) owner: bool,
+    pub(super) epoch: u64,
 }
 
-pub(super) use imp::{borrow, current};
+pub(super) use imp::{current, epoch};
 
 #[cfg(all(feature = "std", not(frozen_refcount_loom)))]
 mod imp {
     use super::{Current, SHARDS};
     use core::cell::Cell;
     use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
-    use core::sync::atomic::{AtomicBool, AtomicUsize};
+    use core::sync::atomic::{AtomicU64, AtomicUsize};
 
-    /// Whether index `i` is owned (by a live thread, or borrowed by a steal).
-    static OWNED: [AtomicBool; SHARDS] = [const { AtomicBool::new(false) }; SHARDS];
+    /// Each index's epoch (see the module docs).
+    static EPOCHS: [AtomicU64; SHARDS] = [const { AtomicU64::new(0) }; SHARDS];
     /// Threads that found every index owned, process-wide.
     static STRANGERS: AtomicUsize = AtomicUsize::new(0);
 
-    /// A thread's claim: not made yet, or an index and the owner bit.
-    struct Claim(Cell<usize>);
-
-    const UNSET: usize = usize::MAX;
-    const OWNER: usize = 1 << 16;
+    /// A thread's claim: not made yet (`None`), or its shard.
+    struct Claim(Cell<Option<Current>>);
 
     impl Drop for Claim {
-        /// The thread exits: its index is free for the next thread.
+        /// The thread exits: its index is free for the next thread, and its
+        /// local lists are stale.
         fn drop(&mut self) {
-            let claim = self.0.get();
-            if claim != UNSET && claim & OWNER != 0 {
-                // Release: this thread's writes to the index's local lists
-                // (in every slab) happen-before the next owner's Acquire.
-                OWNED[claim & !OWNER].store(false, Release);
+            if let Some(Current { index, epoch }) = self.0.get() {
+                if epoch != 0 {
+                    // Release: this thread's writes to its local lists (in
+                    // every slab) happen-before the Acquire of whoever next
+                    // claims the index or reads its epoch to steal.
+                    EPOCHS[index].store(epoch + 1, Release);
+                }
             }
         }
     }
 
     std::thread_local! {
-        static CLAIM: Claim = const { Claim(Cell::new(UNSET)) };
+        static CLAIM: Claim = const { Claim(Cell::new(None)) };
     }
 
     /// This thread's shard, fixed for its life.
     #[inline]
     pub(in crate::free) fn current() -> Current {
         CLAIM
-            .try_with(|c| {
-                let mut claim = c.0.get();
-                if claim == UNSET {
-                    claim = claim_one();
-                    c.0.set(claim);
-                }
-                Current {
-                    index: claim & !OWNER,
-                    owner: claim & OWNER != 0,
+            .try_with(|c| match c.0.get() {
+                Some(current) => current,
+                None => {
+                    let current = claim_one();
+                    c.0.set(Some(current));
+                    current
                 }
             })
             // The thread is exiting and its claim is gone (a slab used from
             // another thread-local's destructor): a stranger.
-            .unwrap_or(Current {
-                index: 0,
-                owner: false,
-            })
+            .unwrap_or(Current { index: 0, epoch: 0 })
     }
 
     /// The lowest free index, owned; or, if none is free, one dealt
     /// round-robin, not owned.
     #[cold]
-    fn claim_one() -> usize {
-        for (i, owned) in OWNED.iter().enumerate() {
+    fn claim_one() -> Current {
+        for (index, word) in EPOCHS.iter().enumerate() {
+            // Relaxed: a guess, skipping owned indices without a write.
+            let epoch = word.load(Relaxed);
             // Acquire: pairs with the last owner's Release (see `Claim`).
-            // The Relaxed load first skips owned indices without a write.
-            if !owned.load(Relaxed)
-                && owned
-                    .compare_exchange(false, true, Acquire, Relaxed)
+            if epoch % 2 == 0
+                && word
+                    .compare_exchange(epoch, epoch + 1, Acquire, Relaxed)
                     .is_ok()
             {
-                return i | OWNER;
+                return Current {
+                    index,
+                    epoch: epoch + 1,
+                };
             }
         }
         // Relaxed: any distinct-enough number will do.
-        STRANGERS.fetch_add(1, Relaxed) % SHARDS
+        let index = STRANGERS.fetch_add(1, Relaxed) % SHARDS;
+        Current { index, epoch: 0 }
     }
 
-    /// Index `i` held by a steal; given back when dropped.
-    pub(in crate::free) struct Borrowed(usize);
-
-    impl Drop for Borrowed {
-        fn drop(&mut self) {
-            // Release: as a `Claim`'s, for what the steal took.
-            OWNED[self.0].store(false, Release);
-        }
-    }
-
-    /// Holds index `i` if no thread owns it, so that its local lists can be
-    /// read.
-    pub(in crate::free) fn borrow(i: usize) -> Option<Borrowed> {
-        // Acquire: as in `claim_one`.
-        OWNED[i]
-            .compare_exchange(false, true, Acquire, Relaxed)
-            .ok()
-            .map(|_| Borrowed(i))
+    /// Index `index`'s epoch now: a local list with an older one is stale.
+    pub(in crate::free) fn epoch(index: usize) -> u64 {
+        // Acquire: pairs with the Release of the exit that made the list
+        // stale (or of a later exit, whose claim read it), so its owner's
+        // writes to the list happen-before a steal that goes on to lock it.
+        EPOCHS[index].load(Acquire)
     }
 }
 
@@ -143,10 +136,7 @@ mod imp {
     use core::cell::Cell;
 
     loom::thread_local! {
-        static CURRENT: Cell<Current> = Cell::new(Current {
-            index: 0,
-            owner: false,
-        });
+        static CURRENT: Cell<Current> = Cell::new(Current { index: 0, epoch: 0 });
     }
 
     /// This model thread's shard.
@@ -158,20 +148,15 @@ mod imp {
     /// as its owner if `owner`. The model must not make two threads owners
     /// of one index.
     pub(crate) fn use_shard(index: usize, owner: bool) {
-        CURRENT.with(|c| {
-            c.set(Current {
-                index: index % SHARDS,
-                owner,
-            })
-        });
+        let index = index % SHARDS;
+        // Odd and distinct per index, as a real owner's.
+        let epoch = if owner { 2 * index as u64 + 1 } else { 0 };
+        CURRENT.with(|c| c.set(Current { index, epoch }));
     }
 
-    /// Never made: the models give indices to threads for good.
-    pub(in crate::free) enum Borrowed {}
-
-    /// Nothing to borrow (see `Borrowed`).
-    pub(in crate::free) fn borrow(_: usize) -> Option<Borrowed> {
-        None
+    /// The models give indices to threads for good: no list goes stale.
+    pub(in crate::free) fn epoch(_: usize) -> u64 {
+        0
     }
 }
 
@@ -185,17 +170,11 @@ mod imp {
     /// Index 0, owned by no thread (see the module docs).
     #[inline]
     pub(in crate::free) fn current() -> Current {
-        Current {
-            index: 0,
-            owner: false,
-        }
+        Current { index: 0, epoch: 0 }
     }
 
-    /// Never made: nothing is owned, so no local list holds a slot.
-    pub(in crate::free) enum Borrowed {}
-
-    /// Nothing to borrow: no local list holds a slot.
-    pub(in crate::free) fn borrow(_: usize) -> Option<Borrowed> {
-        None
+    /// No thread owns an index: no local list holds a slot.
+    pub(in crate::free) fn epoch(_: usize) -> u64 {
+        0
     }
 }

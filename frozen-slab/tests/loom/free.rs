@@ -28,6 +28,25 @@ fn check_all_slots_reused(slab: &Slab<usize>, mut got: Vec<(usize, usize)>, stal
     assert!(stale.iter().all(|&k| slab.get(k).is_none()));
 }
 
+/// This thread on shard 0, as its owner, and a 3-slot slab whose slots it
+/// took, with their keys.
+fn three_taken() -> (Arc<Slab<usize>>, Vec<usize>) {
+    use_shard(0, true);
+    let slab = Arc::new(Slab::with_max_slots(3));
+    let keys = (0..3).map(|i| slab.insert(i).unwrap()).collect();
+    (slab, keys)
+}
+
+/// A thread of shard 1 (its owner) that removes the first two keys: two
+/// remote frees to shard 0, a chain on its remote stack.
+fn frees_two_from_shard_1(slab: &Arc<Slab<usize>>, keys: &[usize]) -> thread::JoinHandle<()> {
+    let (slab, keys) = (slab.clone(), keys.to_vec());
+    thread::spawn(move || {
+        use_shard(1, true);
+        assert!(slab.remove(keys[0]) && slab.remove(keys[1]));
+    })
+}
+
 /// A thread of another shard frees a slot (onto the remote stack) while
 /// the owner frees another to its local list and inserts twice: the first
 /// insert takes the local slot, the second the remote one if its push is
@@ -71,16 +90,8 @@ fn a_remote_free_vs_the_owners_local_free_and_inserts() {
 #[test]
 fn remote_frees_race_the_take_of_their_chain() {
     loom::model(|| {
-        use_shard(0, true);
-        let slab = Arc::new(Slab::with_max_slots(3));
-        let keys: Vec<usize> = (0..3).map(|i| slab.insert(i).unwrap()).collect();
-        let remote = {
-            let (slab, keys) = (slab.clone(), keys.clone());
-            thread::spawn(move || {
-                use_shard(1, true);
-                assert!(slab.remove(keys[0]) && slab.remove(keys[1]));
-            })
-        };
+        let (slab, keys) = three_taken();
+        let remote = frees_two_from_shard_1(&slab, &keys);
         assert!(slab.remove(keys[2]));
         let got: Vec<(usize, usize)> = (10..13)
             .filter_map(|v| slab.insert(v).map(|k| (k, v)))
@@ -96,18 +107,8 @@ fn remote_frees_race_the_take_of_their_chain() {
 #[test]
 fn a_chain_installed_while_a_sharer_pushes() {
     loom::model(|| {
-        use_shard(0, true);
-        let slab = Arc::new(Slab::with_max_slots(3));
-        let keys: Vec<usize> = (0..3).map(|i| slab.insert(i).unwrap()).collect();
-        {
-            let (slab, keys) = (slab.clone(), keys.clone());
-            thread::spawn(move || {
-                use_shard(1, true);
-                assert!(slab.remove(keys[0]) && slab.remove(keys[1]));
-            })
-            .join()
-            .unwrap();
-        }
+        let (slab, keys) = three_taken();
+        frees_two_from_shard_1(&slab, &keys).join().unwrap();
         let sharer = {
             let (slab, key) = (slab.clone(), keys[2]);
             thread::spawn(move || {
