@@ -24,6 +24,7 @@
 //! Interleaved rounds and medians, as `compare_slab` (`bench_harness`).
 //! Writes `target/compare_pool.md` and the plot `target/compare_pool.svg`.
 
+use bench_harness::callgrind::run_counted;
 use bench_harness::measure::{measure, UNCLEAN_NOTE};
 use bench_harness::plot::{self, Series};
 use bench_harness::report::{command, machine, write_outputs, Table};
@@ -34,7 +35,10 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 
-const USAGE: &str = "usage: compare_pool [--quick]";
+const USAGE: &str = "usage: compare_pool [--quick] [--callgrind N [--subject K]]\n\
+     \x20 --quick          a few seconds instead of about 25\n\
+     \x20 --callgrind N [--subject K]  list the subjects / run N local create+clear\n\
+     \x20                  of subject K, once (for cargo xtask callgrind-slab)";
 
 /// A value shaped like the Registry's span data: a reference count, a
 /// parent, and a vector whose allocation the clear keeps.
@@ -168,11 +172,30 @@ fn jobs<S: Subject>() -> (&'static str, Jobs) {
 }
 
 fn main() {
-    let options = cli::parse(USAGE, |_, _| false);
+    let mut subject = None;
+    let options = cli::parse(USAGE, |flag, rest| match flag {
+        "--subject" => {
+            subject = Some(rest.number::<usize>());
+            true
+        }
+        _ => false,
+    });
     let subjects = [
         jobs::<frozen_slab::Pool<Data>>(),
         jobs::<sharded_slab::Pool<Data>>(),
     ];
+    if let Some(n) = options.callgrind {
+        // List the subjects; with `--subject K`, run `n` local create +
+        // clear (shape 0) of the `K`th on this thread, inside the function
+        // `cargo xtask callgrind-slab` counts.
+        match subject {
+            Some(k) => run_counted(&(subjects.get(k).expect("--subject K: K is listed").1)(
+                0, n,
+            )),
+            None => subjects.iter().for_each(|(name, _)| println!("{name}")),
+        }
+        return;
+    }
     // (shape, thread count), in the report's order.
     let rows: Vec<(usize, usize)> = SHAPES
         .iter()

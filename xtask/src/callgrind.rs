@@ -4,8 +4,12 @@
 //! the timings.
 //!
 //! `cargo xtask callgrind-slab [N]`: the same for frozen-slab's
-//! `compare_slab`, instructions per get + drop on one hot key (one thread)
-//! for frozen-slab, sharded-slab and the floor.
+//! comparisons, on one thread: instructions and atomic read-modify-writes
+//! per get + drop on one hot key and per insert + remove (`compare_slab`:
+//! frozen-slab, sharded-slab, the floor), and per create + clear
+//! (`compare_pool`: the two pools). The RMWs are counted on x86_64: the
+//! executed instructions with a `lock` prefix, or an `xchg` with memory
+//! (locked without one), found with `objdump`.
 //!
 //! What is counted is found by a name, not by where it lives: callgrind
 //! collects only inside `bench_harness::callgrind::callgrind_counted`
@@ -37,22 +41,122 @@ pub fn main(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The command: `compare_slab`'s subjects.
+/// The command: `compare_slab`'s and `compare_pool`'s subjects.
 pub fn slab(args: &[String]) -> Result<()> {
     let n = count(args, "callgrind-slab")?;
-    let bin = build(
+    let slab_bin = build(
         &["-p", "frozen-slab", "--example", "compare_slab"],
         "compare_slab",
     )?;
-    let subjects = util::run(Command::new(&bin).args(["--callgrind", &n.to_string()]))?;
-    println!("| subject | instructions per get+drop (hot key, 1 thread) |");
-    println!("|---|--:|");
+    let pool_bin = build(
+        &["-p", "frozen-slab", "--example", "compare_pool"],
+        "compare_pool",
+    )?;
+    let per_op = |(ir, rmw): (u64, Option<u64>)| {
+        let rmw = rmw.map_or("-".to_string(), |r| format!("{:.2}", r as f64 / n as f64));
+        format!("{:.2} | {rmw}", ir as f64 / n as f64)
+    };
+    let n_arg = n.to_string();
+    let subjects = util::run(Command::new(&slab_bin).args(["--callgrind", &n_arg]))?;
+    println!("| subject | get+drop instructions | get+drop RMWs | insert+remove instructions | insert+remove RMWs |");
+    println!("|---|--:|--:|--:|--:|");
+    for (k, line) in subjects.lines().enumerate() {
+        let (subject, churn) = line.split_once('\t').unwrap_or((line, ""));
+        let k = k.to_string();
+        let args = ["--callgrind", &n_arg, "--subject", &k];
+        let hot = per_op(counted(&slab_bin, &args, &format!("slab{k}"))?);
+        let churn = if churn.is_empty() {
+            "- | -".to_string()
+        } else {
+            let args = ["--callgrind", &n_arg, "--subject", &k, "--churn"];
+            per_op(counted(&slab_bin, &args, &format!("churn{k}"))?)
+        };
+        println!("| {subject} | {hot} | {churn} |");
+    }
+    let subjects = util::run(Command::new(&pool_bin).args(["--callgrind", &n_arg]))?;
+    println!();
+    println!("| pool | create+clear instructions | create+clear RMWs |");
+    println!("|---|--:|--:|");
     for (k, subject) in subjects.lines().enumerate() {
-        let args = ["--callgrind", &n.to_string(), "--subject", &k.to_string()];
-        let ir = instructions(&bin, &args, &[COUNTED], &format!("slab{k}"))?;
-        println!("| {subject} | {:.2} |", ir as f64 / n as f64);
+        let k = k.to_string();
+        let args = ["--callgrind", &n_arg, "--subject", &k];
+        let row = per_op(counted(&pool_bin, &args, &format!("pool{k}"))?);
+        println!("| {subject} | {row} |");
     }
     Ok(())
+}
+
+/// Instructions, and atomic read-modify-writes (x86_64 only), executed
+/// inside [`COUNTED`] by one run of `bin args`.
+fn counted(bin: &Path, args: &[&str], name: &str) -> Result<(u64, Option<u64>)> {
+    let file = run_callgrind(bin, args, &[COUNTED, "--dump-instr=yes"], name)?;
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| format!("xtask callgrind: {}: {e}", file.display()))?;
+    let ir = summary(&text, &file)?;
+    if !cfg!(target_arch = "x86_64") || !util::have("objdump") {
+        return Ok((ir, None));
+    }
+    let locked = locked_instructions(bin)?;
+    Ok((ir, Some(executed_at(&text, &locked))))
+}
+
+/// The addresses of `bin`'s atomic read-modify-write instructions: those
+/// with a `lock` prefix, and `xchg` with a memory operand.
+fn locked_instructions(bin: &Path) -> Result<std::collections::HashSet<u64>> {
+    let dump = util::run(
+        Command::new("objdump")
+            .args(["-d", "--no-show-raw-insn"])
+            .arg(bin),
+    )?;
+    Ok(dump
+        .lines()
+        .filter_map(|l| {
+            let (addr, insn) = l.trim_start().split_once(":\t")?;
+            let insn = insn.trim_start();
+            let rmw = insn.starts_with("lock") || (insn.starts_with("xchg") && insn.contains('('));
+            rmw.then(|| u64::from_str_radix(addr, 16).ok())?
+        })
+        .collect())
+}
+
+/// How many times the instructions at `addresses` ran, from a callgrind
+/// output written with `--dump-instr=yes`. A cost line starts with the
+/// instruction's address, absolute (`0x…`), relative to the last one
+/// (`+n`, `-n`) or the same (`*`); the line after a `calls=` line is the
+/// call's inclusive cost, not the instruction's own, and is not counted.
+fn executed_at(text: &str, addresses: &std::collections::HashSet<u64>) -> u64 {
+    let (mut at, mut total, mut after_call) = (0u64, 0u64, false);
+    for line in text.lines() {
+        if line.starts_with("calls=") {
+            after_call = true;
+            continue;
+        }
+        let mut fields = line.split_whitespace();
+        let Some(first) = fields.next() else { continue };
+        at = if let Some(hex) = first.strip_prefix("0x") {
+            match u64::from_str_radix(hex, 16) {
+                Ok(a) => a,
+                Err(_) => continue,
+            }
+        } else if let Some(d) = first.strip_prefix('+').and_then(|d| d.parse::<u64>().ok()) {
+            at + d
+        } else if let Some(d) = first.strip_prefix('-').and_then(|d| d.parse::<u64>().ok()) {
+            at - d
+        } else if first == "*" {
+            at
+        } else {
+            continue;
+        };
+        // The instruction's position, the line's, then the cost.
+        let cost = fields.nth(1).and_then(|c| c.parse::<u64>().ok());
+        if std::mem::take(&mut after_call) {
+            continue;
+        }
+        if addresses.contains(&at) {
+            total += cost.unwrap_or(0);
+        }
+    }
+    total
 }
 
 /// `[N]`: the operations per row (default 100000); valgrind must be there.
@@ -92,20 +196,39 @@ fn build(target_args: &[&str], example: &str) -> Result<PathBuf> {
 /// call) by one run of `bin args` under callgrind; its output is
 /// `target/callgrind/<name>.out`.
 pub fn instructions(bin: &Path, args: &[&str], toggles: &[&str], name: &str) -> Result<u64> {
+    let file = run_callgrind(bin, args, toggles, name)?;
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| format!("xtask callgrind: {}: {e}", file.display()))?;
+    summary(&text, &file)
+}
+
+/// Runs `bin args` under callgrind, collecting inside the functions
+/// `toggles` (an entry that starts with `--` is passed as an option);
+/// returns the output file.
+fn run_callgrind(bin: &Path, args: &[&str], toggles: &[&str], name: &str) -> Result<PathBuf> {
     let file = util::target_dir()
         .join("callgrind")
         .join(format!("{name}.out"));
     util::run(
         Command::new("valgrind")
             .arg("--tool=callgrind")
-            .args(toggles.iter().map(|t| format!("--toggle-collect={t}")))
+            .args(toggles.iter().map(|t| {
+                if t.starts_with("--") {
+                    t.to_string()
+                } else {
+                    format!("--toggle-collect={t}")
+                }
+            }))
             .arg(format!("--callgrind-out-file={}", file.display()))
             .arg(bin)
             .args(args)
             .stdin(Stdio::null()),
     )?;
-    let text = std::fs::read_to_string(&file)
-        .map_err(|e| format!("xtask callgrind: {}: {e}", file.display()))?;
+    Ok(file)
+}
+
+/// The instructions counted in a callgrind output.
+fn summary(text: &str, file: &Path) -> Result<u64> {
     text.lines()
         .find_map(|l| l.strip_prefix("summary: "))
         .and_then(|s| s.trim().parse().ok())

@@ -33,10 +33,11 @@ use common::{Bench, Shape, SHAPES};
 use std::path::Path;
 use std::sync::Arc;
 
-const USAGE: &str = "usage: compare_slab [--quick] [--callgrind N [--subject K]]\n\
+const USAGE: &str = "usage: compare_slab [--quick] [--callgrind N [--subject K [--churn]]]\n\
      \x20 --quick          a few seconds instead of about a minute\n\
-     \x20 --callgrind N [--subject K]  list the subjects / run N hot-key get+drop\n\
-     \x20                  of subject K, once (for cargo xtask callgrind-slab)";
+     \x20 --callgrind N [--subject K [--churn]]  list the subjects / run N hot-key\n\
+     \x20                  get+drop (with --churn: N inserts and removes, local) of\n\
+     \x20                  subject K, once (for cargo xtask callgrind-slab)";
 
 /// What a cell measures: a shape, on one of the subjects.
 pub struct At {
@@ -86,24 +87,38 @@ fn plot(path: &Path, subjects: &[Arc<dyn Bench>], cells: &[Cell]) -> plot::Resul
 
 fn main() {
     let mut subject = None;
+    let mut churn = false;
     let options = cli::parse(USAGE, |flag, rest| match flag {
         "--subject" => {
             subject = Some(rest.number::<usize>());
+            true
+        }
+        "--churn" => {
+            churn = true;
             true
         }
         _ => false,
     });
     let subjects = common::subjects();
     if let Some(n) = options.callgrind {
-        // List the subjects; with `--subject K`, run `n` hot-key get + drop
+        // List the subjects (and whether each has the local churn); with
+        // `--subject K`, run `n` hot-key get + drop (or inserts and removes)
         // of the `K`th on this thread, inside the function `cargo xtask
         // callgrind-slab` counts.
+        let shape = if churn { Shape::ChurnLocal } else { Shape::Hot };
         match subject {
             Some(k) => {
                 let s = subjects.get(k).expect("--subject K: K is a listed subject");
-                run_counted(&s.clone().job(Shape::Hot, n));
+                run_counted(&s.clone().job(shape, n));
             }
-            None => subjects.iter().for_each(|s| println!("{}", s.name())),
+            None => subjects.iter().for_each(|s| {
+                let churn = if s.measures(Shape::ChurnLocal) {
+                    "\tchurn"
+                } else {
+                    ""
+                };
+                println!("{}{churn}", s.name());
+            }),
         }
         return;
     }
