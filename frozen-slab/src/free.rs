@@ -176,13 +176,23 @@ impl FreeList {
     pub(crate) fn pop<'a, T>(&self, pages: &'a Pages<T>) -> Option<(u32, Slot<'a, T>)> {
         let current = shard::current();
         let own = current.index;
-        let local = if self.is_mine(own, current.epoch) {
+        // The local list first, on a short path of its own.
+        if self.is_mine(own, current.epoch) {
             // SAFETY: the list is this thread's (`is_mine`).
-            unsafe { self.pop_local(own, pages) }
-        } else {
-            None
-        };
-        let (index, slot) = match local.or_else(|| self.pop_from(own, pages)) {
+            if let Some((index, slot)) = unsafe { self.pop_local(own, pages) } {
+                // Relaxed: as below.
+                slot.link.store(own as u32, Relaxed);
+                return Some((index, slot));
+            }
+        }
+        self.pop_shared(own, pages)
+    }
+
+    /// `pop` past the local list: the shard's stack and remote stack, its
+    /// run, a new run, a steal.
+    #[inline(never)]
+    fn pop_shared<'a, T>(&self, own: usize, pages: &'a Pages<T>) -> Option<(u32, Slot<'a, T>)> {
+        let (index, slot) = match self.pop_from(own, pages) {
             Some(popped) => popped,
             None => match self
                 .take_from_run(own)
@@ -248,12 +258,17 @@ impl FreeList {
         // former owner's accesses come before our claim of the index (its
         // exit's Release, our claim's Acquire). Fails while a steal holds
         // the list (`LOCKED`): we use the atomic stacks this time.
-        seen != LOCKED
+        let installed = seen != LOCKED
             && self.shards[shard]
                 .0
                 .epoch
                 .compare_exchange(seen, epoch, Acquire, Relaxed)
-                .is_ok()
+                .is_ok();
+        if installed {
+            // Before the list holds a slot, so that a steal scans it.
+            self.mark_used(shard);
+        }
+        installed
     }
 
     /// The top slot of `shard`'s local list, if that list is stale (its
@@ -451,6 +466,7 @@ impl FreeList {
     }
 
     /// Counts `shard` in the ones a steal scans.
+    #[inline]
     fn mark_used(&self, shard: usize) {
         // Relaxed: the hint of `steal`. The CAS loop keeps it monotonic.
         let mut used = self.used.0.load(Relaxed);
@@ -482,14 +498,14 @@ impl FreeList {
         // picks a stack); `% SHARDS` keeps it in range.
         let shard = slot.link.load(Relaxed) as usize % SHARDS;
         let current = shard::current();
-        self.mark_used(shard);
         if shard != current.index {
+            self.mark_used(shard);
             self.push_remote(shard, slot, index);
-        // SAFETY: this thread owns index `shard`.
         // SAFETY: the list is this thread's (`is_mine`).
         } else if !(self.is_mine(shard, current.epoch)
             && unsafe { self.push_local(shard, slot, index) })
         {
+            self.mark_used(shard);
             self.link_onto(shard, index, slot);
         }
     }

@@ -55,43 +55,63 @@ mod imp {
     /// Threads that found every index owned, process-wide.
     static STRANGERS: AtomicUsize = AtomicUsize::new(0);
 
-    /// A thread's claim: not made yet (`None`), or its shard.
-    struct Claim(Cell<Option<Current>>);
-
-    impl Drop for Claim {
-        /// The thread exits: its index is free for the next thread, and its
-        /// local lists are stale.
-        fn drop(&mut self) {
-            if let Some(Current { index, epoch }) = self.0.get() {
-                if epoch != 0 {
-                    // Release: this thread's writes to its local lists (in
-                    // every slab) happen-before the Acquire of whoever next
-                    // claims the index or reads its epoch to steal.
-                    EPOCHS[index].store(epoch + 1, Release);
-                }
-            }
-        }
-    }
+    /// `CURRENT` before the thread's first claim.
+    const UNSET: Current = Current {
+        index: usize::MAX,
+        epoch: 0,
+    };
 
     std::thread_local! {
-        static CLAIM: Claim = const { Claim(Cell::new(None)) };
+        /// The thread's shard. No destructor, so it stays readable while
+        /// the thread's thread-locals are destroyed, and reading it is one
+        /// thread-relative load (no state check).
+        static CURRENT: Cell<Current> = const { Cell::new(UNSET) };
+        /// Ends the claim at thread exit (its destructor). Touched once,
+        /// by the claim, which registers the destructor.
+        static CLAIM: Claim = const { Claim };
+    }
+
+    /// The owner of an index ends its claim when dropped.
+    struct Claim;
+
+    impl Drop for Claim {
+        /// The thread exits: it becomes a stranger for whatever it still
+        /// does (other thread-locals' destructors), its index is free for
+        /// the next thread, and its local lists are stale.
+        fn drop(&mut self) {
+            let Current { index, epoch } = CURRENT.get();
+            if epoch != 0 {
+                CURRENT.set(Current { index, epoch: 0 });
+                // Release: this thread's writes to its local lists (in every
+                // slab) happen-before the Acquire of whoever next claims
+                // the index or reads its epoch to steal.
+                EPOCHS[index].store(epoch + 1, Release);
+            }
+        }
     }
 
     /// This thread's shard, fixed for its life.
     #[inline]
     pub(in crate::free) fn current() -> Current {
-        CLAIM
-            .try_with(|c| match c.0.get() {
-                Some(current) => current,
-                None => {
-                    let current = claim_one();
-                    c.0.set(Some(current));
-                    current
-                }
-            })
-            // The thread is exiting and its claim is gone (a slab used from
-            // another thread-local's destructor): a stranger.
-            .unwrap_or(Current { index: 0, epoch: 0 })
+        let current = CURRENT.get();
+        if current.index != usize::MAX {
+            return current;
+        }
+        first()
+    }
+
+    /// The thread's first ask: claims an index.
+    #[cold]
+    fn first() -> Current {
+        let mut current = claim_one();
+        if current.epoch != 0 && CLAIM.try_with(|_| ()).is_err() {
+            // The thread's thread-locals are being destroyed: no destructor
+            // would end the claim. Give it back, and be a stranger.
+            EPOCHS[current.index].store(current.epoch + 1, Release);
+            current.epoch = 0;
+        }
+        CURRENT.set(current);
+        current
     }
 
     /// The lowest free index, owned; or, if none is free, one dealt
