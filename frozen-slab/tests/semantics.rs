@@ -256,7 +256,7 @@ fn slots_freed_by_another_thread_are_reused_before_the_slab_grows() {
     let slab = Slab::with_max_slots(4);
     let keys: Vec<_> = (0..4).map(|i| slab.insert(i).unwrap()).collect();
     assert!(slab.insert(9).is_none());
-    // Freed on another thread: the slots go back to the stack of the shard
+    // Freed on another thread: the slots go back to the shard
     // that took them, this thread's.
     std::thread::scope(|s| {
         s.spawn(|| keys.iter().for_each(|k| assert!(slab.remove(*k))));

@@ -88,7 +88,7 @@ pub fn slab(args: &[String]) -> Result<()> {
 
 /// Instructions, and atomic read-modify-writes (x86_64 only), executed
 /// inside [`COUNTED`] by one run of `bin args`.
-fn counted(bin: &Path, args: &[&str], name: &str) -> Result<(u64, Option<u64>)> {
+pub fn counted(bin: &Path, args: &[&str], name: &str) -> Result<(u64, Option<u64>)> {
     let file = run_callgrind(bin, args, &[COUNTED, "--dump-instr=yes"], name)?;
     let text = std::fs::read_to_string(&file)
         .map_err(|e| format!("xtask callgrind: {}: {e}", file.display()))?;

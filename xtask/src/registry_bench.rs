@@ -236,24 +236,28 @@ fn has_lib(deps: &Path, prefix: &str) -> bool {
     })
 }
 
-/// `--callgrind [N]`: instructions per span (one thread) for each shape
-/// and slab.
+/// `--callgrind [N]`: instructions and atomic RMWs (x86_64) per span, on
+/// one thread, for each shape and slab.
 fn counted(args: &[String]) -> Result<()> {
     let n = callgrind::count(args, "registry-bench --callgrind")?;
     let bins = build()?;
     let out = util::target_dir().join("callgrind");
     std::fs::create_dir_all(&out).map_err(|e| format!("xtask: {}: {e}", out.display()))?;
-    println!("| shape | sharded-slab instructions per span | frozen-slab |");
-    println!("|---|--:|--:|");
+    println!("| shape | sharded-slab instructions per span | frozen-slab | sharded-slab RMWs per span | frozen-slab |");
+    println!("|---|--:|--:|--:|--:|");
     for (shape, what) in SHAPES {
-        let mut row = format!("| {what} |");
+        let (mut irs, mut rmws) = (String::new(), String::new());
         for (bin, slab) in bins.iter().zip(SLABS) {
             let args = [shape, "--callgrind", &n.to_string()];
             let name = format!("registry-{shape}-{slab}");
-            let ir = callgrind::instructions(bin, &args, &["*callgrind_counted*"], &name)?;
-            row += &format!(" {:.1} |", ir as f64 / n as f64);
+            let (ir, rmw) = callgrind::counted(bin, &args, &name)?;
+            irs += &format!(" {:.1} |", ir as f64 / n as f64);
+            rmws += &match rmw {
+                Some(r) => format!(" {:.2} |", r as f64 / n as f64),
+                None => " - |".to_string(),
+            };
         }
-        println!("{row}");
+        println!("| {what} |{irs}{rmws}");
     }
     eprintln!("callgrind's files: {}/registry-*.out", out.display());
     Ok(())
