@@ -87,7 +87,7 @@ const NIL: u32 = u32::MAX;
 /// A local list's epoch while a steal holds it: above every owner's.
 const LOCKED: u64 = u64::MAX;
 
-/// Stacks and runs per slab: threads beyond this many share them.
+/// Shards per slab: threads beyond this many alive at once share them.
 const SHARDS: usize = 16;
 
 /// Fresh slots a shard claims at once: 16 refcounts of 8 bytes, two
@@ -169,10 +169,13 @@ impl FreeList {
     /// A free slot and its index, now owned by the caller (its refcount is
     /// frozen), or `None` when every slot up to the limit is in use (or
     /// looked so: a slot freed, or a run installed, on another shard during
-    /// the final scan can be missed).
+    /// the final scan can be missed, and live threads' local lists are
+    /// theirs).
     ///
-    /// Its own shard's stack, its run, a new run, and only then the other
-    /// shards' stacks and runs (the module docs say why).
+    /// Its own local list (if the thread owns its shard), the shard's stack
+    /// and remote stack, its run, a new run, and only then the other
+    /// shards' stacks, remote stacks, runs and stale local lists (the module
+    /// docs say why).
     pub(crate) fn pop<'a, T>(&self, pages: &'a Pages<T>) -> Option<(u32, Slot<'a, T>)> {
         let current = shard::current();
         let own = current.index;
