@@ -2,6 +2,10 @@
 //! run of 16 apart, so their refcounts (8 bytes each, side by side in a
 //! page) never share a cache line that both threads write.
 //!
+//! The two threads are alive together from the first insert to the last
+//! remove: once a thread has exited, another may rightly take over its
+//! freed slots.
+//!
 //! Alone in its test binary: shards are claimed by threads process-wide,
 //! so other tests' threads could leave these two none of their own. With
 //! the `std` feature only: without it every thread shares one shard.
@@ -32,6 +36,10 @@ fn two_threads_cycling_their_own_values_use_separate_lines() {
                         slots.insert(key as u32);
                         assert!(slab.remove(key));
                     }
+                    // Neither thread exits before the other is done: a
+                    // thread that has exited leaves its list to be taken
+                    // over, and then sharing its slots is right.
+                    barrier.wait();
                     slots
                 })
             })
