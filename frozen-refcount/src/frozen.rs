@@ -308,6 +308,31 @@ impl<E: Encoding, B: Backend> FrozenRefcount<E, B> {
         self.put_slow(old, new)
     }
 
+    /// [`put`](Self::put) by a caller that expects its reference to be the
+    /// last: an owner giving up the reference it kept while the object was
+    /// published (a slab's `remove`). The same result and the same word as
+    /// `put`, misuse included.
+    ///
+    /// The last: one CAS from one reference to frozen, as
+    /// [`freeze(1)`](Self::freeze), instead of `put`'s subtract and then its
+    /// CAS from zero to frozen: one atomic read-modify-write fewer. While
+    /// other references are held the CAS fails and `put` does the rest: one
+    /// failed CAS more (`Tagged`: and the load of the generation before it).
+    #[inline]
+    pub fn put_expecting_last(&self) -> Put {
+        // `freeze(1)`'s Acquire, on success, orders the accesses of every
+        // holder that put its reference before ours, as `Put::Last`'s does:
+        // each of their Release subtracts heads a release sequence the CAS
+        // reads from. Our own accesses need no Release: on success nobody
+        // else holds a reference, and the object is ours. On failure
+        // nothing changed, and `put` orders as it always does.
+        if self.freeze(1) {
+            Put::Last
+        } else {
+            self.put()
+        }
+    }
+
     /// Freezes a live counter that holds exactly `expected` references, all
     /// the caller's (Linux `page_ref_freeze`, before a split or migration).
     /// On `true` the caller owns the object as if it had got `Last`.

@@ -74,6 +74,13 @@ mod debug {
             "{l}: put on frozen"
         );
         let frozen = FrozenRefcount::<E, B>::new_frozen();
+        assert!(
+            panics(|| {
+                let _ = frozen.put_expecting_last();
+            }),
+            "{l}: put_expecting_last on frozen"
+        );
+        let frozen = FrozenRefcount::<E, B>::new_frozen();
         assert!(panics(|| frozen.get()), "{l}: get on frozen");
         let live = FrozenRefcount::<E, B>::new(1);
         assert!(panics(|| live.unfreeze(1)), "{l}: unfreeze of live");
@@ -158,8 +165,9 @@ mod release {
     }
 
     /// Garbage in every bit pattern: every frozen word of 8 and 16 bits,
-    /// whoever wrote it, stays frozen under a misused `put`, `put_many` of
-    /// `MAX_MANY` or `get`, and a `put` never says `Last` on it. (Failed
+    /// whoever wrote it, stays frozen under a misused `put`,
+    /// `put_expecting_last`, `put_many` of `MAX_MANY` or `get`, and a `put`
+    /// never says `Last` on it. (Failed
     /// `try_get`s are `tests/embed.rs`'s: one increment may cross the top of
     /// the frozen region from its very last word, which `get` skips here.)
     fn every_frozen_pattern_survives_misuse<E: Encoding, B: Backend>() {
@@ -176,11 +184,16 @@ mod release {
                 continue;
             }
             frozen += 1;
-            for op in 0..3 {
+            for op in 0..4 {
                 let c = FrozenRefcount::<E, B>::from_raw(w);
                 match op {
                     0 => assert_eq!(c.put(), Put::Kept, "{l}: put on {w:?}"),
                     1 => assert_eq!(c.put_many(many), Put::Kept, "{l}: put_many on {w:?}"),
+                    2 => assert_eq!(
+                        c.put_expecting_last(),
+                        Put::Kept,
+                        "{l}: put_expecting_last on {w:?}"
+                    ),
                     _ if E::SCHEME.frozen_mark() == FrozenMark::ZeroCount => continue, // documented: revives
                     // The last word below a boundary, which one increment
                     // crosses (a `try_get` would succeed too): embed.rs's.

@@ -78,10 +78,10 @@
 //!   takes the count to zero freezes the word (one CAS) and so owns the
 //!   slot: it drops the value and pushes the slot on a free list.
 //! - `remove` clears the mark (one CAS; one remover wins) and gives up the
-//!   slab's reference: first by [`freeze(1)`](frozen_refcount::FrozenRefcount::freeze),
-//!   one CAS from one reference to frozen, which succeeds when no guard is
-//!   held and so owns the slot with one atomic step instead of the put's
-//!   subtract and CAS; else by a `put`.
+//!   slab's reference by [`put_expecting_last`](frozen_refcount::FrozenRefcount::put_expecting_last):
+//!   first one CAS from one reference to frozen, which succeeds when no
+//!   guard is held and so owns the slot with one atomic step instead of the
+//!   put's subtract and CAS; else a `put`.
 //! - `take` clears the mark, then waits until [`freeze(1)`](frozen_refcount::FrozenRefcount::freeze)
 //!   succeeds (every guard dropped) and moves the value out.
 //!
@@ -233,7 +233,7 @@
 //! | marking a life present | Release | after `unfreeze`: a remover whose CAS reads it puts into the live word, never into the frozen one from before the `unfreeze` |
 //! | clearing the mark (`remove`, `take`) | Acquire on success, Relaxed on failure | pairs with the marking; a failure does nothing |
 //! | `put` in a guard's drop | Release, Acquire for the last (the counter's) | every access under the guard happens-before the drop of the value |
-//! | `freeze(1)` in `take`, and first in `remove` | Acquire (the counter's) | the taker owns the value after every guard's Release `put` (each heads a release sequence the CAS reads from) |
+//! | `freeze(1)` in `take`, and `put_expecting_last` in `remove` and `Pool::clear` | Acquire (the counter's) | the taker owns the value after every guard's Release `put` (each heads a release sequence the CAS reads from) |
 //! | `skip_generation` for an unused `VacantEntry` | Relaxed CAS | frozen to frozen, owned by the dropper: no value is written or read in the spent life; a stale `get`'s `try_get` fails whatever the generation, and the next owner's `unfreeze` is the Release that publishes the next value |
 //! | free-list push | Release CAS | the value's drop (or move) happens-before the next owner's writes |
 //! | free-list pop | Acquire load and CAS | pairs with the push; the link read is Relaxed, made safe by the tag |

@@ -285,12 +285,10 @@ impl<T: Clear + Default, C: Config> Pool<T, C> {
             .filter(|s| s.unmark(key.generation))
         {
             Some(slot) => {
-                // Most often the last reference: `Slab::put_own` says why
-                // `freeze(1)` first is one RMW fewer, and why it is enough.
-                if slot.refs.freeze(1) {
+                // Most often the last reference: one CAS, not `put`'s two
+                // RMWs, with `Put::Last`'s ordering (`put_expecting_last`).
+                if slot.refs.put_expecting_last() == Put::Last {
                     self.release(key.index, slot);
-                } else {
-                    self.put(key.index, slot);
                 }
                 true
             }

@@ -308,21 +308,13 @@ impl<T, C: Config> Slab<T, C> {
     }
 
     /// Drops the slab's own reference to slot `index`'s current life (after
-    /// the `unmark` that won it), most often the last one.
-    ///
-    /// The last: one CAS from one reference to frozen (`freeze(1)`) instead
-    /// of `put`'s subtract and then its CAS from zero to frozen, one atomic
-    /// read-modify-write fewer. Its Acquire orders every guard's accesses
-    /// before ours, as `Put::Last`'s does: each guard's Release `put` heads
-    /// a release sequence the CAS reads from. When guards still hold
-    /// references the CAS fails (the count is not 1) and `put` does the
-    /// rest: one failed CAS more, on a line those guards have just written.
+    /// the `unmark` that won it), most often the last one: `put_expecting_last`
+    /// makes that last one CAS instead of `put`'s two RMWs, and orders every
+    /// guard's accesses before ours as `Put::Last` does.
     #[inline(always)]
     fn put_own(&self, index: u32, slot: Slot<'_, T>) {
-        if slot.refs.freeze(1) {
+        if slot.refs.put_expecting_last() == Put::Last {
             self.release(index, slot);
-        } else {
-            self.put(index, slot);
         }
     }
 

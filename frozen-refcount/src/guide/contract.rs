@@ -44,6 +44,7 @@
 //! | [`try_get_unless_frozen`](crate::FrozenRefcount::try_get_unless_frozen) | as `try_get` | as `try_get` | as `try_get` | `false`; no write at all when its first load sees the word frozen |
 //! | [`get_many(k)`](crate::FrozenRefcount::get_many), [`get`](crate::FrozenRefcount::get) (the caller holds a reference) | `Live(n + k)`, or `Saturated` past `MAX_COUNT` | `Saturated` | misuse | misuse |
 //! | [`put_many(k)`](crate::FrozenRefcount::put_many), [`put`](crate::FrozenRefcount::put) (the caller holds `k` references) | `n > k`: `Kept`; `Live(n - k)`. `n == k`: `Last`; `Frozen`, owned by the caller (or `Kept`, `Live(j)`, if `try_get`s of `j` references landed in the window). `n < k`: misuse | `Kept`; `Saturated` | misuse | misuse |
+//! | [`put_expecting_last`](crate::FrozenRefcount::put_expecting_last) (the caller holds a reference) | as `put`, to the same word; `n == 1` takes one CAS, not two RMWs | as `put` | misuse | misuse |
 //! | [`freeze(expected)`](crate::FrozenRefcount::freeze) | `n == expected`: `true`; `Frozen`, owned by the caller. Otherwise `false`, unchanged | `false`, unchanged | `false`, unchanged | `false`, unchanged |
 //! | [`unfreeze(count)`](crate::FrozenRefcount::unfreeze) (the owner) | misuse | misuse | misuse | `Live(count)`; garbage discarded; [`Tagged`]: generation + 1 |
 //! | [`skip_generation`](crate::FrozenRefcount::skip_generation) ([`Tagged`]; the owner) | misuse | misuse | misuse | `Frozen`; generation + 1, with no live moment |

@@ -25,6 +25,10 @@ pub(crate) trait Counter: Send + Sync + 'static {
     fn put(&self) -> Put;
     fn freeze(&self, expected: u32) -> bool;
     fn unfreeze(&self, count: u32);
+    /// The crate's counter only: the wrong protocols run model (1) alone.
+    fn put_expecting_last(&self) -> Put {
+        unreachable!("put_expecting_last on a protocol without it")
+    }
 }
 
 impl<E: Encoding> Counter for FrozenRefcount<E, CoreAtomics> {
@@ -45,6 +49,9 @@ impl<E: Encoding> Counter for FrozenRefcount<E, CoreAtomics> {
     }
     fn unfreeze(&self, count: u32) {
         FrozenRefcount::unfreeze(self, count)
+    }
+    fn put_expecting_last(&self) -> Put {
+        FrozenRefcount::put_expecting_last(self)
     }
 }
 
@@ -89,6 +96,13 @@ impl<C: Counter> Obj<C> {
     /// Drops the caller's reference; frees the object on `Last`.
     pub(crate) fn put(&self) {
         if self.rc.put() == Put::Last {
+            self.free();
+        }
+    }
+
+    /// [`put`](Self::put) by `put_expecting_last`.
+    pub(crate) fn put_expecting_last(&self) {
+        if self.rc.put_expecting_last() == Put::Last {
             self.free();
         }
     }

@@ -32,20 +32,29 @@ pub(crate) fn increment_vs_free<C: Counter>() {
 /// Model (2), free vs free: `holders` (2 or 3) `put`s from a count of
 /// `holders`. Exactly one `Last`, and each holder's accesses happen-before
 /// the free (loom checks the data accesses: put's Release, Last's Acquire).
+/// Run twice: every holder `put`s; and this thread, the owner, gives its
+/// reference up with `put_expecting_last` (its `freeze(1)`'s Acquire).
 pub(crate) fn free_vs_free<C: Counter>() {
     fn holder<C: Counter>(o: &Obj<C>) {
         o.read("a holder before its put");
         o.put();
     }
     for holders in 2..=3 {
-        model(0, move || {
-            let o = Obj::new(C::live(holders as u32), ALIVE);
-            let threads = spawn(&o, holders - 1, holder);
-            holder(&o);
-            threads.into_iter().for_each(|t| t.join().unwrap());
-            assert_eq!(o.lasts(), 1, "exactly one Last per life");
-            assert!(!o.rc.try_get(), "a try_get succeeded after Last");
-        });
+        for owner_expects_last in [false, true] {
+            model(0, move || {
+                let o = Obj::new(C::live(holders as u32), ALIVE);
+                let threads = spawn(&o, holders - 1, holder);
+                o.read("the owner before its put");
+                if owner_expects_last {
+                    o.put_expecting_last();
+                } else {
+                    o.put();
+                }
+                threads.into_iter().for_each(|t| t.join().unwrap());
+                assert_eq!(o.lasts(), 1, "exactly one Last per life");
+                assert!(!o.rc.try_get(), "a try_get succeeded after Last");
+            });
+        }
     }
 }
 
@@ -53,7 +62,8 @@ pub(crate) fn free_vs_free<C: Counter>() {
 /// of the only reference. (a) Readers that keep their reference: `freeze`
 /// and a `try_get` never both succeed. (b) Readers that drop it again:
 /// `freeze` still sees their accesses (Acquire), and exactly one of
-/// `freeze`/`put` ends the life.
+/// `freeze`/`put` ends the life: the holder gives its reference up with
+/// `put_expecting_last`, whose `freeze(1)` fails while a reader holds one.
 pub(crate) fn increment_vs_freeze<C: Counter>() {
     fn keeper<C: Counter>(o: &Obj<C>) -> bool {
         let got = o.rc.try_get();
@@ -78,11 +88,7 @@ pub(crate) fn increment_vs_freeze<C: Counter>() {
         model(0, move || {
             let o = Obj::new(C::live(1), ALIVE);
             let threads = spawn(&o, readers, reader);
-            if o.rc.freeze(1) {
-                o.free();
-            } else {
-                o.put();
-            }
+            o.put_expecting_last();
             threads.into_iter().for_each(|t| t.join().unwrap());
             assert_eq!(o.lasts(), 1, "exactly one Last or freeze per life");
         });
