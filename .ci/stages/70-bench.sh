@@ -43,3 +43,8 @@ grep -q "<svg" "$out/compare_pool.svg"
 timeout 600 cargo xtask registry-bench --quick
 grep -q "^| span lifecycle" "$out/registry_bench.md"
 grep -q "^| lookup-heavy layer" "$out/registry_bench.md"
+# The per-operation figures the docs state, counted, not timed: frozen-slab's
+# atomic RMWs per get + drop, insert + remove and create + clear, and no more
+# instructions than sharded-slab on each (callgrind and objdump; a few seconds).
+ensure_apt valgrind binutils
+timeout 300 cargo xtask callgrind-slab --check 20000

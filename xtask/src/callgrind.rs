@@ -9,7 +9,8 @@
 //! frozen-slab, sharded-slab, the floor), and per create + clear
 //! (`compare_pool`: the two pools). The RMWs are counted on x86_64: the
 //! executed instructions with a `lock` prefix, or an `xchg` with memory
-//! (locked without one), found with `objdump`.
+//! (locked without one), found with `objdump`. `--check` makes the
+//! figures the crate's docs state a test (CI runs it).
 //!
 //! What is counted is found by a name, not by where it lives: callgrind
 //! collects only inside `bench_harness::callgrind::callgrind_counted`
@@ -41,9 +42,14 @@ pub fn main(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The command: `compare_slab`'s and `compare_pool`'s subjects.
+/// The command: `compare_slab`'s and `compare_pool`'s subjects. With
+/// `--check`, it also fails unless frozen-slab keeps its RMW counts
+/// ([`RMW_BOUNDS`]) and runs no more instructions than sharded-slab, per
+/// operation, on every row.
 pub fn slab(args: &[String]) -> Result<()> {
-    let n = count(args, "callgrind-slab")?;
+    let check = args.iter().any(|a| a == "--check");
+    let rest: Vec<String> = args.iter().filter(|a| *a != "--check").cloned().collect();
+    let n = count(&rest, "callgrind-slab")?;
     let slab_bin = build(
         &["-p", "frozen-slab", "--example", "compare_slab"],
         "compare_slab",
@@ -52,38 +58,102 @@ pub fn slab(args: &[String]) -> Result<()> {
         &["-p", "frozen-slab", "--example", "compare_pool"],
         "compare_pool",
     )?;
-    let per_op = |(ir, rmw): (u64, Option<u64>)| {
-        let rmw = rmw.map_or("-".to_string(), |r| format!("{:.2}", r as f64 / n as f64));
-        format!("{:.2} | {rmw}", ir as f64 / n as f64)
-    };
     let n_arg = n.to_string();
+    let per_op = |(ir, rmw): (u64, Option<u64>)| PerOp {
+        instructions: ir as f64 / n as f64,
+        rmws: rmw.map(|r| r as f64 / n as f64),
+    };
+    // (operation, subject, figures), in the order printed.
+    let mut rows: Vec<(&str, String, PerOp)> = Vec::new();
     let subjects = util::run(Command::new(&slab_bin).args(["--callgrind", &n_arg]))?;
-    println!("| subject | get+drop instructions | get+drop RMWs | insert+remove instructions | insert+remove RMWs |");
-    println!("|---|--:|--:|--:|--:|");
     for (k, line) in subjects.lines().enumerate() {
         let (subject, churn) = line.split_once('\t').unwrap_or((line, ""));
         let k = k.to_string();
         let args = ["--callgrind", &n_arg, "--subject", &k];
         let hot = per_op(counted(&slab_bin, &args, &format!("slab{k}"))?);
-        let churn = if churn.is_empty() {
-            "- | -".to_string()
-        } else {
+        rows.push(("get+drop", subject.to_string(), hot));
+        if !churn.is_empty() {
             let args = ["--callgrind", &n_arg, "--subject", &k, "--churn"];
-            per_op(counted(&slab_bin, &args, &format!("churn{k}"))?)
-        };
-        println!("| {subject} | {hot} | {churn} |");
+            let churn = per_op(counted(&slab_bin, &args, &format!("churn{k}"))?);
+            rows.push(("insert+remove", subject.to_string(), churn));
+        }
     }
     let subjects = util::run(Command::new(&pool_bin).args(["--callgrind", &n_arg]))?;
-    println!();
-    println!("| pool | create+clear instructions | create+clear RMWs |");
-    println!("|---|--:|--:|");
     for (k, subject) in subjects.lines().enumerate() {
         let k = k.to_string();
         let args = ["--callgrind", &n_arg, "--subject", &k];
         let row = per_op(counted(&pool_bin, &args, &format!("pool{k}"))?);
-        println!("| {subject} | {row} |");
+        rows.push(("create+clear", subject.to_string(), row));
+    }
+    println!("| operation | subject | instructions | atomic RMWs |");
+    println!("|---|---|--:|--:|");
+    for (op, subject, f) in &rows {
+        let rmws = f.rmws.map_or("-".to_string(), |r| format!("{r:.2}"));
+        println!("| {op} | {subject} | {:.2} | {rmws} |", f.instructions);
+    }
+    if check {
+        check_slab(&rows)?;
+        println!("callgrind-slab --check: frozen-slab's RMW counts and instruction lead hold");
     }
     Ok(())
+}
+
+/// One row's figures, per operation.
+struct PerOp {
+    instructions: f64,
+    /// x86_64 with `objdump` only.
+    rmws: Option<f64>,
+}
+
+/// The RMWs per operation that frozen-slab's docs state, on one thread:
+/// get + drop is a `try_get` and a `put`; create + clear the mark's CAS and
+/// `put_expecting_last`'s (the slot goes to and comes back from the
+/// thread's local list, plain memory); insert + remove, in batches of 1000,
+/// those two and the shard stack's CAS pop and push for all but the 16 the
+/// local list holds.
+const RMW_BOUNDS: [(&str, f64); 3] = [
+    ("get+drop", 2.0),
+    ("insert+remove", 4.0),
+    ("create+clear", 2.0),
+];
+
+/// `--check`: frozen-slab's rows against [`RMW_BOUNDS`] and sharded-slab's.
+fn check_slab(rows: &[(&str, String, PerOp)]) -> Result<()> {
+    let find = |op: &str, subject: &str| {
+        rows.iter()
+            .find(|(o, s, _)| *o == op && s.starts_with(subject))
+            .map(|(_, _, f)| f)
+            .ok_or(format!("callgrind-slab --check: no {subject} row for {op}"))
+    };
+    let mut bad = Vec::new();
+    for (op, bound) in RMW_BOUNDS {
+        let ours = find(op, "frozen-slab")?;
+        let theirs = find(op, "sharded-slab")?;
+        match ours.rmws {
+            // 0.01: the loop's first operations also set the slab up.
+            Some(r) if r > bound + 0.01 => {
+                bad.push(format!("{op}: {r:.4} RMWs, more than {bound}"))
+            }
+            Some(_) => {}
+            None => bad.push(format!(
+                "{op}: RMWs not counted (x86_64 and objdump needed)"
+            )),
+        }
+        if ours.instructions > theirs.instructions {
+            bad.push(format!(
+                "{op}: {:.2} instructions, sharded-slab {:.2}",
+                ours.instructions, theirs.instructions
+            ));
+        }
+    }
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "callgrind-slab --check failed:\n  {}",
+            bad.join("\n  ")
+        ))
+    }
 }
 
 /// Instructions, and atomic read-modify-writes (x86_64 only), executed

@@ -6,7 +6,7 @@
 //! cargo xtask asm --check      # CI: fail with a diff if stale, or if a hot-path assertion breaks
 //! cargo xtask probe [x86_64|aarch64]   # executed instructions per try_get + put, per backend
 //! cargo xtask callgrind [N]    # instructions per try_get + put pair, every row of `compare`
-//! cargo xtask callgrind-slab [N]   # instructions per get + drop: frozen-slab, sharded-slab, floor
+//! cargo xtask callgrind-slab [--check] [N]   # instructions and RMWs per slab and pool operation
 //! cargo xtask tracing          # tracing-subscriber's tests on sharded-slab and on frozen-slab
 //! cargo xtask tracing-threads [N]  # N live threads in spans on tracing's Registry, on both
 //! cargo xtask registry-bench [--quick]   # tracing-subscriber's Registry on sharded-slab and on frozen-slab
@@ -32,8 +32,12 @@ const USAGE: &str = "usage: cargo xtask <command>
                              (valgrind on x86_64; qemu-user, one instruction per block, on aarch64)
   callgrind [N]              instructions per try_get + put pair for every row of `compare`
                              (valgrind; N pairs per row, default 100000)
-  callgrind-slab [N]         instructions per get + drop on a hot key, one thread, for frozen-slab,
-                             sharded-slab and the floor (slab/'s compare_slab; valgrind; N per row)
+  callgrind-slab [--check] [N]
+                             instructions and atomic RMWs per get + drop on a hot key, insert +
+                             remove, and the pools' create + clear, one thread, for frozen-slab,
+                             sharded-slab and the floor (compare_slab, compare_pool; valgrind; N
+                             per row); --check: exit 1 unless frozen-slab keeps its documented
+                             RMW counts and runs no more instructions than sharded-slab
   tracing                    tracing-subscriber 0.3.23's own tests on sharded-slab, then with
                              sharded-slab patched to frozen-slab (xtask/tracing/shim/): a table;
                              exit 1 if a test passing on sharded-slab fails on frozen-slab
