@@ -6,6 +6,10 @@
 source "$(dirname "$0")/../lib.sh"
 export RUSTFLAGS="--cfg frozen_refcount_loom"
 export LOOM_MAX_PREEMPTIONS=${LOOM_MAX_PREEMPTIONS:-3}
+# The code only the loom switch compiles (the models, cfg'd-out tests) is
+# linted too; the examples are left out (they use what loom has not).
+cargo clippy -p frozen-refcount -p frozen-slab --features frozen-refcount/loom,frozen-slab/loom \
+  --lib --tests --target-dir target/loom -- -D warnings
 cargo test --release -p frozen-refcount --features loom --test loom --target-dir target/loom
 # The slab's models (frozen-slab/tests/loom.rs), on the same switch.
 cargo test --release -p frozen-slab --features loom --test loom --target-dir target/loom

@@ -3,6 +3,11 @@
 //! every write to a value (its init, its clear) is ordered with every read
 //! of it through a guard.
 
+// `V` holds an `Arc<Pool<V>>`: clippy cannot prove the recursive type
+// `Send + Sync` and flags every `Arc::new(Pool::<V>::..)`. It is: the
+// models move those `Arc`s to loom threads, which needs both.
+#![allow(clippy::arc_with_non_send_sync)]
+
 use super::Drops;
 use frozen_slab::{Clear, Pool};
 use loom::cell::UnsafeCell;
