@@ -23,10 +23,15 @@ use crate::util::{self, Result};
 const VERSION: &str = "0.3.23";
 
 /// Its features for the tests: the defaults (fmt, ansi, registry, …) and
-/// `env-filter`. Under these its lib tests and every test target that does not
-/// use `tracing-mock` build from the published package; more (`json`,
-/// `local-time`, …) add tests that are not about the Registry.
+/// `env-filter`. Under these its lib tests and every test target build;
+/// more (`json`, `local-time`, …) add tests that are not about the Registry.
 const FEATURES: &str = "env-filter";
+
+/// The tests' mock subscriber and layer. In tracing's repository it is a
+/// path dev-dependency, which the published manifest drops; the copy gets
+/// it from crates.io, with its `tracing-subscriber` (for the mock layer)
+/// patched to the copy itself, so its layers run on the Registry under test.
+const MOCK: &str = "0.1.0-beta.3";
 
 /// The two builds: the package as published, and with the shim patched in.
 #[derive(Clone, Copy, PartialEq)]
@@ -72,7 +77,7 @@ pub fn main(args: &[String]) -> Result<()> {
     if !args.is_empty() {
         return Err("usage: cargo xtask tracing".into());
     }
-    let (copy, left_out) = copy_package()?;
+    let copy = copy_package()?;
     let targets = test_targets(&copy)?;
     let mut runs = Vec::new();
     for slab in Slab::BOTH {
@@ -100,18 +105,17 @@ pub fn main(args: &[String]) -> Result<()> {
         runs.push(per_target);
     }
     println!(
-        "not built (they use tracing-mock, which the package does not ship): {}",
-        left_out.join(", ")
+        "tracing-mock {MOCK} from crates.io (a path dev-dependency in tracing's \
+         repository, dropped from the package), on the copy's Registry"
     );
     report(&targets, &runs[0], &runs[1])
 }
 
 /// Downloads the package through cargo and copies it to
-/// `target/tracing/tracing-subscriber/`, without what
-/// needs its unpublished dev-dependency `tracing-mock` (stripped from the
-/// published manifest) and without its benches (and their criterion).
-/// Returns the copy and the names of the test targets left out.
-fn copy_package() -> Result<(PathBuf, Vec<String>)> {
+/// `target/tracing/tracing-subscriber/`, with the dev-dependency
+/// `tracing-mock` the published manifest drops ([`MOCK`]) and without its
+/// benches (and their criterion). Returns the copy.
+fn copy_package() -> Result<PathBuf> {
     let fetch = scratch().join("fetch");
     fs::create_dir_all(fetch.join("src")).map_err(io("target/tracing/fetch"))?;
     write(
@@ -142,17 +146,16 @@ fn copy_package() -> Result<(PathBuf, Vec<String>)> {
     copy_dir(source, &copy)?;
     let toml = fs::read_to_string(copy.join("Cargo.toml")).map_err(io("Cargo.toml"))?;
     let mut kept = String::new();
-    let mut left_out = Vec::new();
     for section in sections(&toml) {
         let header = section.lines().next().unwrap_or("").trim();
-        let mock = header == "[[test]]" && needs_tracing_mock(&copy, section);
-        if mock {
-            left_out.push(toml_value(section, "name").unwrap_or("?").to_string());
-        }
-        if !(mock || header == "[[bench]]" || header == "[dev-dependencies.criterion]") {
+        if !(header == "[[bench]]" || header == "[dev-dependencies.criterion]") {
             kept.push_str(section);
         }
     }
+    kept.push_str(&format!(
+        "\n# Added by `cargo xtask tracing`.\n[dev-dependencies.tracing-mock]\n\
+         version = \"={MOCK}\"\nfeatures = [\"tracing-subscriber\"]\n"
+    ));
     write(&copy.join("Cargo.toml"), &kept)?;
     // The workspace is the folder above, as tracing's repository is: file!()
     // in the tests is then `tracing-subscriber/src/…`, the path two of the fmt
@@ -160,10 +163,12 @@ fn copy_package() -> Result<(PathBuf, Vec<String>)> {
     write(
         &scratch().join("Cargo.toml"),
         "# Written by `cargo xtask tracing`: the copy's workspace.\n\
-         [workspace]\nresolver = \"2\"\nmembers = [\"tracing-subscriber\"]\nexclude = [\"fetch\", \"threads\"]\n",
+         [workspace]\nresolver = \"2\"\nmembers = [\"tracing-subscriber\"]\nexclude = [\"fetch\", \"threads\"]\n\n\
+         # tracing-mock's tracing-subscriber is the copy: one Registry.\n\
+         [patch.crates-io]\ntracing-subscriber = { path = \"tracing-subscriber\" }\n",
     )?;
     fs::copy(copy.join("Cargo.lock"), scratch().join("Cargo.lock")).map_err(io("Cargo.lock"))?;
-    Ok((copy, left_out))
+    Ok(copy)
 }
 
 /// The manifest cut before each line that opens a table.
@@ -180,26 +185,6 @@ fn sections(toml: &str) -> Vec<&str> {
     starts.windows(2).map(|w| &toml[w[0]..w[1]]).collect()
 }
 
-/// Whether a `[[test]]` target's source (its folder, for a `main.rs`) uses
-/// `tracing_mock`.
-fn needs_tracing_mock(copy: &Path, section: &str) -> bool {
-    let Some(path) = toml_value(section, "path") else {
-        return false;
-    };
-    let file = copy.join(path);
-    let files: Vec<PathBuf> = if file.ends_with("main.rs") {
-        let dir = file.parent().expect("main.rs is in a folder");
-        fs::read_dir(dir)
-            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default()
-    } else {
-        vec![file]
-    };
-    files
-        .iter()
-        .any(|f| fs::read_to_string(f).is_ok_and(|s| s.contains("tracing_mock")))
-}
-
 /// The string value of `key = "…"` in a manifest section.
 fn toml_value<'a>(section: &'a str, key: &str) -> Option<&'a str> {
     section.lines().find_map(|l| {
@@ -208,7 +193,7 @@ fn toml_value<'a>(section: &'a str, key: &str) -> Option<&'a str> {
     })
 }
 
-/// The test targets that are left: `lib`, then each `[[test]]` by name.
+/// The test targets: `lib`, then each `[[test]]` by name.
 fn test_targets(copy: &Path) -> Result<Vec<String>> {
     let toml = fs::read_to_string(copy.join("Cargo.toml")).map_err(io("Cargo.toml"))?;
     let mut targets = vec!["lib".to_string()];
@@ -330,7 +315,8 @@ fn report(targets: &[String], sharded: &[Outcomes], frozen: &[Outcomes]) -> Resu
     }
 }
 
-/// Each build is on the slab it is named for. Unpatched: sharded-slab
+/// Each build is on the slab it is named for, with one tracing-subscriber
+/// (the copy: tracing-mock's is patched to it). Unpatched: sharded-slab
 /// 0.1.7 from crates.io. Patched: `sharded-slab` resolves to the shim, the
 /// shim to this repository's frozen-slab, and loom is nowhere in the graph
 /// (frozen-refcount's loom is optional; resolved, it would be a cycle: loom →
@@ -362,6 +348,15 @@ fn check_graph(slab: Slab, dir: &Path) -> Result<()> {
         ))
     };
     let here = |p: &str| util::root().join(p).display().to_string();
+    let subscriber = scratch().join("tracing-subscriber/Cargo.toml");
+    let subscriber = subscriber.display().to_string();
+    if !matches!(&found("tracing-subscriber")[..], [(_, from)] if *from == subscriber) {
+        return fail("tracing-subscriber is not only the copy (tracing-mock's too)".into());
+    }
+    if !matches!(&found("tracing-mock")[..], [(v, from)] if v == MOCK && from.starts_with("registry+"))
+    {
+        return fail(format!("tracing-mock is not {MOCK} from crates.io"));
+    }
     let sharded = found("sharded-slab");
     match slab {
         Slab::Sharded => {
