@@ -23,9 +23,9 @@ use crate::util::{self, Result};
 const VERSION: &str = "0.3.23";
 
 /// Its features for the tests: the defaults (fmt, ansi, registry, …) and
-/// `env-filter`. Under these its lib tests and every test target build;
-/// more (`json`, `local-time`, …) add tests that are not about the Registry.
-const FEATURES: &str = "env-filter";
+/// every other but `valuable`, which also needs `--cfg tracing_unstable`.
+/// `json`'s formatter keeps its fields in the Registry's span extensions.
+const FEATURES: &str = "env-filter,json,time,local-time,chrono";
 
 /// The tests' mock subscriber and layer. In tracing's repository it is a
 /// path dev-dependency, which the published manifest drops; the copy gets
