@@ -1,8 +1,9 @@
 //! A thread that owns a shard keeps up to 16 slots it freed for its own
 //! next inserts (its local list): no other thread takes them while it
 //! lives, and they are taken once it has exited. More threads than shards
-//! share the shards' atomic stacks, and a slab used from a thread-local's
-//! destructor, after the thread's claim is gone, still works.
+//! share the shards' atomic stacks, a slab used from a thread-local's
+//! destructor, after the thread's claim is gone, still works, and threads
+//! that come and go in waves lose no slot.
 //!
 //! Alone in its test binary, as one test run step by step: shard ownership
 //! is process-wide, and other tests' threads could own every index.
@@ -27,6 +28,7 @@ fn local_lists() {
     the_next_owner_of_an_index_does_not_keep_the_old_lists();
     a_slab_used_from_a_thread_local_destructor_recycles_the_slot();
     more_threads_than_shards_at_once();
+    threads_that_come_and_go_lose_no_slot();
 }
 
 #[cfg(feature = "std")]
@@ -157,6 +159,75 @@ fn more_threads_than_shards_at_once() {
         THREADS * rounds * 4,
         "every value dropped once"
     );
+}
+
+fn threads_that_come_and_go_lose_no_slot() {
+    // Waves of short-lived threads: each index is owned by many threads in
+    // turn, each leaving a local list behind for a steal or for the index's
+    // next owner. Threads free their own values and the values of threads
+    // that have exited (handed over through a shared queue), and the slab
+    // runs full now and then. Afterwards every slot is found again, and no
+    // value was ever read back changed (a slot given to two threads).
+    const SLOTS: usize = 96;
+    const PER_WAVE: usize = 6;
+    let (waves, steps) = if cfg!(miri) { (3, 20) } else { (60, 400) };
+    let slab = Arc::new(Slab::<usize>::with_max_slots(SLOTS));
+    let queue = Arc::new(std::sync::Mutex::new(Vec::<(usize, usize)>::new()));
+    for wave in 0..waves {
+        // Joined, not scoped: a scope can end before its threads'
+        // thread-locals' destructors run (and so before their local lists
+        // are let go); a join waits for them.
+        let threads: Vec<_> = (0..PER_WAVE)
+            .map(|t| {
+                let (slab, queue) = (slab.clone(), queue.clone());
+                std::thread::spawn(move || {
+                    let me = (wave * PER_WAVE + t) << 20;
+                    let mut mine = Vec::new();
+                    let mut rng = (me as u64 | 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                    for i in 0..steps {
+                        rng ^= rng << 13;
+                        rng ^= rng >> 7;
+                        rng ^= rng << 17;
+                        match rng % 4 {
+                            0 | 1 => {
+                                if let Some(k) = slab.insert(me | i) {
+                                    mine.push((k, me | i));
+                                }
+                            }
+                            2 => {
+                                if let Some((k, v)) = mine.pop() {
+                                    assert_eq!(slab.get(k).map(|e| *e), Some(v), "changed");
+                                    assert!(slab.remove(k));
+                                }
+                            }
+                            _ => {
+                                let theirs = queue.lock().unwrap().pop();
+                                if let Some((k, v)) = theirs {
+                                    assert_eq!(slab.get(k).map(|e| *e), Some(v), "changed");
+                                    assert!(slab.remove(k));
+                                }
+                            }
+                        }
+                    }
+                    // Half of what is left goes to threads of later waves.
+                    let keep = mine.split_off(mine.len() / 2);
+                    queue.lock().unwrap().extend(keep);
+                    for (k, v) in mine {
+                        assert_eq!(slab.get(k).map(|e| *e), Some(v), "changed");
+                        assert!(slab.remove(k));
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+    }
+    for (k, v) in queue.lock().unwrap().drain(..) {
+        assert_eq!(slab.get(k).map(|e| *e), Some(v), "changed");
+        assert!(slab.remove(k));
+    }
+    assert_eq!(fill(&slab), SLOTS, "every slot is found again");
 }
 
 /// Counts its drop.
