@@ -15,7 +15,7 @@ mod common;
 
 use bench_harness::{cores, thread_counts, Pool};
 use common::{
-    dead_objects, each_subject, on_free_path, own_lives_job, racing_lives_job, Counter,
+    dead_objects, each_free_path_subject, on_free_path, own_lives_job, racing_lives_job, Counter,
     SharedLives, Subject, Visit, FREE_PATH_K,
 };
 use criterion::measurement::WallTime;
@@ -72,7 +72,7 @@ fn free_path(c: &mut Criterion) {
             };
             for &(racing, suffix) in shapes {
                 let mut group = c.benchmark_group(format!("free_path/k{k}/{threads}t{suffix}"));
-                each_subject(&mut V {
+                each_free_path_subject(&mut V {
                     group: &mut group,
                     pool: &pool,
                     threads,

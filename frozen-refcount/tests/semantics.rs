@@ -318,6 +318,17 @@ fn rmw_counts<E: Encoding, B: Backend>() {
         (u64::from(is_tagged::<E>()), 1),
         "{l}: freeze"
     );
+    // put_expecting_last: the last is `freeze(1)`'s one CAS; not the last,
+    // that CAS fails and the put's subtract follows.
+    for (count, put, rmws, failures) in [(1, Put::Last, 1, 0), (2, Put::Kept, 2, 1)] {
+        c.unfreeze(count);
+        let e = m(&|| assert_eq!(c.put_expecting_last(), put));
+        assert_eq!(
+            (e.loads, e.rmws, e.cas_failures),
+            (u64::from(is_tagged::<E>()), rmws, failures),
+            "{l}: put_expecting_last from {count}"
+        );
+    }
 }
 
 #[test]

@@ -19,8 +19,8 @@ mod subjects;
 pub use pagecache::{pagecache_job, PageCache, HOT_PAGES, PAGE_READ};
 #[allow(unused_imports)]
 pub use subjects::{
-    each_subject, encodings, on_free_path, ArcClone, Counter, Floor, FloorTested, OptimisticCas,
-    Subject, Visit, WeakUpgrade, FREE_PATH_K,
+    each_free_path_subject, each_subject, encodings, on_free_path, ArcClone, Counter,
+    ExpectingLast, Floor, FloorTested, OptimisticCas, Subject, Visit, WeakUpgrade, FREE_PATH_K,
 };
 
 use bench_harness::{spin_until, Job};

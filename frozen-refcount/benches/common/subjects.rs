@@ -51,6 +51,14 @@ pub fn each_subject<V: Visit>(v: &mut V) {
     v.baseline::<OptimisticCas>();
 }
 
+/// What the free path measures: every subject, then those only it measures
+/// ([`ExpectingLast`]: the same `take` and `release` as `HighBit`'s, so the
+/// other sections would only repeat that row).
+pub fn each_free_path_subject<V: Visit>(v: &mut V) {
+    each_subject(v);
+    v.baseline::<ExpectingLast>();
+}
+
 /// How many try_get + put pairs a life has between `unfreeze(1)` and its
 /// last `put`, on the free path: 0 is the single-reference object
 /// (anonymous memory mapped once), then a few readers.
@@ -133,6 +141,37 @@ impl<E: Encoding, B: Backend> Subject for Counter<E, B> {
     #[inline(always)]
     fn release_last(&self) -> bool {
         self.0.put() == Put::Last
+    }
+}
+
+/// `HighBit` (on core atomics) whose last release is the owner's
+/// `put_expecting_last`: one CAS from one reference to frozen instead of
+/// the subtract and the CAS from zero, when no reader holds a reference.
+pub struct ExpectingLast(Counter<frozen_refcount::HighBit, frozen_refcount::CoreAtomics>);
+
+impl Subject for ExpectingLast {
+    fn encoding() -> &'static str {
+        "HighBit, put_expecting_last"
+    }
+    fn new() -> Self {
+        ExpectingLast(Counter::new())
+    }
+    #[inline(always)]
+    fn take(&self) -> bool {
+        self.0.take()
+    }
+    #[inline(always)]
+    fn release(&self) {
+        self.0.release()
+    }
+    const LIVES: bool = true;
+    #[inline(always)]
+    fn revive(&self, refs: u32) {
+        self.0.revive(refs)
+    }
+    #[inline(always)]
+    fn release_last(&self) -> bool {
+        self.0 .0.put_expecting_last() == Put::Last
     }
 }
 

@@ -37,7 +37,7 @@ use bench_harness::callgrind::run_counted;
 use bench_harness::plot::{self, Series};
 use bench_harness::report::write_outputs;
 use bench_harness::{cli, thread_counts};
-use common::each_subject;
+use common::{each_free_path_subject, each_subject};
 use measure::Cell;
 use std::path::Path;
 use subjects::{Collect, CollectFree, CollectPc, Row, ONE_COUNTER};
@@ -75,7 +75,7 @@ fn main() {
     each_subject(&mut collect);
     let mut rows = collect.rows;
     let mut free = CollectFree::new(args.encoding.as_deref(), args.max_threads);
-    each_subject(&mut free);
+    each_free_path_subject(&mut free);
     rows.append(&mut free.rows());
     if !args.options.quick && args.options.callgrind.is_none() {
         let mut pc = CollectPc {
