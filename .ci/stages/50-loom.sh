@@ -13,3 +13,7 @@ cargo clippy -p frozen-refcount -p frozen-slab --features frozen-refcount/loom,f
 cargo test --release -p frozen-refcount --features loom --test loom --target-dir target/loom
 # The slab's models (frozen-slab/tests/loom.rs), on the same switch.
 cargo test --release -p frozen-slab --features loom --test loom --target-dir target/loom
+# sharded-slab 0.1.7's own loom tests of its Slab and Pool, run against frozen-slab
+# (frozen-slab/tests/sharded_loom_{slab,pool}.rs; stage 20 runs them on real threads).
+cargo test --release -p frozen-slab --features loom --test sharded_loom_slab --test sharded_loom_pool \
+  --target-dir target/loom
