@@ -18,6 +18,10 @@
 // OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN
 // THE SOFTWARE.
 
+//! One file because it is one upstream file, copied whole so that it can
+//! be compared line for line with its source (its repeated test shapes
+//! are upstream's).
+//!
 //! sharded-slab 0.1.7's own loom tests of its `Slab`
 //! (`src/tests/loom_slab.rs` of the published crate, MIT, notice above),
 //! run against frozen-slab: each test body as it stands there, with only
